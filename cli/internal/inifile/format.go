@@ -65,6 +65,17 @@ func writeDefaultConfig(s *ini.Section, active string) {
 	s.NewBooleanKey("editor_process_name")
 }
 
+// EnsureConfig returns [_config], adding Keeper's default block if the
+// file has none.
+func EnsureConfig(f *ini.File) *ini.Section {
+	if f.HasSection(ConfigSection) {
+		return f.Section(ConfigSection)
+	}
+	s := f.Section(ConfigSection)
+	writeDefaultConfig(s, "")
+	return s
+}
+
 // NewWithActive is New with active_profile set.
 func NewWithActive(active string) *ini.File {
 	f := ini.Empty(loadOptions)

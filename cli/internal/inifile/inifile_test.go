@@ -264,3 +264,31 @@ func TestUpdateInMissingDirectory(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestSetKeyKeepsOrderAndBareness(t *testing.T) {
+	tests := []struct {
+		name, key, value string
+		bare             bool
+		want             string
+	}{
+		{"bare to value", "active_profile", "p", false, "[_config]\nactive_profile = p\ncolor = True\neditor\n\n"},
+		{"value to bare", "color", "", true, "[_config]\nactive_profile\ncolor\neditor\n\n"},
+		{"value to value", "color", "False", false, "[_config]\nactive_profile\ncolor = False\neditor\n\n"},
+		{"new key", "cache", "False", false, "[_config]\nactive_profile\ncolor = True\neditor\ncache = False\n\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := Parse([]byte("[_config]\nactive_profile\ncolor = True\neditor\n"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			SetKey(f, ConfigSection, tt.key, tt.value, tt.bare)
+			if got := string(Encode(f)); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+			if IsBare(f, ConfigSection, tt.key) != tt.bare {
+				t.Errorf("IsBare = %v", !tt.bare)
+			}
+		})
+	}
+}

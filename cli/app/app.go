@@ -1,0 +1,142 @@
+// Package app builds the ksm command tree and runs it: global flags, the
+// Factory every command shares, and the mapping of errors to exit codes.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/urfave/cli/v2"
+
+	"github.com/ksm-cli/ksm/cli/internal/cmdutil"
+	"github.com/ksm-cli/ksm/cli/internal/inifile"
+	"github.com/ksm-cli/ksm/cli/internal/iostreams"
+	"github.com/ksm-cli/ksm/cli/profile"
+)
+
+// Exit codes.
+const (
+	ExitOK    = 0
+	ExitError = 1
+	ExitUsage = 2
+)
+
+// New returns the ksm app; f is filled in from the global flags before any
+// command runs.
+func New(f *cmdutil.Factory, version string) *cli.App {
+	app := &cli.App{
+		Name:    "ksm",
+		Usage:   "Keeper Secrets Manager profiles, with pluggable config storage",
+		Version: version,
+		Description: `ksm keeps Keeper Secrets Manager client-device profiles in keeper.ini,
+compatible with Keeper's own CLI. A profile's config can live in keeper.ini
+or in an external store (AWS Secrets Manager, a file, or any installed
+ksm-storage-<type> plugin).
+
+Examples:
+   ksm profile import -p prod - < prod.b64
+   ksm profile list
+   ksm profile show prod
+   ksm profile export prod --file-format json`,
+		EnableBashCompletion: true,
+		Reader:               f.IO.In,
+		Writer:               f.IO.Out,
+		ErrWriter:            f.IO.ErrOut,
+		ExitErrHandler:       func(*cli.Context, error) {}, // Main decides the exit code
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "ini-file", Usage: "use this keeper.ini instead of searching for one", EnvVars: nil, TakesFile: true},
+			&cli.StringFlag{Name: "profile", Usage: "profile to use instead of the active one", EnvVars: []string{"KSM_CLI_PROFILE"}},
+			&cli.BoolFlag{Name: "debug", Usage: "log what ksm does to standard error", EnvVars: []string{"KSM_DEBUG"}},
+			&cli.DurationFlag{Name: "timeout", Usage: "limit for each storage plugin call and server request", Value: 30 * time.Second, EnvVars: []string{"KSM_TIMEOUT"}},
+		},
+		Before: func(c *cli.Context) error { return configure(f, c) },
+		Commands: []*cli.Command{
+			profile.NewCommand(f),
+			newCompletionCommand(),
+		},
+	}
+	setUsageErrors(app.Commands)
+	app.OnUsageError = usageError
+	app.Action = unknownCommand
+	return app
+}
+
+// unknownCommand is the action of ksm and of every command group: they do
+// nothing themselves but show help, or name the command that was mistyped.
+func unknownCommand(c *cli.Context) error {
+	if c.NArg() == 0 {
+		return cli.ShowSubcommandHelp(c)
+	}
+	path := strings.TrimSpace(c.Command.HelpName)
+	if path == "" {
+		path = c.App.Name
+	}
+	return cmdutil.Usagef("unknown command %q for %q; run `%s --help` to see the commands", c.Args().First(), path, path)
+}
+
+// configure fills the Factory from the global flags.
+func configure(f *cmdutil.Factory, c *cli.Context) error {
+	f.IniFile = c.String("ini-file")
+	f.Profile = c.String("profile")
+	f.Timeout = c.Duration("timeout")
+	if f.Timeout <= 0 {
+		return cmdutil.Usagef("--timeout must be positive")
+	}
+	if c.Bool("debug") {
+		f.Log = hclog.New(&hclog.LoggerOptions{Name: "ksm", Level: hclog.Debug, Output: f.IO.ErrOut})
+	}
+	return nil
+}
+
+func usageError(_ *cli.Context, err error, _ bool) error { return &cmdutil.UsageError{Err: err} }
+
+func setUsageErrors(cmds []*cli.Command) {
+	for _, c := range cmds {
+		c.OnUsageError = usageError
+		if len(c.Subcommands) > 0 && c.Action == nil {
+			c.Action = unknownCommand
+		}
+		setUsageErrors(c.Subcommands)
+	}
+}
+
+// NewFactory returns a Factory on the real process environment.
+func NewFactory(io *iostreams.Streams) *cmdutil.Factory {
+	cwd, _ := os.Getwd()
+	home, _ := os.UserHomeDir()
+	return &cmdutil.Factory{
+		IO:     io,
+		Getenv: os.Getenv,
+		Env:    inifile.Env{Getenv: os.Getenv, Cwd: cwd, Home: home, GOOS: runtime.GOOS},
+		Log:    hclog.NewNullLogger(),
+	}
+}
+
+// Main runs ksm and returns the process exit code.
+func Main(ctx context.Context, args []string, io *iostreams.Streams, version string) int {
+	f := NewFactory(io)
+	a := New(f, version)
+	err := a.RunContext(ctx, normalizeArgs(a, args))
+	return report(io, err)
+}
+
+// report prints an error as Keeper's CLI does ("Error: ...") and picks the
+// exit code: 2 for usage mistakes, 1 for everything else.
+func report(io *iostreams.Streams, err error) int {
+	if err == nil {
+		return ExitOK
+	}
+	fmt.Fprintf(io.ErrOut, "Error: %s\n", strings.TrimSpace(err.Error()))
+	var usage *cmdutil.UsageError
+	// urfave/cli reports a missing required flag with an unexported type.
+	if errors.As(err, &usage) || strings.HasPrefix(err.Error(), "Required flag") {
+		return ExitUsage
+	}
+	return ExitError
+}

@@ -1,0 +1,31 @@
+package app
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/ksm-cli/ksm/cli/internal/iostreams"
+)
+
+func TestNormalizeArgs(t *testing.T) {
+	io, _, _ := iostreams.Test("")
+	a := New(NewFactory(io), "test")
+	tests := []struct{ in, want string }{
+		{"ksm profile show prod --json", "ksm profile show --json prod"},
+		{"ksm profile export prod --file-format json --plain", "ksm profile export --file-format json --plain prod"},
+		{"ksm profile export prod --file-format=json", "ksm profile export --file-format=json prod"},
+		{"ksm profile list --debug --ini-file x.ini", "ksm --debug --ini-file x.ini profile list"},
+		{"ksm --ini-file x profile import - -p prod", "ksm --ini-file x profile import -p prod -"},
+		{"ksm profile import -- -p", "ksm profile import -- -p"},
+		{"ksm profile active prod", "ksm profile active prod"},
+		{"ksm --version", "ksm --version"},
+		{"ksm nosuch --json", "ksm nosuch --json"},
+	}
+	for _, tt := range tests {
+		got := normalizeArgs(a, strings.Fields(tt.in))
+		if want := strings.Fields(tt.want); !reflect.DeepEqual(got, want) {
+			t.Errorf("%q:\n got %q\nwant %q", tt.in, got, want)
+		}
+	}
+}

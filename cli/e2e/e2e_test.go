@@ -1,0 +1,143 @@
+// Package e2e runs ksm end to end: the real binaries, built once, driven by
+// testscript scripts in testdata/script (one scenario per file).
+package e2e
+
+import (
+	"encoding/base64"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// binDir holds ksm and the plugins built with it, as `make build` lays them out.
+var binDir string
+
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "ksm-e2e-bin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	binDir = dir
+	if err := build(dir, map[string]string{"ksm": "./cli"}); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return m.Run()
+}
+
+// build compiles each package (relative to the module root) into dir.
+func build(dir string, targets map[string]string) error {
+	for name, pkg := range targets {
+		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, name), pkg)
+		cmd.Dir = "../.."
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("build %s: %v\n%s", pkg, err, out)
+		}
+	}
+	return nil
+}
+
+func TestScripts(t *testing.T) {
+	testscript.Run(t, params(t, "testdata/script"))
+}
+
+func params(t *testing.T, dir string) testscript.Params {
+	ref, err := filepath.Abs("../../testdata/reference")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return testscript.Params{
+		Dir: dir,
+		Setup: func(env *testscript.Env) error {
+			home := filepath.Join(env.WorkDir, "home")
+			env.Setenv("PATH", binDir+string(os.PathListSeparator)+env.Getenv("PATH"))
+			env.Setenv("HOME", home)
+			env.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
+			env.Setenv("REF", ref)
+			env.Setenv("BIN", binDir)
+			config1, err := os.ReadFile(filepath.Join(ref, "config1.b64"))
+			if err != nil {
+				return err
+			}
+			twoINI, err := os.ReadFile(filepath.Join(ref, "two-profiles.ini"))
+			if err != nil {
+				return err
+			}
+			env.Setenv("REF_CONFIG1", strings.TrimSpace(string(config1)))
+			env.Setenv("REF_TWO_INI", base64.StdEncoding.EncodeToString(twoINI))
+			return os.MkdirAll(home, 0o700)
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"mode":     cmdMode,
+			"readonly": cmdReadonly,
+			"tinyfs":   cmdTinyFS,
+		},
+		Condition: func(cond string) (bool, error) {
+			switch cond {
+			case "root":
+				return os.Geteuid() == 0, nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
+	}
+}
+
+// mode FILE PERM: the file's permission bits are exactly PERM (octal).
+func cmdMode(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: mode FILE PERM")
+	}
+	want, err := strconv.ParseUint(args[1], 8, 32)
+	if err != nil {
+		ts.Fatalf("bad mode %q", args[1])
+	}
+	st, err := os.Stat(ts.MkAbs(args[0]))
+	ts.Check(err)
+	got := uint64(st.Mode().Perm())
+	if (got == want) == neg {
+		ts.Fatalf("%s has mode %04o, want %s%04o", args[0], got, map[bool]string{true: "not ", false: ""}[neg], want)
+	}
+}
+
+// readonly DIR: make DIR unwritable, even for root (chattr +i), undone at
+// the end of the script.
+func cmdReadonly(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: readonly DIR")
+	}
+	dir := ts.MkAbs(args[0])
+	if os.Geteuid() != 0 {
+		ts.Check(os.Chmod(dir, 0o500))
+		ts.Defer(func() { os.Chmod(dir, 0o700) })
+		return
+	}
+	if out, err := exec.Command("chattr", "+i", dir).CombinedOutput(); err != nil {
+		ts.Fatalf("chattr +i: %v: %s", err, out)
+	}
+	ts.Defer(func() { exec.Command("chattr", "-i", dir).Run() })
+}
+
+// tinyfs DIR SIZE: mount a tmpfs of SIZE (e.g. 16k) on DIR, to fill a disk.
+// It needs root: guard it with `[!root] skip`.
+func cmdTinyFS(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: tinyfs DIR SIZE")
+	}
+	dir := ts.MkAbs(args[0])
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+args[1], "tmpfs", dir).CombinedOutput(); err != nil {
+		ts.Fatalf("mount tmpfs: %v: %s", err, out)
+	}
+	ts.Defer(func() { exec.Command("umount", "-l", dir).Run() })
+}

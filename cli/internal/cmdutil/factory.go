@@ -1,0 +1,139 @@
+package cmdutil
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"gopkg.in/ini.v1"
+
+	"github.com/ksm-cli/ksm/cli/internal/inifile"
+	"github.com/ksm-cli/ksm/cli/internal/iostreams"
+	"github.com/ksm-cli/ksm/cli/internal/profiles"
+	"github.com/ksm-cli/ksm/shared"
+)
+
+// Factory gives commands their dependencies. It is built from the global
+// flags before a command runs and does no work until asked.
+type Factory struct {
+	IO     *iostreams.Streams
+	Env    inifile.Env
+	Log    hclog.Logger
+	Getenv func(string) string
+
+	// IniFile is --ini-file; empty means search.
+	IniFile string
+	// Profile is --profile / KSM_CLI_PROFILE; empty means the active one.
+	Profile string
+	// Timeout bounds each call to a storage plugin or server.
+	Timeout time.Duration
+
+	// LoadConfig loads an external profile's config through its storage
+	// plugin; set by the app so that only commands that need it start one.
+	LoadConfig func(ctx context.Context, p *profiles.Profile) (shared.Config, error)
+
+	modeWarned bool
+}
+
+// Config returns a profile's client config, from keeper.ini or its store.
+func (f *Factory) Config(ctx context.Context, p *profiles.Profile) (shared.Config, error) {
+	if !p.External() {
+		if err := p.Config.Validate(); err != nil {
+			return nil, fmt.Errorf("profile %s in keeper.ini: %w; import it again", p.Name, err)
+		}
+		return p.Config, nil
+	}
+	if f.LoadConfig == nil {
+		return nil, fmt.Errorf("profile %s keeps its config in the %q store, which this build cannot load", p.Name, p.Storage)
+	}
+	return f.LoadConfig(ctx, p)
+}
+
+// Source is where a command read its profiles from.
+type Source struct {
+	Book *profiles.Book
+	// Path is the keeper.ini read, empty for in-memory profiles.
+	Path string
+}
+
+// ErrNoIni is returned when no keeper.ini exists anywhere searched.
+var ErrNoIni = errors.New("no keeper.ini found")
+
+// ReadPath is the keeper.ini reads use: --ini-file, else the first found
+// in the search order.
+func (f *Factory) ReadPath() (string, bool) {
+	if f.IniFile != "" {
+		return f.IniFile, true
+	}
+	return f.Env.Find()
+}
+
+// WritePath is the keeper.ini writes use: --ini-file, else the one found,
+// else where a new one is created.
+func (f *Factory) WritePath() string {
+	if p, ok := f.ReadPath(); ok {
+		return p
+	}
+	return f.Env.WritePath()
+}
+
+// Read loads the profiles a command works on.
+func (f *Factory) Read() (*Source, error) {
+	path, ok := f.ReadPath()
+	if !ok {
+		return nil, fmt.Errorf("%w (looked in %s); create one with `ksm profile init` or `ksm profile import`, or pass --ini-file", ErrNoIni, f.searchedDirs())
+	}
+	file, err := inifile.Read(path)
+	if err != nil {
+		return nil, err
+	}
+	f.warnLooseMode(path)
+	f.Log.Debug("read keeper.ini", "path", path)
+	return &Source{Book: profiles.NewBook(file), Path: path}, nil
+}
+
+// Update changes the keeper.ini at WritePath under its lock; nothing is
+// written if fn fails.
+func (f *Factory) Update(ctx context.Context, fn func(*profiles.Book) error) (string, error) {
+	return f.UpdateAt(ctx, f.WritePath(), fn)
+}
+
+// UpdateAt is Update on a given keeper.ini.
+func (f *Factory) UpdateAt(ctx context.Context, path string, fn func(*profiles.Book) error) (string, error) {
+	f.Log.Debug("update keeper.ini", "path", path)
+	err := inifile.Update(ctx, path, func(file *ini.File) error {
+		return fn(profiles.NewBook(file))
+	})
+	return path, err
+}
+
+// ProfileName picks the profile a command acts on: an explicit argument,
+// else --profile / KSM_CLI_PROFILE, else the active profile.
+func (f *Factory) ProfileName(book *profiles.Book, arg string) (string, error) {
+	for _, n := range []string{arg, f.Profile, book.Active()} {
+		if n != "" {
+			return n, nil
+		}
+	}
+	return "", errors.New("no active profile; choose one with `ksm profile active NAME` or pass --profile NAME")
+}
+
+func (f *Factory) warnLooseMode(path string) {
+	if f.modeWarned || f.Getenv("KSM_CONFIG_SKIP_MODE_WARNING") == "TRUE" {
+		return
+	}
+	if mode, loose := inifile.LooseMode(path); loose {
+		f.modeWarned = true
+		fmt.Fprintf(f.IO.ErrOut, "Warning: %s is accessible by other users (mode %04o); run `chmod 600 %s` (set KSM_CONFIG_SKIP_MODE_WARNING=TRUE to silence this)\n", path, mode, path)
+	}
+}
+
+func (f *Factory) searchedDirs() string {
+	paths := f.Env.SearchPaths()
+	if len(paths) > 3 {
+		return fmt.Sprintf("%s, %s, ... %s", paths[0], paths[1], paths[len(paths)-1])
+	}
+	return fmt.Sprint(paths)
+}

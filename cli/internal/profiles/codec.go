@@ -1,0 +1,96 @@
+package profiles
+
+import (
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"fmt"
+
+	"github.com/ksm-cli/ksm/cli/internal/inifile"
+	"github.com/ksm-cli/ksm/cli/internal/region"
+	"github.com/ksm-cli/ksm/shared"
+)
+
+// Imported is what an import string held: one SDK JSON config, or the
+// profiles of a whole keeper.ini.
+type Imported struct {
+	Config   shared.Config // set for SDK JSON
+	Profiles []*Profile    // set for a keeper.ini
+	Active   string        // the keeper.ini's active_profile, if any
+}
+
+// DecodeImport reads what `ksm profile export` (ours or Keeper's) prints:
+// base64 in either alphabet of SDK JSON or of a keeper.ini; the plain JSON
+// or ini text is accepted too. Errors never quote the input.
+func DecodeImport(s string) (*Imported, error) {
+	data := bytes.TrimSpace([]byte(s))
+	if len(data) == 0 {
+		return nil, errors.New("the config to import is empty")
+	}
+	if data[0] != '{' && data[0] != '[' {
+		decoded, err := shared.DecodeBase64(string(data))
+		if err != nil {
+			return nil, errors.New("the config to import is not base64; pass the string `ksm profile export` printed, whole")
+		}
+		data = bytes.TrimSpace(decoded)
+	}
+	switch {
+	case len(data) > 0 && data[0] == '{':
+		cfg, err := shared.ParseConfig(data)
+		if err != nil {
+			return nil, fmt.Errorf("the config to import is not a usable SDK config: %w", err)
+		}
+		return &Imported{Config: cfg}, nil
+	case len(data) > 0 && data[0] == '[':
+		return decodeINI(data)
+	default:
+		return nil, errors.New("the decoded config is neither SDK JSON nor a keeper.ini; check that it was copied whole")
+	}
+}
+
+func decodeINI(data []byte) (*Imported, error) {
+	f, err := inifile.Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("the keeper.ini to import is %w", err)
+	}
+	book := NewBook(f)
+	imp := &Imported{Active: book.Active()}
+	for _, name := range book.Names() {
+		if err := ValidateName(name); err != nil {
+			return nil, fmt.Errorf("the keeper.ini to import: %w", err)
+		}
+		p, _ := book.Get(name)
+		if !p.External() {
+			if err := p.Config.Validate(); err != nil {
+				return nil, fmt.Errorf("profile %s in the keeper.ini to import: %w", name, err)
+			}
+		}
+		imp.Profiles = append(imp.Profiles, p)
+	}
+	if len(imp.Profiles) == 0 {
+		return nil, errors.New("the keeper.ini to import holds no profile")
+	}
+	return imp, nil
+}
+
+// ExportINI renders a config as the stand-alone keeper.ini Keeper's CLI
+// exports: Keeper's [_config] block and the profile renamed _default.
+func ExportINI(cfg shared.Config) []byte {
+	f := inifile.NewWithActive(DefaultName)
+	_ = NewBook(f).Put(&Profile{Name: DefaultName, Config: cfg}) // _default is a valid name
+	return inifile.Encode(f)
+}
+
+// ExportJSON renders a config as SDK JSON with the region code resolved to
+// a host, since the SDKs that read it expect a host.
+func ExportJSON(cfg shared.Config) []byte {
+	out := shared.Config{}
+	for k, v := range cfg {
+		out[k] = v
+	}
+	out[shared.KeyHostname] = region.Host(cfg[shared.KeyHostname])
+	return shared.MarshalConfig(out)
+}
+
+// EncodeExport is the base64url form Keeper's CLI prints by default.
+func EncodeExport(data []byte) string { return base64.URLEncoding.EncodeToString(data) }

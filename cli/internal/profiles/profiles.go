@@ -1,0 +1,215 @@
+// Package profiles is the profile model over a parsed keeper.ini: names,
+// the active profile, internal profiles (Keeper keys in the file) and
+// external ones (`storage = <type>` plus that store's settings).
+package profiles
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"gopkg.in/ini.v1"
+
+	"github.com/ksm-cli/ksm/cli/internal/inifile"
+	"github.com/ksm-cli/ksm/shared"
+)
+
+// DefaultName is the profile used when none is named (Keeper's default).
+const DefaultName = "_default"
+
+const activeKey = "active_profile"
+
+// StorageKey marks an external profile and names its store type.
+const StorageKey = "storage"
+
+var nameRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// ErrNotFound is returned for a profile that is not in keeper.ini.
+var ErrNotFound = errors.New("profile not found")
+
+// ValidateName checks a profile name against Keeper's rules.
+func ValidateName(name string) error {
+	if name == inifile.ConfigSection {
+		return fmt.Errorf("%q is reserved for settings; choose another profile name", name)
+	}
+	if !nameRE.MatchString(name) {
+		return fmt.Errorf("invalid profile name %q: use 1-64 letters, digits, '_' or '-'", name)
+	}
+	return nil
+}
+
+// iniKeys maps SDK JSON keys to the lower-cased keys keeper.ini uses, in
+// the order Keeper's CLI writes them.
+var iniKeys = []struct{ sdk, ini string }{
+	{shared.KeyClientID, "clientid"},
+	{shared.KeyPrivateKey, "privatekey"},
+	{shared.KeyAppKey, "appkey"},
+	{shared.KeyHostname, "hostname"},
+	{shared.KeyAppOwnerPublicKey, "appownerpublickey"},
+	{shared.KeyServerPublicKeyID, "serverpublickeyid"},
+	{shared.KeyServerPublicKey, "serverpublickey"},
+}
+
+// Profile is one keeper.ini profile section.
+type Profile struct {
+	Name string
+	// Storage is empty for an internal profile, else the store type.
+	Storage string
+	// Settings are an external profile's store keys (without "storage").
+	Settings shared.Settings
+	// Config is an internal profile's client config (SDK JSON keys).
+	Config shared.Config
+}
+
+// External reports whether the profile's config lives in a store.
+func (p *Profile) External() bool { return p.Storage != "" }
+
+// Book is the profile view of a keeper.ini file.
+type Book struct{ f *ini.File }
+
+// NewBook wraps a parsed keeper.ini.
+func NewBook(f *ini.File) *Book { return &Book{f: f} }
+
+// File returns the underlying ini file.
+func (b *Book) File() *ini.File { return b.f }
+
+// Names lists profile names in file order.
+func (b *Book) Names() []string {
+	var names []string
+	for _, s := range b.f.Sections() {
+		if n := s.Name(); n != ini.DefaultSection && n != inifile.ConfigSection {
+			names = append(names, n)
+		}
+	}
+	return names
+}
+
+// Has reports whether a profile exists.
+func (b *Book) Has(name string) bool {
+	return name != inifile.ConfigSection && name != ini.DefaultSection && b.f.HasSection(name)
+}
+
+// Active returns active_profile, or "" when unset.
+func (b *Book) Active() string {
+	if !b.f.HasSection(inifile.ConfigSection) || inifile.IsBare(b.f, inifile.ConfigSection, activeKey) {
+		return ""
+	}
+	return strings.TrimSpace(b.f.Section(inifile.ConfigSection).Key(activeKey).String())
+}
+
+// SetActive makes name the active profile.
+func (b *Book) SetActive(name string) error {
+	if !b.Has(name) {
+		return notFound(name)
+	}
+	b.config()
+	inifile.SetKey(b.f, inifile.ConfigSection, activeKey, name, false)
+	return nil
+}
+
+func (b *Book) config() *ini.Section { return inifile.EnsureConfig(b.f) }
+
+// Get returns a profile.
+func (b *Book) Get(name string) (*Profile, error) {
+	if !b.Has(name) {
+		return nil, notFound(name)
+	}
+	s := b.f.Section(name)
+	p := &Profile{Name: name}
+	if s.HasKey(StorageKey) {
+		p.Storage = strings.TrimSpace(s.Key(StorageKey).String())
+		p.Settings = shared.Settings{}
+		for _, k := range s.Keys() {
+			if k.Name() != StorageKey {
+				p.Settings[k.Name()] = k.String()
+			}
+		}
+		return p, nil
+	}
+	p.Config = shared.Config{}
+	known := map[string]string{}
+	for _, k := range iniKeys {
+		known[k.ini] = k.sdk
+	}
+	for _, k := range s.Keys() {
+		sdk, ok := known[k.Name()]
+		if !ok {
+			sdk = k.Name() // unknown keys travel as they are
+		}
+		if v := k.String(); v != "" {
+			p.Config[sdk] = v
+		}
+	}
+	return p, nil
+}
+
+// Put writes a profile, replacing any section of that name.
+func (b *Book) Put(p *Profile) error {
+	if err := ValidateName(p.Name); err != nil {
+		return err
+	}
+	b.config() // make sure [_config] exists (and is written first)
+	if b.f.HasSection(p.Name) {
+		b.f.DeleteSection(p.Name)
+	}
+	s := b.f.Section(p.Name)
+	if p.External() {
+		s.Key(StorageKey).SetValue(p.Storage)
+		for _, k := range sortedKeys(p.Settings) {
+			s.Key(k).SetValue(p.Settings[k])
+		}
+		return nil
+	}
+	written := map[string]bool{}
+	for _, k := range iniKeys {
+		if v, ok := p.Config[k.sdk]; ok {
+			s.Key(k.ini).SetValue(v)
+			written[k.sdk] = true
+		}
+	}
+	for _, k := range sortedKeys(p.Config) {
+		if !written[k] {
+			s.Key(strings.ToLower(k)).SetValue(p.Config[k])
+		}
+	}
+	return nil
+}
+
+// Delete removes a profile. If it was active, the one remaining profile
+// becomes active, or active_profile is cleared: it never dangles.
+func (b *Book) Delete(name string) (newActive string, err error) {
+	if !b.Has(name) {
+		return "", notFound(name)
+	}
+	b.f.DeleteSection(name)
+	if b.Active() != name {
+		return b.Active(), nil
+	}
+	names := b.Names()
+	if len(names) != 1 {
+		inifile.SetKey(b.f, inifile.ConfigSection, activeKey, "", true)
+		return "", nil
+	}
+	return names[0], b.SetActive(names[0])
+}
+
+type notFoundError struct{ name string }
+
+func (e *notFoundError) Error() string {
+	return fmt.Sprintf("the profile %s does not exist in the INI config; run `ksm profile list` to see the profiles", e.name)
+}
+
+func (e *notFoundError) Is(target error) bool { return target == ErrNotFound }
+
+func notFound(name string) error { return &notFoundError{name} }
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

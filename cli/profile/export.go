@@ -1,0 +1,78 @@
+package profile
+
+import (
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ksm-cli/ksm/cli/internal/cmdutil"
+	"github.com/ksm-cli/ksm/cli/internal/profiles"
+)
+
+type exportOptions struct {
+	f      *cmdutil.Factory
+	Name   string
+	Plain  bool
+	Format string
+}
+
+func newExportCommand(f *cmdutil.Factory) *cli.Command {
+	opts := &exportOptions{f: f}
+	return &cli.Command{
+		Name:      "export",
+		Usage:     "Print a profile as a stand-alone config (base64 by default)",
+		ArgsUsage: "[NAME]",
+		Description: `Prints the profile (default: the active one) as a one-profile keeper.ini,
+base64url-encoded, ready for "ksm profile import" or KSM_CONFIG elsewhere.
+
+Examples:
+   ksm profile export
+   ksm profile export prod --file-format json
+   ksm profile export prod --plain --file-format json > config.json`,
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "plain", Usage: "print the text itself instead of base64", Destination: &opts.Plain},
+			&cli.StringFlag{Name: "file-format", Usage: "`FORMAT` of the config: ini or json", Value: "ini", Destination: &opts.Format},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 1 {
+				return cmdutil.Usagef("profile export takes at most one profile NAME")
+			}
+			opts.Name = c.Args().First()
+			return runExport(opts)
+		},
+	}
+}
+
+func runExport(opts *exportOptions) error {
+	if opts.Format != "ini" && opts.Format != "json" {
+		return cmdutil.Usagef("--file-format must be ini or json, not %q", opts.Format)
+	}
+	src, err := opts.f.Read()
+	if err != nil {
+		return err
+	}
+	name, err := opts.f.ProfileName(src.Book, opts.Name)
+	if err != nil {
+		return err
+	}
+	p, err := src.Book.Get(name)
+	if err != nil {
+		return err
+	}
+	if p.External() {
+		return fmt.Errorf("profile %s keeps its config in the %s store, not in keeper.ini, so it cannot be exported; export the profile it was set up from instead", name, p.Storage)
+	}
+	if err := p.Config.Validate(); err != nil {
+		return fmt.Errorf("profile %s: %w; import it again", name, err)
+	}
+	data := profiles.ExportINI(p.Config)
+	if opts.Format == "json" {
+		data = profiles.ExportJSON(p.Config)
+	}
+	out := string(data)
+	if !opts.Plain {
+		out = profiles.EncodeExport(data)
+	}
+	_, err = fmt.Fprint(opts.f.IO.Out, out)
+	return err
+}

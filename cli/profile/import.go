@@ -1,0 +1,142 @@
+package profile
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ksm-cli/ksm/cli/internal/cmdutil"
+	"github.com/ksm-cli/ksm/cli/internal/profiles"
+)
+
+type importOptions struct {
+	f          *cmdutil.Factory
+	Config     string
+	Name       string
+	OutputFile string
+	Force      bool
+}
+
+func newImportCommand(f *cmdutil.Factory) *cli.Command {
+	opts := &importOptions{f: f}
+	return &cli.Command{
+		Name:      "import",
+		Usage:     "Import a config printed by `profile export` (SDK JSON or a keeper.ini, base64)",
+		ArgsUsage: "CONFIG|-",
+		Description: `CONFIG is what "ksm profile export" (or Keeper's CLI) prints. Pass "-" to read
+it from standard input, which keeps it out of the process list.
+
+Examples:
+   ksm profile import eyJob3N0bmFtZSI6...
+   ksm profile import -p prod - < prod.b64
+   ksm profile import --output-file /etc/ksm/keeper.ini - < config.b64`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "profile-name", Aliases: []string{"p"}, Usage: "profile to create (default: $KSM_CLI_PROFILE or _default; for a keeper.ini, its own names)", Destination: &opts.Name},
+			&cli.StringFlag{Name: "output-file", Usage: "keeper.ini to write (default: the one in use, else $KSM_INI_DIR or the current directory)", Destination: &opts.OutputFile},
+			&cli.BoolFlag{Name: "force", Usage: "replace profiles that already exist", Destination: &opts.Force},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 1 {
+				return cmdutil.Usagef("profile import takes one CONFIG argument (or - to read it from standard input)")
+			}
+			opts.Config = c.Args().First()
+			return runImport(c.Context, opts)
+		},
+	}
+}
+
+func runImport(ctx context.Context, opts *importOptions) error {
+	raw := opts.Config
+	if raw == "-" {
+		b, err := io.ReadAll(io.LimitReader(opts.f.IO.In, 1<<20))
+		if err != nil {
+			return fmt.Errorf("cannot read the config from standard input: %w", err)
+		}
+		raw = string(b)
+	}
+	imp, err := profiles.DecodeImport(raw)
+	if err != nil {
+		return err
+	}
+	incoming, err := importedProfiles(opts, imp)
+	if err != nil {
+		return err
+	}
+	path := opts.OutputFile
+	if path == "" {
+		path = opts.f.WritePath()
+	}
+	_, err = opts.f.UpdateAt(ctx, path, func(b *profiles.Book) error {
+		var clash []string
+		for _, p := range incoming {
+			if b.Has(p.Name) {
+				clash = append(clash, p.Name)
+			}
+		}
+		if len(clash) > 0 && !opts.Force {
+			return fmt.Errorf("profile %s already exists in %s; use --force to replace it or -p to import under another name", strings.Join(clash, ", "), path)
+		}
+		for _, p := range incoming {
+			if err := b.Put(p); err != nil {
+				return err
+			}
+		}
+		if b.Active() == "" || !b.Has(b.Active()) {
+			active := incoming[0].Name
+			for _, p := range incoming {
+				if p.Name == imp.Active {
+					active = p.Name
+				}
+			}
+			return b.SetActive(active)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	names := make([]string, len(incoming))
+	for i, p := range incoming {
+		names[i] = p.Name
+	}
+	if len(names) == 1 {
+		fmt.Fprintf(opts.f.IO.ErrOut, "Imported config saved to profile %s at %s.\n", names[0], path)
+	} else {
+		fmt.Fprintf(opts.f.IO.ErrOut, "Imported configs saved to profiles %s at %s.\n", strings.Join(names, ", "), path)
+	}
+	return nil
+}
+
+// importedProfiles names what is to be written: an SDK JSON config becomes
+// one profile; a keeper.ini keeps its names unless -p renames its only one.
+func importedProfiles(opts *importOptions, imp *profiles.Imported) ([]*profiles.Profile, error) {
+	if imp.Config != nil {
+		name := opts.Name
+		if name == "" {
+			name = opts.f.Profile
+		}
+		if name == "" {
+			name = profiles.DefaultName
+		}
+		if err := profiles.ValidateName(name); err != nil {
+			return nil, cmdutil.Usagef("%v", err)
+		}
+		return []*profiles.Profile{{Name: name, Config: imp.Config}}, nil
+	}
+	if opts.Name != "" {
+		if len(imp.Profiles) != 1 {
+			return nil, cmdutil.Usagef("-p renames a single profile, but the keeper.ini to import holds %d; import without -p", len(imp.Profiles))
+		}
+		if err := profiles.ValidateName(opts.Name); err != nil {
+			return nil, cmdutil.Usagef("%v", err)
+		}
+		if imp.Active == imp.Profiles[0].Name {
+			imp.Active = opts.Name
+		}
+		imp.Profiles[0].Name = opts.Name
+	}
+	return imp.Profiles, nil
+}
