@@ -1,0 +1,102 @@
+package keeper
+
+import (
+	"crypto/hmac"
+	"crypto/sha512"
+	"encoding/base64"
+	"fmt"
+	"strings"
+
+	"github.com/ksm-cli/ksm/cli/internal/region"
+)
+
+// tokenKeySize is the length of a one-time token's key: Keeper prints it
+// as 43 characters of base64url without padding.
+const tokenKeySize = 32
+
+// clientIDTag is the HMAC message Keeper's SDKs use to derive clientId.
+const clientIDTag = "KEEPER_SECRETS_MANAGER_CLIENT_ID"
+
+// Token is a parsed one-time access token. Printing it with fmt never
+// shows the key.
+type Token struct {
+	// Host is the prefix before the first ':' (a region code such as "US",
+	// or a host name), empty when the token had none.
+	Host string
+	key  []byte
+}
+
+// ParseToken reads "PREFIX:KEY" or a bare "KEY". The prefix is split on the
+// first ':', so it cannot carry a port: give such a host separately. The
+// key is base64url (padding optional) of 32 bytes. Errors never contain
+// the key.
+func ParseToken(s string) (Token, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return Token{}, newError(ErrBadToken, nil, "token is empty")
+	}
+	prefix, key, hasPrefix := strings.Cut(s, ":")
+	if !hasPrefix {
+		key, prefix = prefix, ""
+	}
+	prefix, key = strings.TrimSpace(prefix), strings.TrimSpace(key)
+	if hasPrefix {
+		if prefix == "" {
+			return Token{}, newError(ErrBadToken, nil, "token has nothing before ':': expected REGION:KEY, e.g. US:KEY")
+		}
+		if key == "" {
+			if p, ok := echoablePrefix(prefix); ok {
+				return Token{}, newError(ErrBadToken, nil, "token has no key part after '%s:'", p)
+			}
+			return Token{}, newError(ErrBadToken, nil, "token has no key part after the ':'")
+		}
+		if _, err := ResolveHost(prefix); err != nil {
+			return Token{}, err
+		}
+	}
+	if strings.Contains(key, ":") {
+		return Token{}, newError(ErrBadToken, nil, "token has more than one ':': a host with a port cannot be a token prefix; give the host separately")
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(key, "="))
+	if err != nil {
+		return Token{}, newError(ErrBadToken, nil, "token key is not valid base64url")
+	}
+	if len(raw) != tokenKeySize {
+		return Token{}, newError(ErrBadToken, nil, "token key must be %d bytes, got %d", tokenKeySize, len(raw))
+	}
+	return Token{Host: prefix, key: raw}, nil
+}
+
+// Key returns a copy of the token's 32 key bytes.
+func (t Token) Key() []byte { return append([]byte(nil), t.key...) }
+
+// ClientID returns the clientId this token binds as.
+func (t Token) ClientID() string { return ClientID(t.key) }
+
+// String shows the prefix only.
+func (t Token) String() string {
+	if t.Host == "" {
+		return "[token]"
+	}
+	return t.Host + ":[token]"
+}
+
+// Format keeps %v, %+v, %#v and friends from printing the key.
+func (t Token) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(t.String())) }
+
+// ClientID derives Keeper's clientId from a token key:
+// base64(HMAC-SHA512(key = token bytes, msg = "KEEPER_SECRETS_MANAGER_CLIENT_ID")).
+func ClientID(tokenKey []byte) string {
+	m := hmac.New(sha512.New, tokenKey)
+	m.Write([]byte(clientIDTag))
+	return base64.StdEncoding.EncodeToString(m.Sum(nil))
+}
+
+// echoablePrefix decides whether a prefix may appear in an error: region
+// codes and host names may; anything else might be a misplaced key.
+func echoablePrefix(p string) (string, bool) {
+	if region.IsCode(p) || strings.Contains(p, ".") || len(p) <= 12 {
+		return truncate(p, 64), true
+	}
+	return "", false
+}
