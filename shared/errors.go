@@ -19,6 +19,8 @@ const (
 	CodeDeadlineExceeded
 	CodeUnimplemented
 	CodeFailedPrecondition
+	// CodeCanceled: the caller cancelled the call (e.g. Ctrl-C on the host).
+	CodeCanceled
 )
 
 // Error is a store error with a code. Message must never contain a secret.
@@ -46,6 +48,7 @@ var (
 	ErrDeadlineExceeded   = &Error{Code: CodeDeadlineExceeded}
 	ErrUnimplemented      = &Error{Code: CodeUnimplemented}
 	ErrFailedPrecondition = &Error{Code: CodeFailedPrecondition}
+	ErrCanceled           = &Error{Code: CodeCanceled}
 )
 
 // Errorf builds an *Error with the given code.

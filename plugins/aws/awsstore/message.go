@@ -1,0 +1,84 @@
+package awsstore
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ksm-cli/ksm/shared"
+)
+
+// credSource names where the method via gets credentials.
+func credSource(t target, via string) string {
+	switch via {
+	case methodEC2:
+		return "the EC2 instance metadata service"
+	case methodProfile:
+		return profileName(t.profile)
+	case methodKeys:
+		return "the keeper.ini access keys"
+	}
+	return "the default AWS credential chain"
+}
+
+func profileName(p string) string {
+	if p == "" {
+		return "the default AWS profile"
+	}
+	return fmt.Sprintf("AWS profile %q", p)
+}
+
+// methodName names a credential method in messages.
+func methodName(t target, via string) string {
+	switch via {
+	case methodEC2:
+		return "the ec2instance method (EC2 instance role)"
+	case methodProfile:
+		return "the profile method (" + profileName(t.profile) + ")"
+	case methodKeys:
+		return "the keys method (access keys from keeper.ini)"
+	}
+	return "the default AWS credential chain"
+}
+
+// message is the one line a failed operation reports: the secret, the
+// method tried, the fallback if tried, and what to do.
+func message(op operation, t target, first, fallback *failure) (shared.Code, string) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "cannot %s AWS secret %q", op.verb, t.secret)
+	if first.region != "" {
+		fmt.Fprintf(&b, " in %s", first.region)
+	}
+	fmt.Fprintf(&b, " with %s: %s", methodName(t, t.method), first.reason)
+	final := first
+	if fallback != nil {
+		b.WriteString("; the fallback to the default AWS credential chain failed too")
+		if fallback.region != "" && fallback.region != first.region {
+			fmt.Fprintf(&b, " (in %s)", fallback.region)
+		}
+		b.WriteString(": " + fallback.reason)
+		// The fallback's outcome is the final one, unless it merely found
+		// no credentials: then the chosen method's problem is the real one.
+		if !fallback.noCreds {
+			final = fallback
+		}
+	}
+	if final.hint != "" {
+		b.WriteString("; " + final.hint)
+	}
+	return final.code, b.String()
+}
+
+// redact keeps credential values out of text, whatever an SDK or AWS
+// error message echoed.
+func redact(s string, secrets ...string) string {
+	for _, v := range secrets {
+		if len(v) >= 4 {
+			s = strings.ReplaceAll(s, v, "[redacted]")
+		}
+	}
+	return s
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}

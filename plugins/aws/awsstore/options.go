@@ -1,0 +1,174 @@
+package awsstore
+
+import (
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/ksm-cli/ksm/shared"
+)
+
+// Setup option names, as the reference documents them.
+const (
+	optSecret             = "secret"
+	optCredentials        = "credentials"
+	optCredentialsProfile = "credentials-profile"
+	optAccessKeyID        = "aws-access-key-id"
+	optSecretAccessKey    = "aws-secret-access-key"
+	optRegion             = "region"
+	optFallback           = "fallback"
+)
+
+// envSecretAccessKey may supply --aws-secret-access-key.
+const envSecretAccessKey = "AWS_SECRET_ACCESS_KEY"
+
+func options() []shared.Option {
+	return []shared.Option{
+		{Name: optSecret, Type: shared.OptionString, Default: defaultSecret,
+			Usage: "name or ARN of the AWS Secrets Manager secret that holds the config"},
+		{Name: optCredentials, Type: shared.OptionEnum, Default: methodEC2,
+			Allowed: []string{methodEC2, methodProfile, methodKeys},
+			Usage:   "how to get AWS credentials: the EC2 instance role, an AWS profile, or access keys"},
+		{Name: optCredentialsProfile, Type: shared.OptionString,
+			Usage: "AWS shared-config profile for --credentials profile (default: the default profile)"},
+		{Name: optAccessKeyID, Type: shared.OptionString,
+			Usage: "AWS access key ID for --credentials keys"},
+		{Name: optSecretAccessKey, Type: shared.OptionString, Sensitive: true,
+			EnvVars: []string{envSecretAccessKey},
+			Usage:   "AWS secret access key for --credentials keys"},
+		{Name: optRegion, Type: shared.OptionString,
+			Usage: "AWS region of the secret (default: from the ARN, AWS_REGION, the AWS profile or the instance)"},
+		{Name: optFallback, Type: shared.OptionBool, Default: "false",
+			Usage: "if these credentials fail or are refused, try the default AWS credential chain"},
+	}
+}
+
+var (
+	// secretNameRE is what Secrets Manager accepts in a secret name.
+	secretNameRE = regexp.MustCompile(`^[A-Za-z0-9/_+=.@-]{1,512}$`)
+	regionRE     = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+)
+
+// validate applies the reference's rules for which options go with which
+// credential method (its `profile setup` checks), with two deliberate
+// differences: --region is accepted by every method (ec2instance and
+// profile may need it for a secret in another region) and keys may take
+// its region from a secret ARN instead of --region.
+func validate(opts map[string]string) (target, error) {
+	known := map[string]bool{}
+	for _, o := range options() {
+		known[o.Name] = true
+	}
+	var unknown []string
+	for k := range opts {
+		if !known[k] {
+			unknown = append(unknown, "--"+k)
+		}
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		return target{}, invalid("unknown option %s for the aws store", strings.Join(unknown, ", "))
+	}
+
+	v := map[string]string{}
+	for k, val := range opts {
+		val = strings.TrimSpace(val)
+		if strings.IndexFunc(val, unicode.IsControl) >= 0 {
+			return target{}, invalid("--%s must not contain control characters", k)
+		}
+		v[k] = val
+	}
+
+	t := target{
+		method:    v[optCredentials],
+		secret:    v[optSecret],
+		profile:   v[optCredentialsProfile],
+		keyID:     v[optAccessKeyID],
+		secretKey: v[optSecretAccessKey],
+		region:    v[optRegion],
+	}
+	if t.method == "" {
+		t.method = methodEC2
+	}
+	if t.secret == "" {
+		t.secret = defaultSecret
+	}
+	fb, ok := parseBool(v[optFallback])
+	if !ok {
+		return target{}, invalid("--fallback must be true or false")
+	}
+	t.fallback = fb
+
+	if err := checkSecret(t.secret); err != nil {
+		return target{}, err
+	}
+	if t.region != "" && !regionRE.MatchString(t.region) {
+		return target{}, invalid("--region %q is not an AWS region name such as us-east-1", t.region)
+	}
+	if r := t.arnRegion(); r != "" && t.region != "" && r != t.region {
+		return target{}, invalid("--region %s differs from the region %s in the secret ARN; drop --region or fix the ARN", t.region, r)
+	}
+	if strings.ContainsAny(t.profile, "[]") {
+		return target{}, invalid("--credentials-profile %q is not a valid AWS profile name", t.profile)
+	}
+
+	// A secret key that only came from the environment was not asked for:
+	// the host fills --aws-secret-access-key from AWS_SECRET_ACCESS_KEY.
+	if t.method != methodKeys && t.secretKey != "" && t.secretKey == os.Getenv(envSecretAccessKey) {
+		t.secretKey = ""
+	}
+
+	keyOpts := func() bool { return t.keyID != "" || t.secretKey != "" }
+	switch t.method {
+	case methodEC2:
+		if t.profile != "" {
+			return target{}, invalid("--credentials-profile goes with --credentials profile, not ec2instance")
+		}
+		if keyOpts() {
+			return target{}, invalid("--aws-access-key-id and --aws-secret-access-key go with --credentials keys, not ec2instance (which uses the instance role)")
+		}
+	case methodProfile:
+		if keyOpts() {
+			return target{}, invalid("--aws-access-key-id and --aws-secret-access-key go with --credentials keys, not profile (the profile holds the credentials)")
+		}
+	case methodKeys:
+		if t.profile != "" {
+			return target{}, invalid("--credentials-profile goes with --credentials profile, not keys")
+		}
+		switch {
+		case t.keyID == "" && t.secretKey == "":
+			return target{}, invalid("--credentials keys needs --aws-access-key-id and --aws-secret-access-key")
+		case t.keyID == "":
+			return target{}, invalid("--credentials keys needs --aws-access-key-id too")
+		case t.secretKey == "":
+			return target{}, invalid("--credentials keys needs --aws-secret-access-key too (or AWS_SECRET_ACCESS_KEY, or stdin)")
+		}
+		if t.region == "" && t.arnRegion() == "" {
+			return target{}, invalid("--credentials keys needs --region (or a secret ARN, which names its region)")
+		}
+	default:
+		return target{}, invalid("--credentials must be ec2instance, profile or keys, not %q", t.method)
+	}
+	return t, nil
+}
+
+// checkSecret accepts a Secrets Manager secret name or secret ARN.
+func checkSecret(s string) error {
+	if strings.HasPrefix(s, "arn:") {
+		a, ok := secretARN(s)
+		if !ok || a.Region == "" {
+			return invalid("--secret %q is not a Secrets Manager secret ARN (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME)", s)
+		}
+		return nil
+	}
+	if !secretNameRE.MatchString(s) {
+		return invalid("--secret %q is not a valid secret name (letters, digits and /_+=.@- only, at most 512)", s)
+	}
+	return nil
+}
+
+func invalid(format string, args ...any) error {
+	return shared.Errorf(shared.CodeInvalidArgument, format, args...)
+}

@@ -1,0 +1,59 @@
+// Package awsstore is the AWS Secrets Manager storage for ksm profiles:
+// a profile's client config lives in a secret, reached with the EC2
+// instance role, an AWS profile or access keys, as Keeper's reference CLI
+// does with `ksm profile setup --type aws`.
+package awsstore
+
+import (
+	"context"
+
+	"github.com/hashicorp/go-hclog"
+
+	"github.com/ksm-cli/ksm/shared"
+)
+
+// Version is the plugin's version, set at build time with
+// -ldflags "-X github.com/ksm-cli/ksm/plugins/aws/awsstore.Version=...".
+var Version = "dev"
+
+// Store implements shared.Store on AWS Secrets Manager.
+type Store struct {
+	log     hclog.Logger
+	connect connector
+}
+
+var _ shared.Store = (*Store)(nil)
+
+// New returns the store; log gets debug lines (never a secret value) and
+// may be nil.
+func New(log hclog.Logger) *Store {
+	if log == nil {
+		log = hclog.NewNullLogger()
+	}
+	return &Store{log: log, connect: sdkConnect}
+}
+
+// Describe is static: no network, no credentials.
+func (s *Store) Describe(context.Context) (*shared.Description, error) {
+	return &shared.Description{
+		Name:            "aws",
+		Version:         Version,
+		ProtocolVersion: shared.ProtocolVersion,
+		Summary:         "AWS Secrets Manager, reached with the EC2 instance role, an AWS profile or access keys",
+		Options:         options(),
+		CanSave:         true,
+		// The SDK reads AWS_REGION, AWS_PROFILE, AWS_CONFIG_FILE,
+		// AWS_ENDPOINT_URL_*, AWS_EC2_METADATA_*, AWS_CA_BUNDLE, ...
+		Env: []string{"AWS_*"},
+	}, nil
+}
+
+// Validate checks setup options and returns the keeper.ini settings. It
+// makes no AWS call: setup may run where the secret is not reachable yet.
+func (s *Store) Validate(_ context.Context, opts map[string]string) (shared.Settings, error) {
+	t, err := validate(opts)
+	if err != nil {
+		return nil, err
+	}
+	return t.settings(), nil
+}

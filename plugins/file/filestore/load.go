@@ -1,0 +1,82 @@
+package filestore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+
+	"github.com/ksm-cli/ksm/shared"
+)
+
+// maxSize bounds what Load reads: a config is about 1 KiB.
+const maxSize = 64 << 10
+
+// Load reads the config file.
+func (*Store) Load(ctx context.Context, settings shared.Settings) (shared.Config, error) {
+	path, err := settingsPath(settings)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	data, err := readFile(path)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := shared.ParseConfig(data)
+	if err != nil {
+		return nil, notConfig(path, err)
+	}
+	return cfg, nil
+}
+
+// readFile reads a regular file of at most maxSize bytes.
+func readFile(path string) ([]byte, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fileError("read", path, err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, shared.Errorf(shared.CodeInvalidArgument, "%s is not a regular file", path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fileError("read", path, err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxSize+1))
+	if err != nil {
+		return nil, fileError("read", path, err)
+	}
+	if len(data) > maxSize {
+		return nil, notConfig(path, fmt.Errorf("larger than %d KiB", maxSize>>10))
+	}
+	return data, nil
+}
+
+// notConfig never quotes the file: it may hold a secret.
+func notConfig(path string, why error) error {
+	return shared.Errorf(shared.CodeInvalidArgument, "%s does not hold a ksm config (SDK JSON or base64 of it): %v", path, why)
+}
+
+// fileError gives an os error its code, naming the path and the operation.
+func fileError(op, path string, err error) error {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if op == "read" {
+			return shared.Errorf(shared.CodeNotFound, "config file %s does not exist", path)
+		}
+		return shared.Errorf(shared.CodeNotFound, "cannot %s %s: its directory does not exist", op, path)
+	case errors.Is(err, fs.ErrPermission):
+		return shared.Errorf(shared.CodePermissionDenied, "cannot %s %s: permission denied", op, path)
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return shared.Errorf(shared.CodeUnavailable, "cannot %s %s: %v", op, path, err)
+}

@@ -1,0 +1,113 @@
+//go:build unix
+
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+
+	"github.com/ksm-cli/ksm/sdk/storagetest"
+	"github.com/ksm-cli/ksm/shared"
+)
+
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "ksm-file-test-")
+	if err == nil {
+		binary, err = storagetest.Build(dir, ".", "file")
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func TestConformance(t *testing.T) {
+	dir := t.TempDir()
+	notes := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(notes, []byte("not a config"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	storagetest.Run(t, storagetest.Config{
+		Binary:       binary,
+		ValidOptions: map[string]string{"path": filepath.Join(dir, "ksm.json")},
+		InvalidOptions: []map[string]string{
+			{"path": ""},
+			{"path": dir},
+		},
+		MissingSettings: shared.Settings{"path": filepath.Join(dir, "missing.json")},
+	})
+}
+
+// launch starts the built plugin the way ksm does.
+func launch(tb testing.TB) *shared.Conn {
+	tb.Helper()
+	conn, err := shared.Launch(context.Background(), shared.LaunchConfig{Cmd: exec.Command(binary)})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return conn
+}
+
+// The plugin process writes 0600 files whatever umask it inherits.
+func TestSavedFileIsPrivateUnderUmask000(t *testing.T) {
+	old := syscall.Umask(0)
+	conn := launch(t)
+	syscall.Umask(old)
+	defer conn.Close()
+	path := filepath.Join(t.TempDir(), "ksm.json")
+	err := conn.Store.Save(context.Background(), shared.SaveRequest{Settings: shared.Settings{"path": path}, Config: storagetest.FakeConfig()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{path, path + ".lock"} {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s: mode %v, want 0600", p, fi.Mode().Perm())
+		}
+	}
+}
+
+// BenchmarkLaunchDescribeClose is what a ksm command pays for the plugin.
+func BenchmarkLaunchDescribeClose(b *testing.B) {
+	ctx := context.Background()
+	for b.Loop() {
+		conn := launch(b)
+		if _, err := conn.Store.Describe(ctx); err != nil {
+			b.Fatal(err)
+		}
+		if err := conn.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLaunchLoadClose: a file-stored profile's config, start to end.
+func BenchmarkLaunchLoadClose(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "ksm.json")
+	if err := os.WriteFile(path, shared.MarshalConfig(storagetest.FakeConfig()), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	for b.Loop() {
+		conn := launch(b)
+		if _, err := conn.Store.Load(ctx, shared.Settings{"path": path}); err != nil {
+			b.Fatal(err)
+		}
+		if err := conn.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

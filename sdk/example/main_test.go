@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/ksm-cli/ksm/sdk/storagetest"
+	"github.com/ksm-cli/ksm/shared"
+)
+
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "ksm-example-test-")
+	if err == nil {
+		binary, err = storagetest.Build(dir, ".", "env")
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// The plugin as ksm runs it: a separate process, through the whole contract.
+func TestConformance(t *testing.T) {
+	sample := storagetest.FakeConfig()
+	storagetest.Run(t, storagetest.Config{
+		Binary: binary,
+		Env: []string{
+			"KSM_EXAMPLE_CONFIG=" + string(shared.MarshalConfig(sample)),
+			"KSM_EXAMPLE_B64=" + base64.StdEncoding.EncodeToString(shared.MarshalConfig(sample)),
+		},
+		ValidOptions: map[string]string{"variable": "KSM_EXAMPLE_CONFIG"},
+		InvalidOptions: []map[string]string{
+			{"variable": "HOME"},
+			{"variable": "ksm_example_lower"},
+			{"variable": ""},
+		},
+		MissingSettings: shared.Settings{"variable": "KSM_EXAMPLE_UNSET"},
+		SampleConfig:    sample,
+	})
+}
+
+func TestLoad(t *testing.T) {
+	sample := storagetest.FakeConfig()
+	t.Setenv("KSM_EXAMPLE_JSON", string(shared.MarshalConfig(sample)))
+	t.Setenv("KSM_EXAMPLE_B64", base64.RawURLEncoding.EncodeToString(shared.MarshalConfig(sample)))
+	t.Setenv("KSM_EXAMPLE_BAD", "secret-looking-value")
+	tests := []struct {
+		variable string
+		code     shared.Code
+		want     string
+	}{
+		{"KSM_EXAMPLE_JSON", shared.CodeUnknown, ""},
+		{"KSM_EXAMPLE_B64", shared.CodeUnknown, ""},
+		{"KSM_EXAMPLE_UNSET", shared.CodeNotFound, "environment variable KSM_EXAMPLE_UNSET is not set"},
+		{"KSM_EXAMPLE_BAD", shared.CodeInvalidArgument, "KSM_EXAMPLE_BAD does not hold a ksm config (SDK JSON or base64 of it)"},
+		{"PATH", shared.CodeInvalidArgument, "--variable must be an upper-case name starting with KSM_EXAMPLE_"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.variable, func(t *testing.T) {
+			cfg, err := envStore{}.Load(context.Background(), shared.Settings{"variable": tt.variable})
+			if tt.want == "" {
+				if err != nil || cfg[shared.KeyClientID] != sample[shared.KeyClientID] {
+					t.Fatalf("got %v, %v", cfg, err)
+				}
+				return
+			}
+			if shared.CodeOf(err) != tt.code || !strings.HasPrefix(err.Error(), tt.want) {
+				t.Fatalf("got %v %v, want %v %q", shared.CodeOf(err), err, tt.code, tt.want)
+			}
+			if strings.Contains(err.Error(), "secret-looking-value") {
+				t.Error("error repeats the variable's value")
+			}
+		})
+	}
+}

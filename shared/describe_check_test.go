@@ -1,0 +1,71 @@
+package shared
+
+import (
+	"strings"
+	"testing"
+)
+
+func goodDescription() *Description {
+	return &Description{
+		Name: "vault-kv", Version: "1.0.0", ProtocolVersion: ProtocolVersion,
+		Options: []Option{
+			{Name: "path", Usage: "secret path", Required: true, EnvVars: []string{"VAULT_PATH"}},
+			{Name: "tls", Usage: "use tls", Type: OptionBool, Default: "true"},
+			{Name: "engine", Usage: "kv version", Type: OptionEnum, Allowed: []string{"v1", "v2"}, Default: "v2"},
+		},
+		Env: []string{"VAULT_*", "HOME"},
+	}
+}
+
+func TestDescriptionCheck(t *testing.T) {
+	tests := []struct {
+		name   string
+		typ    string
+		change func(*Description)
+		want   []string // each must appear; none means no error
+	}{
+		{"good", "vault-kv", func(*Description) {}, nil},
+		{"name differs from binary", "vault", func(*Description) {}, []string{`name "vault-kv" differs from the binary's name ksm-storage-vault`}},
+		{"bad name", "Vault", func(d *Description) { d.Name = "Vault" }, []string{`name "Vault" is not lower-case words`}},
+		{"protocol", "vault-kv", func(d *Description) { d.ProtocolVersion = 2 }, []string{"protocol version 2, want 1"}},
+		{"no version", "vault-kv", func(d *Description) { d.Version = " " }, []string{"no version"}},
+		{"reserved option", "vault-kv", func(d *Description) { d.Options[0].Name = "profile" }, []string{`option "profile": name collides`}},
+		{"short reserved option", "vault-kv", func(d *Description) { d.Options[0].Name = "p" }, []string{`option "p": name collides`}},
+		{"bad option name", "vault-kv", func(d *Description) { d.Options[0].Name = "--path" }, []string{`option "--path": name is not lower-case`}},
+		{"duplicate option", "vault-kv", func(d *Description) { d.Options[1].Name = "path" }, []string{`option "path" declared twice`}},
+		{"no usage", "vault-kv", func(d *Description) { d.Options[0].Usage = "" }, []string{`option "path": no usage text`}},
+		{"required with default", "vault-kv", func(d *Description) { d.Options[0].Default = "x" }, []string{"required but has a default"}},
+		{"bad bool default", "vault-kv", func(d *Description) { d.Options[1].Default = "yes please" }, []string{`default "yes please" is not true or false`}},
+		{"enum default not allowed", "vault-kv", func(d *Description) { d.Options[2].Default = "v3" }, []string{`default "v3" is not one of the allowed values`}},
+		{"enum without values", "vault-kv", func(d *Description) { d.Options[2].Allowed, d.Options[2].Default = nil, "" }, []string{"enum without allowed values"}},
+		{"allowed on string", "vault-kv", func(d *Description) { d.Options[0].Allowed = []string{"a"} }, []string{"allowed values on a string option"}},
+		{"unknown type", "vault-kv", func(d *Description) { d.Options[0].Type = 7 }, []string{"unknown type 7"}},
+		{"bad env var", "vault-kv", func(d *Description) { d.Options[0].EnvVars = []string{"VAULT-PATH"} }, []string{`env var "VAULT-PATH" is not a variable name`}},
+		{"bad env pattern", "vault-kv", func(d *Description) { d.Env = []string{"VA*ULT"} }, []string{`env "VA*ULT" is neither`}},
+		{"asks for the token", "vault-kv", func(d *Description) { d.Env = []string{"KSM_*"} }, []string{`env "KSM_*" asks for KSM_TOKEN`, `env "KSM_*" asks for KSM_CONFIG`}},
+		{"asks for everything", "vault-kv", func(d *Description) { d.Env = []string{"*"} }, []string{`env "*" is neither`}},
+		{"exact secret", "vault-kv", func(d *Description) { d.Env = []string{"KSM_CONFIG"} }, []string{`env "KSM_CONFIG" asks for KSM_CONFIG`}},
+		{"similar name is fine", "vault-kv", func(d *Description) { d.Env = []string{"KSM_TOKENS_DIR", "KSM_EXAMPLE_*"} }, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := goodDescription()
+			tt.change(d)
+			err := d.Check(tt.typ)
+			if len(tt.want) == 0 {
+				if err != nil {
+					t.Fatalf("unexpected: %v", err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("no error, want %q", tt.want)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,325 @@
+package shared
+
+import (
+	"context"
+	"errors"
+	"net"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	hclog "github.com/hashicorp/go-hclog"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/status"
+)
+
+// fakeStore answers with its function fields.
+type fakeStore struct {
+	describe func(context.Context) (*Description, error)
+	validate func(context.Context, map[string]string) (Settings, error)
+	load     func(context.Context, Settings) (Config, error)
+	save     func(context.Context, SaveRequest) error
+}
+
+func (f *fakeStore) Describe(ctx context.Context) (*Description, error) { return f.describe(ctx) }
+func (f *fakeStore) Validate(ctx context.Context, o map[string]string) (Settings, error) {
+	return f.validate(ctx, o)
+}
+func (f *fakeStore) Load(ctx context.Context, s Settings) (Config, error) { return f.load(ctx, s) }
+func (f *fakeStore) Save(ctx context.Context, r SaveRequest) error        { return f.save(ctx, r) }
+
+// serveInProcess serves impl the way a plugin does (same size limits) and
+// returns the host's Store for it, plus a func that stops the server.
+func serveInProcess(t *testing.T, impl Store) (Store, func()) {
+	t.Helper()
+	sock := filepath.Join(t.TempDir(), "s")
+	lis, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := grpc.NewServer(grpc.MaxRecvMsgSize(MaxMessageSize), grpc.MaxSendMsgSize(MaxMessageSize))
+	if err := (&StoragePlugin{Impl: impl, Logger: hclog.NewNullLogger()}).GRPCServer(nil, srv); err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = srv.Serve(lis) }()
+	conn, err := grpc.NewClient("unix://"+sock,
+		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(MaxMessageSize), grpc.MaxCallSendMsgSize(MaxMessageSize)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close(); srv.Stop() })
+	raw, err := (&StoragePlugin{}).GRPCClient(context.Background(), nil, conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw.(Store), srv.Stop
+}
+
+func loadFails(err error) *fakeStore {
+	return &fakeStore{load: func(context.Context, Settings) (Config, error) { return nil, err }}
+}
+
+func TestErrorCodesRoundTrip(t *testing.T) {
+	for code, name := range codeNames {
+		t.Run(name, func(t *testing.T) {
+			msg := "store says " + name + ` with "quotes"`
+			client, _ := serveInProcess(t, loadFails(Errorf(code, "%s", msg)))
+			_, err := client.Load(context.Background(), Settings{"k": "v"})
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("got %T %v, want *Error", err, err)
+			}
+			if e.Code != code || e.Message != msg {
+				t.Errorf("got code %v message %q, want %v %q", e.Code, e.Message, code, msg)
+			}
+			if !errors.Is(err, &Error{Code: code}) {
+				t.Errorf("errors.Is does not match code %v", code)
+			}
+		})
+	}
+}
+
+func TestGRPCCodeMappingIsOneToOne(t *testing.T) {
+	seen := map[codes.Code]Code{}
+	for c := range codeNames {
+		g := c.GRPCCode()
+		if other, dup := seen[g]; dup {
+			t.Errorf("%v and %v both map to %v", c, other, g)
+		}
+		seen[g] = c
+		if back := CodeFromGRPC(g); back != c {
+			t.Errorf("%v -> %v -> %v", c, g, back)
+		}
+	}
+	if got := CodeFromGRPC(codes.Internal); got != CodeUnknown {
+		t.Errorf("Internal maps to %v, want unknown", got)
+	}
+}
+
+func TestStoreErrorsWithoutCode(t *testing.T) {
+	tests := []struct {
+		name     string
+		err      error
+		wantCode Code
+		wantMsg  string
+	}{
+		{"plain error", errors.New("disk on fire"), CodeUnknown, "disk on fire"},
+		{"wrapped typed error", errWrap{Errorf(CodeNotFound, "no such secret")}, CodeNotFound, "no such secret"},
+		{"store's own deadline", context.DeadlineExceeded, CodeDeadlineExceeded, "context deadline exceeded"},
+		{"store's own cancel", context.Canceled, CodeCanceled, "context canceled"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			client, _ := serveInProcess(t, loadFails(tt.err))
+			_, err := client.Load(context.Background(), nil)
+			if CodeOf(err) != tt.wantCode || err.Error() != tt.wantMsg {
+				t.Errorf("got %v %q, want %v %q", CodeOf(err), err, tt.wantCode, tt.wantMsg)
+			}
+		})
+	}
+}
+
+type errWrap struct{ err error }
+
+func (e errWrap) Error() string { return "wrapped: " + e.err.Error() }
+func (e errWrap) Unwrap() error { return e.err }
+
+func TestDescribeRoundTrip(t *testing.T) {
+	want := &Description{
+		Name: "vault", Version: "1.2.3", ProtocolVersion: 1, Summary: "keeps configs in vault",
+		Options: []Option{
+			{Name: "path", Usage: "where", Type: OptionString, Required: true, EnvVars: []string{"VAULT_PATH"}},
+			{Name: "token", Usage: "token", Type: OptionString, Sensitive: true},
+			{Name: "tls", Usage: "use tls", Type: OptionBool, Default: "true"},
+			{Name: "mode", Usage: "kv version", Type: OptionEnum, Allowed: []string{"v1", "v2"}, Default: "v2"},
+		},
+		CanSave: true,
+		Env:     []string{"VAULT_*", "HOME"},
+	}
+	client, _ := serveInProcess(t, &fakeStore{describe: func(context.Context) (*Description, error) { return want, nil }})
+	got, err := client.Describe(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %+v\nwant %+v", got, want)
+	}
+}
+
+func TestDescribeRejectsBadOptionType(t *testing.T) {
+	bad := &Description{Name: "x", Options: []Option{{Name: "o", Type: OptionType(42)}}}
+	client, _ := serveInProcess(t, &fakeStore{describe: func(context.Context) (*Description, error) { return bad, nil }})
+	_, err := client.Describe(context.Background())
+	if CodeOf(err) != CodeUnknown || !strings.Contains(err.Error(), `option "o" has unknown type 42`) {
+		t.Errorf("got %v", err)
+	}
+}
+
+func TestMapsPassThrough(t *testing.T) {
+	var gotSave SaveRequest
+	store := &fakeStore{
+		validate: func(_ context.Context, o map[string]string) (Settings, error) {
+			return Settings{"path": "/abs/" + o["path"]}, nil
+		},
+		load: func(_ context.Context, s Settings) (Config, error) {
+			return Config{"clientId": "id-for-" + s["path"]}, nil
+		},
+		save: func(_ context.Context, r SaveRequest) error { gotSave = r; return nil },
+	}
+	client, _ := serveInProcess(t, store)
+	ctx := context.Background()
+	settings, err := client.Validate(ctx, map[string]string{"path": "p"})
+	if err != nil || settings["path"] != "/abs/p" {
+		t.Fatalf("validate: %v %v", settings, err)
+	}
+	cfg, err := client.Load(ctx, settings)
+	if err != nil || cfg["clientId"] != "id-for-/abs/p" {
+		t.Fatalf("load: %v %v", cfg, err)
+	}
+	req := SaveRequest{Settings: settings, Config: Config{"clientId": "c", "hostname": "h"}, Overwrite: true}
+	if err := client.Save(ctx, req); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(gotSave, req) {
+		t.Errorf("store got %+v, want %+v", gotSave, req)
+	}
+	// An empty answer is an empty map, not nil.
+	store.load = func(context.Context, Settings) (Config, error) { return nil, nil }
+	if cfg, err := client.Load(ctx, nil); err != nil || cfg == nil {
+		t.Errorf("empty load: %#v %v", cfg, err)
+	}
+}
+
+func TestHostContextReachesStore(t *testing.T) {
+	sawDeadline := make(chan bool, 1)
+	store := loadFails(nil)
+	store.load = func(ctx context.Context, _ Settings) (Config, error) {
+		_, ok := ctx.Deadline()
+		sawDeadline <- ok
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
+	client, _ := serveInProcess(t, store)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := client.Load(ctx, nil)
+	if CodeOf(err) != CodeDeadlineExceeded || !strings.Contains(err.Error(), "did not answer load before the deadline") {
+		t.Errorf("got %v %v", CodeOf(err), err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("returned after %v", d)
+	}
+	if !<-sawDeadline {
+		t.Error("the store's ctx had no deadline")
+	}
+
+	ctx, cancel = context.WithCancel(context.Background())
+	go func() { <-sawDeadline; cancel() }()
+	_, err = client.Load(ctx, nil)
+	if CodeOf(err) != CodeCanceled {
+		t.Errorf("cancel: got %v %v", CodeOf(err), err)
+	}
+}
+
+func TestOversizedAndMalformed(t *testing.T) {
+	big := strings.Repeat("k", MaxMessageSize+1)
+	store := &fakeStore{
+		load: func(_ context.Context, s Settings) (Config, error) {
+			return Config{"clientId": big}, nil
+		},
+		save: func(context.Context, SaveRequest) error {
+			t.Error("an invalid save reached the store")
+			return nil
+		},
+		validate: func(context.Context, map[string]string) (Settings, error) {
+			t.Error("an invalid validate reached the store")
+			return nil, nil
+		},
+	}
+	client, _ := serveInProcess(t, store)
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		call func() error
+		want string
+	}{
+		{"oversized answer", func() error { _, err := client.Load(ctx, nil); return err },
+			"load: message exceeds the plugin protocol's 4 MiB limit"},
+		{"oversized request", func() error { return client.Save(ctx, SaveRequest{Config: Config{"clientId": big}}) },
+			"save: request of 4194325 bytes exceeds the plugin protocol's 4 MiB limit"},
+		{"invalid utf-8 value", func() error { _, err := client.Validate(ctx, map[string]string{"path": "\xff"}); return err },
+			`validate: the value of option "path" is not valid UTF-8`},
+		{"invalid utf-8 config key", func() error { return client.Save(ctx, SaveRequest{Config: Config{"\xfe": "v"}}) },
+			"save: a config key name is not valid UTF-8"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.call()
+			if CodeOf(err) != CodeInvalidArgument || !strings.HasPrefix(err.Error(), tt.want) {
+				t.Errorf("got %v %q, want invalid argument %q", CodeOf(err), err, tt.want)
+			}
+		})
+	}
+}
+
+func TestStorePanicIsAnError(t *testing.T) {
+	calls := 0
+	store := loadFails(nil)
+	store.load = func(context.Context, Settings) (Config, error) {
+		calls++
+		if calls == 1 {
+			panic("store bug")
+		}
+		return Config{"clientId": "ok"}, nil
+	}
+	client, _ := serveInProcess(t, store)
+	_, err := client.Load(context.Background(), nil)
+	if CodeOf(err) != CodeUnknown || !strings.Contains(err.Error(), "the plugin failed during load (a bug in the plugin)") {
+		t.Fatalf("got %v %v", CodeOf(err), err)
+	}
+	if _, err := client.Load(context.Background(), nil); err != nil {
+		t.Errorf("plugin did not survive its panic: %v", err)
+	}
+}
+
+func TestTransportFailure(t *testing.T) {
+	client, stop := serveInProcess(t, loadFails(nil))
+	stop()
+	_, err := client.Load(context.Background(), nil)
+	if CodeOf(err) != CodeUnavailable || !strings.Contains(err.Error(), "lost the connection to the plugin during load") {
+		t.Errorf("got %v %v", CodeOf(err), err)
+	}
+}
+
+// Statuses without the StoreError mark come from gRPC or a plugin written
+// without the sdk.
+func TestFromStatusUnmarked(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		err      error
+		wantCode Code
+		want     string
+	}{
+		{status.Error(codes.NotFound, "no secret"), CodeNotFound, "no secret"},
+		{status.Error(codes.Unavailable, "error reading from server: EOF"), CodeUnavailable,
+			"lost the connection to the plugin during load; it exited or crashed (error reading from server: EOF)"},
+		{status.Error(codes.Canceled, "grpc: the client connection is closing"), CodeUnavailable,
+			"load: the connection to the plugin is closed"},
+		{status.Error(codes.Internal, "grpc: failed to unmarshal"), CodeUnknown, "load: plugin protocol error: grpc: failed to unmarshal"},
+		{status.Error(codes.Unimplemented, "method Load not implemented"), CodeUnimplemented, "method Load not implemented"},
+		{errors.New("not a status"), CodeUnknown, "load: not a status"},
+	}
+	for _, tt := range tests {
+		err := fromStatus(ctx, "load", tt.err)
+		if CodeOf(err) != tt.wantCode || err.Error() != tt.want {
+			t.Errorf("%v: got %v %q, want %v %q", tt.err, CodeOf(err), err, tt.wantCode, tt.want)
+		}
+	}
+}

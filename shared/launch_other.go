@@ -1,0 +1,26 @@
+//go:build !unix
+
+package shared
+
+import (
+	"net"
+	"os"
+	"os/exec"
+)
+
+func ownProcessGroup(*exec.Cmd) {}
+
+func killProcessGroup(pid int) {
+	if p, err := os.FindProcess(pid); err == nil {
+		_ = p.Kill()
+	}
+}
+
+// checkAddr: without Unix sockets go-plugin listens on loopback TCP, which
+// other local users can reach; accept only loopback.
+func checkAddr(name string, addr net.Addr, _ string) error {
+	if tcp, ok := addr.(*net.TCPAddr); ok && tcp.IP.IsLoopback() {
+		return nil
+	}
+	return Errorf(CodeFailedPrecondition, "plugin %s listens on %s %s, not on loopback; refusing to connect", name, addr.Network(), addr.String())
+}

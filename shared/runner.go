@@ -1,0 +1,142 @@
+package shared
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os/exec"
+	"strconv"
+	"sync"
+
+	"github.com/hashicorp/go-plugin/runner"
+)
+
+// procRunner runs the plugin process for go-plugin. It exists (instead of
+// go-plugin's internal runner) so that the plugin gets no stdin, runs in its
+// own process group that Close can kill whole, can be killed when the
+// launch ctx ends, and leaves its exit status for the start-up error.
+type procRunner struct {
+	cmd    *exec.Cmd
+	stdout io.ReadCloser
+	stderr io.ReadCloser
+	done   chan struct{} // closed once the process is reaped
+
+	mu       sync.Mutex
+	pid      int
+	killed   bool // we asked it to stop
+	startErr error
+	state    string // how it ended, e.g. "exit status 3"; "" while running
+	byItself bool   // it ended without our kill
+}
+
+var _ runner.Runner = (*procRunner)(nil)
+
+func newProcRunner(cmd *exec.Cmd) (*procRunner, error) {
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		return nil, err
+	}
+	ownProcessGroup(cmd)
+	return &procRunner{cmd: cmd, stdout: stdout, stderr: stderr, done: make(chan struct{})}, nil
+}
+
+func (r *procRunner) Start(context.Context) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.killed {
+		return errors.New("launch cancelled")
+	}
+	if err := r.cmd.Start(); err != nil {
+		r.startErr = err
+		return err
+	}
+	r.pid = r.cmd.Process.Pid
+	return nil
+}
+
+// Wait is called once, by go-plugin, after the process's stdout and stderr
+// are drained.
+func (r *procRunner) Wait(context.Context) error {
+	err := r.cmd.Wait()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if ps := r.cmd.ProcessState; ps != nil {
+		r.state = ps.String()
+		r.byItself = ps.Exited() || !r.killed
+	}
+	close(r.done)
+	return err
+}
+
+func (r *procRunner) Kill(context.Context) error {
+	r.kill()
+	return nil
+}
+
+// kill stops the plugin and everything it started; safe at any time.
+func (r *procRunner) kill() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.killed = true
+	if r.pid != 0 {
+		killProcessGroup(r.pid)
+	}
+}
+
+// stopAndReap kills the process, if it started, and waits until it is
+// reaped. go-plugin runs Wait for every process it started.
+func (r *procRunner) stopAndReap() {
+	r.kill()
+	r.mu.Lock()
+	started := r.pid != 0
+	r.mu.Unlock()
+	if started {
+		<-r.done
+	}
+}
+
+// ended reports how the process ended by itself ("" if it did not).
+func (r *procRunner) ended() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.byItself {
+		return r.state
+	}
+	return ""
+}
+
+func (r *procRunner) startError() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.startErr
+}
+
+func (r *procRunner) Stdout() io.ReadCloser { return r.stdout }
+func (r *procRunner) Stderr() io.ReadCloser { return r.stderr }
+func (r *procRunner) Name() string          { return r.cmd.Path }
+func (r *procRunner) Diagnose(context.Context) string {
+	return ""
+}
+
+// ID is empty until the process starts: go-plugin's Kill skips a runner
+// without an ID.
+func (r *procRunner) ID() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.pid == 0 {
+		return ""
+	}
+	return strconv.Itoa(r.pid)
+}
+
+func (r *procRunner) PluginToHost(network, addr string) (string, string, error) {
+	return network, addr, nil
+}
+
+func (r *procRunner) HostToPlugin(network, addr string) (string, string, error) {
+	return network, addr, nil
+}

@@ -1,0 +1,81 @@
+package shared
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	storagev1 "github.com/ksm-cli/ksm/shared/proto/storage/v1"
+)
+
+// MaxMessageSize bounds every message between ksm and a plugin in both
+// directions (gRPC's default receive limit); a config is about 1 KiB.
+const MaxMessageSize = 4 << 20
+
+// toStatus turns a store's error into the gRPC status sent to the host. The
+// StoreError detail marks it as the store's own answer.
+func toStatus(err error) error {
+	code, msg := CodeUnknown, err.Error()
+	var e *Error
+	switch {
+	case errors.As(err, &e):
+		code, msg = e.Code, e.Message
+	case errors.Is(err, context.DeadlineExceeded):
+		code = CodeDeadlineExceeded
+	case errors.Is(err, context.Canceled):
+		code = CodeCanceled
+	}
+	st := status.New(code.GRPCCode(), msg)
+	if withDetail, derr := st.WithDetails(&storagev1.StoreError{}); derr == nil {
+		st = withDetail
+	}
+	return st.Err()
+}
+
+// fromStatus turns the error of a call to the plugin into an *Error. ctx is
+// the caller's, so that its own deadline or cancellation is named as such
+// rather than blamed on the plugin.
+func fromStatus(ctx context.Context, method string, err error) error {
+	st, ok := status.FromError(err)
+	if !ok {
+		return &Error{Code: CodeUnknown, Message: fmt.Sprintf("%s: %v", method, err)}
+	}
+	// The plugin's ctx carries our deadline and may see it pass a moment
+	// before ours does.
+	_, hasDeadline := ctx.Deadline()
+	ctxErr := ctx.Err()
+	switch {
+	case errors.Is(ctxErr, context.DeadlineExceeded), hasDeadline && st.Code() == codes.DeadlineExceeded:
+		return &Error{Code: CodeDeadlineExceeded, Message: fmt.Sprintf("the plugin did not answer %s before the deadline", method)}
+	case ctxErr != nil:
+		return &Error{Code: CodeCanceled, Message: fmt.Sprintf("%s was cancelled", method)}
+	}
+	if fromStore(st) {
+		return &Error{Code: CodeFromGRPC(st.Code()), Message: st.Message()}
+	}
+	// Without the StoreError mark the status came from gRPC itself (or from
+	// a plugin not written with the sdk).
+	switch st.Code() {
+	case codes.Unavailable:
+		return &Error{Code: CodeUnavailable, Message: fmt.Sprintf("lost the connection to the plugin during %s; it exited or crashed (%s)", method, st.Message())}
+	case codes.Canceled:
+		return &Error{Code: CodeUnavailable, Message: fmt.Sprintf("%s: the connection to the plugin is closed", method)}
+	case codes.ResourceExhausted:
+		return &Error{Code: CodeInvalidArgument, Message: fmt.Sprintf("%s: message exceeds the plugin protocol's %d MiB limit (%s)", method, MaxMessageSize>>20, st.Message())}
+	case codes.Internal, codes.DataLoss, codes.Unknown:
+		return &Error{Code: CodeUnknown, Message: fmt.Sprintf("%s: plugin protocol error: %s", method, st.Message())}
+	}
+	return &Error{Code: CodeFromGRPC(st.Code()), Message: st.Message()}
+}
+
+func fromStore(st *status.Status) bool {
+	for _, d := range st.Details() {
+		if _, ok := d.(*storagev1.StoreError); ok {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,110 @@
+// Command faulty is a storage plugin for shared's tests: KSM_TEST_MODE makes
+// it misbehave at start-up, and its Load misbehaves on request (settings).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+
+	plugin "github.com/hashicorp/go-plugin"
+
+	"github.com/ksm-cli/ksm/sdk"
+	"github.com/ksm-cli/ksm/shared"
+)
+
+func main() {
+	recordPid(os.Getpid())
+	switch os.Getenv("KSM_TEST_MODE") {
+	case "exit":
+		fmt.Fprintln(os.Stderr, "faulty: giving up at start")
+		os.Exit(3)
+	case "garbage":
+		fmt.Println("hello from a confused plugin")
+		select {}
+	case "hang":
+		select {}
+	case "tcp":
+		fmt.Println("1|1|tcp|127.0.0.1:1|grpc|")
+		select {}
+	case "version":
+		hs := shared.Handshake
+		hs.ProtocolVersion = 99
+		plugin.Serve(&plugin.ServeConfig{HandshakeConfig: hs, Plugins: shared.PluginSet(store{}), GRPCServer: plugin.DefaultGRPCServer})
+	case "spawn":
+		// A child that outlives us unless the host kills our process group;
+		// it holds our stdout and stderr open, too.
+		child := exec.Command(os.Args[0])
+		child.Env = append(os.Environ(), "KSM_TEST_MODE=hang")
+		child.Stdout, child.Stderr = os.Stdout, os.Stderr
+		if err := child.Start(); err != nil {
+			os.Exit(4)
+		}
+		sdk.Serve(store{})
+	default:
+		sdk.Serve(store{})
+	}
+}
+
+func recordPid(pid int) {
+	if path := os.Getenv("KSM_TEST_PIDFILE"); path != "" {
+		f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+		if err == nil {
+			fmt.Fprintln(f, pid)
+			_ = f.Close()
+		}
+	}
+}
+
+type store struct{}
+
+func (store) Describe(context.Context) (*shared.Description, error) {
+	return &shared.Description{
+		Name: "faulty", Version: "1.0.0", ProtocolVersion: shared.ProtocolVersion,
+		Options: []shared.Option{sdk.String("mode", "what to do")},
+	}, nil
+}
+
+func (store) Validate(_ context.Context, options map[string]string) (shared.Settings, error) {
+	return shared.Settings(options), nil
+}
+
+var codes = map[string]shared.Code{
+	"not-found": shared.CodeNotFound, "unavailable": shared.CodeUnavailable,
+	"permission-denied": shared.CodePermissionDenied,
+}
+
+// Load does what settings ask.
+func (store) Load(ctx context.Context, s shared.Settings) (shared.Config, error) {
+	switch {
+	case s["code"] != "":
+		return nil, shared.Errorf(codes[s["code"]], "%s", s["message"])
+	case s["block"] != "":
+		<-ctx.Done()
+		return nil, ctx.Err()
+	case s["ignore-ctx"] != "":
+		select {}
+	case s["crash"] != "":
+		os.Exit(2)
+	case s["stdout"] != "":
+		fmt.Println(s["stdout"])
+	case s["big"] != "":
+		n, _ := strconv.Atoi(s["big"])
+		return shared.Config{"clientId": strings.Repeat("x", n)}, nil
+	case s["env"] != "":
+		v, ok := os.LookupEnv(s["env"])
+		return shared.Config{"value": v, "set": strconv.FormatBool(ok)}, nil
+	case s["log"] != "":
+		sdk.Logger().Warn(s["log"])
+	}
+	_, hasDeadline := ctx.Deadline()
+	return shared.Config{"clientId": "test-client", "hasDeadline": strconv.FormatBool(hasDeadline)}, nil
+}
+
+func (store) Save(context.Context, shared.SaveRequest) error {
+	return errors.New("save is not supported here")
+}
