@@ -4,7 +4,10 @@ GO      ?= go
 PREFIX  ?= /usr/local
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
-GOBUILD := $(GO) build -trimpath -ldflags '$(LDFLAGS)'
+# Leave out what ksm never uses but would pay for at every start-up:
+# urfave/cli's man/markdown generator and gRPC's x/net/trace pages.
+GOTAGS  := urfave_cli_no_docs grpcnotrace
+GOBUILD := $(GO) build -trimpath -tags '$(GOTAGS)'
 BIN     := bin
 
 # Tools the tests start as real servers (see ../shared/docs/TESTBEDS.md).
@@ -18,8 +21,15 @@ all: build
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
+# The plugins built with ksm; ksm trusts them beside it by their SHA-256,
+# which is linked into it.
+PLUGINS := file aws
+
 build: ## build ksm and its plugins into ./bin
-	$(GOBUILD) -o $(BIN)/ksm ./cli
+	@mkdir -p $(BIN)
+	$(foreach p,$(PLUGINS),$(GOBUILD) -ldflags '$(LDFLAGS)' -o $(BIN)/ksm-storage-$(p) ./plugins/$(p) &&) true
+	sums=$$(for p in $(PLUGINS); do printf '%s=%s,' $$p $$(sha256sum $(BIN)/ksm-storage-$$p | cut -d' ' -f1); done); \
+	$(GOBUILD) -ldflags '$(LDFLAGS) -X main.bundledPlugins='"$$sums" -o $(BIN)/ksm ./cli
 
 install: build ## install ksm and its plugins side by side into $(PREFIX)/bin
 	install -d $(DESTDIR)$(PREFIX)/bin
@@ -39,6 +49,9 @@ test: test-tools ## run every test (race detector on), as CI does
 lint: ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+
+proto: ## regenerate the gRPC code in shared/proto (needs protoc and the Go plugins)
+	./shared/proto/generate.sh
 
 clean: ## remove build output
 	rm -rf $(BIN)

@@ -15,12 +15,14 @@ func NewCommand(f *cmdutil.Factory, extra ...*cli.Command) *cli.Command {
 		Name:  "profile",
 		Usage: "Manage client-device profiles in keeper.ini",
 		Subcommands: append([]*cli.Command{
+			newInitCommand(f),
 			newListCommand(f),
 			newActiveCommand(f),
 			newShowCommand(f),
 			newImportCommand(f),
 			newExportCommand(f),
 			newDeleteCommand(f),
+			newSetupCommand(f),
 		}, extra...),
 	}
 }

@@ -1,0 +1,119 @@
+package e2e
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// faultModes are the misbehaviours of testdata/faultplugin, by the point at
+// which they break and what ksm must say.
+var faultModes = []struct {
+	mode    string
+	atLoad  bool   // fails in Load rather than at start
+	wantErr string // in the one Error line
+}{
+	{"exit", false, "plugin ksm-storage-fault-exit exited during start-up"},
+	{"garbage", false, `printed "hello, I am not a plugin" instead of the plugin handshake`},
+	{"hang", false, "did not complete the handshake within"},
+	{"partial", false, "ksm-storage-fault-partial"},
+	{"version", false, "speaks storage protocol version 99, this ksm speaks version 1"},
+	{"wrongname", false, `name "somethingelse" differs from the binary's name ksm-storage-fault-wrongname`},
+	{"crash", true, "fault-crash store: load:"},
+	{"slow", true, "fault-slow store: load:"},
+	{"oversize", true, "fault-oversize store: load:"},
+	{"denied", true, "fault-denied store: access to the vault was denied; ask your administrator"},
+}
+
+// buildFaultPlugins installs one copy of the fault plugin per mode.
+func buildFaultPlugins(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "faultplugin")
+	if err := goBuild(bin, "./cli/e2e/testdata/faultplugin"); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(bin)
+	for _, m := range faultModes {
+		if err := os.WriteFile(filepath.Join(dir, "ksm-storage-fault-"+m.mode), data, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// Every plugin fault gives one clear error naming the plugin, a non-zero
+// exit, an untouched keeper.ini and no process left behind.
+func TestPluginFaults(t *testing.T) {
+	pluginDir := buildFaultPlugins(t)
+	for _, tt := range faultModes {
+		t.Run(tt.mode, func(t *testing.T) {
+			work := t.TempDir()
+			ini := filepath.Join(work, "keeper.ini")
+			typ := "fault-" + tt.mode
+			orig := "[_config]\nactive_profile = p\n\n[p]\nstorage = " + typ + "\nwhere = x\n\n"
+			if err := os.WriteFile(ini, []byte(orig), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			env := []string{"KSM_PLUGIN_PATH=" + pluginDir, "XDG_CONFIG_HOME=" + filepath.Join(work, "config"), "HOME=" + work}
+			run := func(args ...string) (string, error) {
+				cmd := ksm(append([]string{"--ini-file", ini, "--timeout", "2s"}, args...)...)
+				cmd.Env = append(cmd.Env, env...)
+				out, err := cmd.CombinedOutput()
+				return string(out), err
+			}
+			if out, err := run("plugin", "trust", typ); err != nil {
+				t.Fatalf("trust: %v: %s", err, out)
+			}
+			args := []string{"profile", "setup", "--type", typ, "-p", "new"}
+			if tt.atLoad {
+				args = []string{"profile", "show", "p"}
+			}
+			start := time.Now()
+			out, err := run(args...)
+			elapsed := time.Since(start)
+			if err == nil {
+				t.Fatalf("%v succeeded: %s", args, out)
+			}
+			if code := err.(*exec.ExitError).ExitCode(); code != 1 {
+				t.Errorf("exit code %d, want 1", code)
+			}
+			lines := strings.Split(strings.TrimSpace(out), "\n")
+			last := lines[len(lines)-1]
+			if !strings.HasPrefix(last, "Error: ") || !strings.Contains(last, tt.wantErr) {
+				t.Errorf("error line %q, want it to contain %q", last, tt.wantErr)
+			}
+			if strings.Contains(out, "SECRETSTDOUT") {
+				t.Errorf("plugin stdout reached the user: %s", out)
+			}
+			if got, _ := os.ReadFile(ini); string(got) != orig {
+				t.Errorf("keeper.ini changed:\n%s", got)
+			}
+			if pids := processesUnder(pluginDir); len(pids) > 0 {
+				t.Errorf("orphan plugin processes left: %v", pids)
+			}
+			t.Logf("%s", last)
+			t.Logf("failed in %v", elapsed.Round(time.Millisecond))
+		})
+	}
+}
+
+// processesUnder lists running processes whose executable is in dir.
+func processesUnder(dir string) []string {
+	var pids []string
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe"))
+		if err == nil && strings.HasPrefix(exe, dir+string(filepath.Separator)) {
+			pids = append(pids, e.Name()+" "+exe)
+		}
+	}
+	return pids
+}

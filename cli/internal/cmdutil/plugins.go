@@ -1,0 +1,70 @@
+package cmdutil
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/ksm-cli/ksm/cli/internal/pluginhost"
+	"github.com/ksm-cli/ksm/cli/internal/profiles"
+	"github.com/ksm-cli/ksm/shared"
+)
+
+// PluginSettings describe where plugins come from; they cost nothing until
+// a command needs a plugin.
+type PluginSettings struct {
+	// Bundled maps a store type to the SHA-256 of the plugin built with ksm.
+	Bundled map[string]string
+	// StartTimeout bounds a plugin's start-up.
+	StartTimeout time.Duration
+}
+
+// PluginHost returns the plugin host, built on first use.
+func (f *Factory) PluginHost() *pluginhost.Host {
+	if f.host != nil {
+		return f.host
+	}
+	exeDir := ""
+	if exe, err := os.Executable(); err == nil {
+		if real, err := filepath.EvalSymlinks(exe); err == nil {
+			exe = real
+		}
+		exeDir = filepath.Dir(exe)
+	}
+	configDir := f.Getenv("XDG_CONFIG_HOME")
+	if configDir == "" {
+		configDir, _ = os.UserConfigDir()
+	}
+	f.host = &pluginhost.Host{
+		Dirs:         pluginhost.Dirs(f.Getenv, exeDir, configDir),
+		ExeDir:       exeDir,
+		Bundled:      f.Plugins.Bundled,
+		Trust:        &pluginhost.TrustStore{Path: filepath.Join(configDir, "ksm", "trusted-plugins.json")},
+		Log:          f.Log.Named("plugin"),
+		StartTimeout: f.Plugins.StartTimeout,
+		Notices:      f.IO.ErrOut,
+	}
+	return f.host
+}
+
+// LoadFromStore loads an external profile's config through its plugin:
+// only that plugin, only now, stopped before returning.
+func (f *Factory) LoadFromStore(ctx context.Context, p *profiles.Profile) (shared.Config, error) {
+	s, err := f.PluginHost().Open(ctx, p.Storage, false)
+	if err != nil {
+		return nil, fmt.Errorf("profile %s: %w", p.Name, err)
+	}
+	defer s.Close()
+	ctx, cancel := context.WithTimeout(ctx, f.Timeout)
+	defer cancel()
+	cfg, err := s.Store.Load(ctx, p.Settings)
+	if err != nil {
+		return nil, fmt.Errorf("profile %s: %w", p.Name, pluginhost.Explain(p.Storage, "load", err))
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("profile %s: the %s store returned an unusable config: %w", p.Name, p.Storage, err)
+	}
+	return cfg, nil
+}

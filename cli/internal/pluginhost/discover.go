@@ -1,0 +1,118 @@
+// Package pluginhost finds ksm-storage-<type> plugins, decides whether to
+// trust them, and launches one for the length of a command.
+package pluginhost
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+
+	"github.com/ksm-cli/ksm/shared"
+)
+
+// Plugin is one plugin executable found in a plugin directory.
+type Plugin struct {
+	Type string
+	Path string // absolute
+	// ShadowedBy is the path of an earlier plugin of the same type, which is
+	// the one used; empty for the plugin in use.
+	ShadowedBy string
+}
+
+// ErrUnknownType is returned for a store type no plugin provides.
+var ErrUnknownType = errors.New("unknown storage type")
+
+// Dirs returns the plugin directories in search order: KSM_PLUGIN_PATH when
+// set (and then only it), else the directory of the ksm executable, then
+// the user's config dir ksm/plugins. Relative entries are dropped: plugins
+// never come from the current directory.
+func Dirs(getenv func(string) string, exeDir, userConfigDir string) []string {
+	var dirs []string
+	if p := getenv("KSM_PLUGIN_PATH"); p != "" {
+		dirs = filepath.SplitList(p)
+	} else {
+		dirs = []string{exeDir}
+		if userConfigDir != "" {
+			dirs = append(dirs, filepath.Join(userConfigDir, "ksm", "plugins"))
+		}
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, d := range dirs {
+		if d == "" || !filepath.IsAbs(d) || seen[filepath.Clean(d)] {
+			continue
+		}
+		seen[filepath.Clean(d)] = true
+		out = append(out, filepath.Clean(d))
+	}
+	return out
+}
+
+// Discover lists every plugin in dirs, the first of each type in use and
+// later ones marked as shadowed.
+func Discover(dirs []string) []Plugin {
+	var found []Plugin
+	first := map[string]string{}
+	for _, dir := range dirs {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			continue // a missing plugin directory is normal
+		}
+		for _, e := range entries {
+			typ, ok := typeOf(e.Name())
+			if !ok {
+				continue
+			}
+			path := filepath.Join(dir, e.Name())
+			if st, err := os.Stat(path); err != nil || !st.Mode().IsRegular() || st.Mode().Perm()&0o111 == 0 {
+				continue
+			}
+			p := Plugin{Type: typ, Path: path}
+			if prev, ok := first[typ]; ok {
+				p.ShadowedBy = prev
+			} else {
+				first[typ] = path
+			}
+			found = append(found, p)
+		}
+	}
+	return found
+}
+
+// Find returns the plugin in use for a type.
+func Find(dirs []string, typ string) (Plugin, error) {
+	if !shared.ValidTypeName(typ) {
+		return Plugin{}, fmt.Errorf("%w %q: a type is lower-case letters and digits, words joined by '-'", ErrUnknownType, typ)
+	}
+	all := Discover(dirs)
+	for _, p := range all {
+		if p.Type == typ && p.ShadowedBy == "" {
+			return p, nil
+		}
+	}
+	var types []string
+	for _, p := range all {
+		if p.ShadowedBy == "" {
+			types = append(types, p.Type)
+		}
+	}
+	sort.Strings(types)
+	installed := "none is installed"
+	if len(types) > 0 {
+		installed = "installed: " + strings.Join(types, ", ")
+	}
+	return Plugin{}, fmt.Errorf("%w %q (%s); install %s%s next to ksm or in a plugin directory (see `ksm plugin list`)",
+		ErrUnknownType, typ, installed, shared.BinaryPrefix, typ)
+}
+
+func typeOf(name string) (string, bool) {
+	if runtime.GOOS == "windows" {
+		name = strings.TrimSuffix(name, ".exe")
+	}
+	typ, ok := strings.CutPrefix(name, shared.BinaryPrefix)
+	return typ, ok && shared.ValidTypeName(typ)
+}
