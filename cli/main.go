@@ -9,9 +9,15 @@ import (
 	"github.com/ksm-cli/ksm/cli/internal/iostreams"
 )
 
-// version is set at build time: -ldflags "-X main.version=...".
-var version = "dev"
+// Set at link time by `make build`: the version, and the SHA-256 of each
+// plugin built with this ksm ("file=<hex>,aws=<hex>"), which are trusted
+// when they sit beside the ksm executable.
+var (
+	version        = "dev"
+	bundledPlugins = ""
+)
 
 func main() {
-	os.Exit(app.Main(context.Background(), os.Args, iostreams.System(), version))
+	build := app.Build{Version: version, Bundled: app.ParseBundled(bundledPlugins)}
+	os.Exit(app.Main(context.Background(), os.Args, iostreams.System(), build))
 }

@@ -17,7 +17,10 @@ import (
 	"github.com/ksm-cli/ksm/cli/internal/cmdutil"
 	"github.com/ksm-cli/ksm/cli/internal/inifile"
 	"github.com/ksm-cli/ksm/cli/internal/iostreams"
+	"github.com/ksm-cli/ksm/cli/plugincmd"
 	"github.com/ksm-cli/ksm/cli/profile"
+	"github.com/ksm-cli/ksm/cli/secretcmd"
+	"github.com/ksm-cli/ksm/shared"
 )
 
 // Exit codes.
@@ -27,13 +30,32 @@ const (
 	ExitUsage = 2
 )
 
+// Build describes this build of ksm.
+type Build struct {
+	Version string
+	// Bundled maps each store type built with ksm to its plugin's SHA-256.
+	Bundled map[string]string
+}
+
+// ParseBundled reads "type=sha256,type=sha256" (set at link time).
+func ParseBundled(s string) map[string]string {
+	m := map[string]string{}
+	for _, kv := range strings.Split(s, ",") {
+		if typ, sum, ok := strings.Cut(strings.TrimSpace(kv), "="); ok && typ != "" && sum != "" {
+			m[typ] = sum
+		}
+	}
+	return m
+}
+
 // New returns the ksm app; f is filled in from the global flags before any
 // command runs.
-func New(f *cmdutil.Factory, version string) *cli.App {
+func New(f *cmdutil.Factory, build Build) *cli.App {
+	f.Plugins.Bundled = build.Bundled
 	app := &cli.App{
 		Name:    "ksm",
 		Usage:   "Keeper Secrets Manager profiles, with pluggable config storage",
-		Version: version,
+		Version: build.Version,
 		Description: `ksm keeps Keeper Secrets Manager client-device profiles in keeper.ini,
 compatible with Keeper's own CLI. A profile's config can live in keeper.ini
 or in an external store (AWS Secrets Manager, a file, or any installed
@@ -58,6 +80,8 @@ Examples:
 		Before: func(c *cli.Context) error { return configure(f, c) },
 		Commands: []*cli.Command{
 			profile.NewCommand(f),
+			secretcmd.NewCommand(f),
+			plugincmd.NewCommand(f),
 			newCompletionCommand(),
 		},
 	}
@@ -88,6 +112,8 @@ func configure(f *cmdutil.Factory, c *cli.Context) error {
 	if f.Timeout <= 0 {
 		return cmdutil.Usagef("--timeout must be positive")
 	}
+	// A plugin that cannot even start gets no longer than a call would.
+	f.Plugins.StartTimeout = min(f.Timeout, shared.DefaultStartTimeout)
 	if c.Bool("debug") {
 		f.Log = hclog.New(&hclog.LoggerOptions{Name: "ksm", Level: hclog.Debug, Output: f.IO.ErrOut})
 	}
@@ -110,18 +136,21 @@ func setUsageErrors(cmds []*cli.Command) {
 func NewFactory(io *iostreams.Streams) *cmdutil.Factory {
 	cwd, _ := os.Getwd()
 	home, _ := os.UserHomeDir()
-	return &cmdutil.Factory{
+	f := &cmdutil.Factory{
 		IO:     io,
 		Getenv: os.Getenv,
 		Env:    inifile.Env{Getenv: os.Getenv, Cwd: cwd, Home: home, GOOS: runtime.GOOS},
 		Log:    hclog.NewNullLogger(),
 	}
+	f.LoadConfig = f.LoadFromStore
+	f.InitStore = f.InitIntoStore
+	return f
 }
 
 // Main runs ksm and returns the process exit code.
-func Main(ctx context.Context, args []string, io *iostreams.Streams, version string) int {
+func Main(ctx context.Context, args []string, io *iostreams.Streams, build Build) int {
 	f := NewFactory(io)
-	a := New(f, version)
+	a := New(f, build)
 	err := a.RunContext(ctx, normalizeArgs(a, args))
 	return report(io, err)
 }

@@ -50,6 +50,11 @@ func normalizeArgs(app *cli.App, args []string) []string {
 	own := flagArity(leaf.Flags)
 	var flags, positional []string
 	for i < len(args) {
+		if leaf.SkipFlagParsing {
+			// The command parses its own flags (profile setup): keep their
+			// order and only take out the global ones.
+			own = map[string]bool{}
+		}
 		a := args[i]
 		if a == "--" {
 			positional = append(positional, args[i:]...)
@@ -61,13 +66,18 @@ func normalizeArgs(app *cli.App, args []string) []string {
 			continue
 		}
 		name := flagName(a)
-		if _, ok := own[name]; !ok {
+		if _, ok := own[name]; !ok && name != "help" && name != "h" {
 			if _, ok := globals[name]; ok {
 				n := consumes(globals, a)
 				hoisted = append(hoisted, args[i:min(i+n, len(args))]...)
 				i += n
 				continue
 			}
+		}
+		if leaf.SkipFlagParsing {
+			positional = append(positional, a)
+			i++
+			continue
 		}
 		n := consumes(own, a)
 		flags = append(flags, args[i:min(i+n, len(args))]...)

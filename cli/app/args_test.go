@@ -10,7 +10,7 @@ import (
 
 func TestNormalizeArgs(t *testing.T) {
 	io, _, _ := iostreams.Test("")
-	a := New(NewFactory(io), "test")
+	a := New(NewFactory(io), Build{Version: "test"})
 	tests := []struct{ in, want string }{
 		{"ksm profile show prod --json", "ksm profile show --json prod"},
 		{"ksm profile export prod --file-format json --plain", "ksm profile export --file-format json --plain prod"},
@@ -20,6 +20,8 @@ func TestNormalizeArgs(t *testing.T) {
 		{"ksm profile import -- -p", "ksm profile import -- -p"},
 		{"ksm profile active prod", "ksm profile active prod"},
 		{"ksm --version", "ksm --version"},
+		{"ksm profile setup --type file -p x --path /p --debug", "ksm --debug profile setup --type file -p x --path /p"},
+		{"ksm profile setup --type=aws --timeout 5s --fallback", "ksm --timeout 5s profile setup --type=aws --fallback"},
 		{"ksm nosuch --json", "ksm nosuch --json"},
 	}
 	for _, tt := range tests {

@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/ksm-cli/ksm/cli/internal/pluginhost"
 )
 
 // binDir holds ksm and the plugins built with it, as `make build` lays them out.
@@ -30,21 +32,47 @@ func run(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	binDir = dir
-	if err := build(dir, map[string]string{"ksm": "./cli"}); err != nil {
+	if err := buildAll(dir); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
 	return m.Run()
 }
 
-// build compiles each package (relative to the module root) into dir.
-func build(dir string, targets map[string]string) error {
-	for name, pkg := range targets {
-		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, name), pkg)
-		cmd.Dir = "../.."
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("build %s: %v\n%s", pkg, err, out)
+// bundled are the plugins built with ksm, as `make build` lays them out.
+var bundled = map[string]string{"file": "./plugins/file", "aws": "./plugins/aws"}
+
+// buildAll builds like `make build`: the plugins, then ksm with their
+// SHA-256 sums linked in so that it trusts them beside it.
+func buildAll(dir string) error {
+	var sums []string
+	for typ, pkg := range bundled {
+		bin := filepath.Join(dir, "ksm-storage-"+typ)
+		if err := goBuild(bin, pkg); err != nil {
+			return err
 		}
+		sum, err := pluginhost.HashFile(bin)
+		if err != nil {
+			return err
+		}
+		sums = append(sums, typ+"="+sum)
+	}
+	// The SDK's example plugin, as a third party would ship it: in a
+	// directory of its own, not trusted until the user says so.
+	if err := goBuild(filepath.Join(dir, "example", "ksm-storage-env"), "./sdk/example"); err != nil {
+		return err
+	}
+	return goBuild(filepath.Join(dir, "ksm"), "./cli", "-ldflags", "-X main.bundledPlugins="+strings.Join(sums, ","))
+}
+
+// goBuild compiles a package (relative to the module root).
+func goBuild(out, pkg string, flags ...string) error {
+	// The same tags as `make build`.
+	args := append(append([]string{"build", "-tags", "urfave_cli_no_docs grpcnotrace", "-o", out}, flags...), pkg)
+	cmd := exec.Command("go", args...)
+	cmd.Dir = "../.."
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("build %s: %v\n%s", pkg, err, out)
 	}
 	return nil
 }
@@ -77,12 +105,22 @@ func params(t *testing.T, dir string) testscript.Params {
 			}
 			env.Setenv("REF_CONFIG1", strings.TrimSpace(string(config1)))
 			env.Setenv("REF_TWO_INI", base64.StdEncoding.EncodeToString(twoINI))
+			if err := setupKeeper(env); err != nil { // keeper_test.go
+				return err
+			}
 			return os.MkdirAll(home, 0o700)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"mode":     cmdMode,
 			"readonly": cmdReadonly,
 			"tinyfs":   cmdTinyFS,
+			// keeper_test.go
+			"keepertoken":   keeperCmds["keepertoken"],
+			"keeperstats":   keeperCmds["keeperstats"],
+			"keeperfault":   keeperCmds["keeperfault"],
+			"keeperproxied": keeperCmds["keeperproxied"],
+			"nosecrets":     keeperCmds["nosecrets"],
+			"setenvfile":    keeperCmds["setenvfile"],
 		},
 		Condition: func(cond string) (bool, error) {
 			switch cond {

@@ -34,8 +34,7 @@ func newActiveCommand(f *cmdutil.Factory) *cli.Command {
 }
 
 func runActive(ctx context.Context, opts *activeOptions) error {
-	if _, ok := opts.f.ReadPath(); !ok {
-		_, err := opts.f.Read() // the "no keeper.ini" error, with where we looked
+	if err := opts.f.RequireIni(); err != nil {
 		return err
 	}
 	_, err := opts.f.Update(ctx, func(b *profiles.Book) error { return b.SetActive(opts.Name) })

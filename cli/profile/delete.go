@@ -38,8 +38,7 @@ Example:
 }
 
 func runDelete(ctx context.Context, opts *deleteOptions) error {
-	if _, ok := opts.f.ReadPath(); !ok {
-		_, err := opts.f.Read()
+	if err := opts.f.RequireIni(); err != nil {
 		return err
 	}
 	var wasActive bool

@@ -84,8 +84,11 @@ func runShow(c *cli.Context, opts *showOptions) error {
 		ServerPublicKeyID: cfg[shared.KeyServerPublicKeyID],
 		ClientID:          Fingerprint(cfg[shared.KeyClientID]),
 	}
-	if p.External() {
+	switch {
+	case p.External():
 		s.Storage = p.Storage
+	case src.Env != "":
+		s.Storage = src.Env + " (environment)"
 	}
 	if s.ServerPublicKeyID == "" {
 		s.ServerPublicKeyID = shared.DefaultServerPublicKeyID

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/ksm-cli/ksm/cli/internal/inifile"
 	"github.com/ksm-cli/ksm/cli/internal/iostreams"
+	"github.com/ksm-cli/ksm/cli/internal/pluginhost"
 	"github.com/ksm-cli/ksm/cli/internal/profiles"
 	"github.com/ksm-cli/ksm/shared"
 )
@@ -34,7 +36,37 @@ type Factory struct {
 	// plugin; set by the app so that only commands that need it start one.
 	LoadConfig func(ctx context.Context, p *profiles.Profile) (shared.Config, error)
 
+	// Plugins is the storage plugin setup; the host is built on first use.
+	Plugins PluginSettings
+	host    *pluginhost.Host
+
+	// Keeper protocol and `profile init --storage` (see envsource.go).
+	//
+	// HTTPClient sends Keeper requests; nil means Go's default transport,
+	// which honours SSL_CERT_FILE and the proxy variables.
+	HTTPClient *http.Client
+	// InitStore initialises a profile straight into an external store for
+	// `profile init --storage TYPE`; nil makes --storage fail clearly.
+	// Set by the app once the plugin host can do it.
+	InitStore StoreInitFunc
+
 	modeWarned bool
+}
+
+// StoreInitFunc is the plugin host's part of `profile init --storage`: it
+// must validate req.Options with the store (returning the settings to keep
+// in keeper.ini), only then call req.Redeem once for the config, and save
+// that config in the store. The Keeper keys never touch the local disk.
+type StoreInitFunc func(ctx context.Context, req StoreInitRequest) (shared.Settings, error)
+
+// StoreInitRequest is what `profile init --storage` asks of InitStore.
+type StoreInitRequest struct {
+	Type      string            // the store type, e.g. "aws"
+	Profile   string            // the profile being created
+	Options   map[string]string // --store-option NAME=VALUE
+	Overwrite bool              // --force: replace what the store holds
+	// Redeem binds the one-time token; calling it uses the token up.
+	Redeem func(ctx context.Context) (shared.Config, error)
 }
 
 // Config returns a profile's client config, from keeper.ini or its store.
@@ -56,6 +88,9 @@ type Source struct {
 	Book *profiles.Book
 	// Path is the keeper.ini read, empty for in-memory profiles.
 	Path string
+	// Env names the variable in-memory profiles came from (KSM_CONFIG,
+	// KSM_CONFIG_BASE64_1...); empty for a keeper.ini.
+	Env string
 }
 
 // ErrNoIni is returned when no keeper.ini exists anywhere searched.
@@ -79,11 +114,29 @@ func (f *Factory) WritePath() string {
 	return f.Env.WritePath()
 }
 
-// Read loads the profiles a command works on.
-func (f *Factory) Read() (*Source, error) {
+// Read loads the profiles a command works on: from --ini-file, the
+// container variables or the keeper.ini search (see ReadContext).
+func (f *Factory) Read() (*Source, error) { return f.ReadContext(context.Background()) }
+
+// RequireIni fails unless there is a keeper.ini to change: commands that
+// edit profiles never create one, and in-memory profiles (KSM_CONFIG...)
+// cannot be edited.
+func (f *Factory) RequireIni() error {
+	if _, ok := f.ReadPath(); ok {
+		return nil
+	}
+	return f.noIni()
+}
+
+func (f *Factory) noIni() error {
+	return fmt.Errorf("%w (looked in %s); create one with `ksm profile init` or `ksm profile import`, or pass --ini-file", ErrNoIni, f.searchedDirs())
+}
+
+// readIni is Read without the container variables.
+func (f *Factory) readIni() (*Source, error) {
 	path, ok := f.ReadPath()
 	if !ok {
-		return nil, fmt.Errorf("%w (looked in %s); create one with `ksm profile init` or `ksm profile import`, or pass --ini-file", ErrNoIni, f.searchedDirs())
+		return nil, f.noIni()
 	}
 	file, err := inifile.Read(path)
 	if err != nil {

@@ -68,3 +68,34 @@ func (f *Factory) LoadFromStore(ctx context.Context, p *profiles.Profile) (share
 	}
 	return cfg, nil
 }
+
+// InitIntoStore is `profile init --storage`: the store checks its options
+// before the token is redeemed, so a typo does not use the token up, and
+// the config goes straight into the store, never to local disk.
+func (f *Factory) InitIntoStore(ctx context.Context, req StoreInitRequest) (shared.Settings, error) {
+	s, err := f.PluginHost().Open(ctx, req.Type, true)
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	if !s.Desc.CanSave {
+		return nil, fmt.Errorf("the %s store cannot save configs, so profile init cannot write into it", req.Type)
+	}
+	call := func() (context.Context, context.CancelFunc) { return context.WithTimeout(ctx, f.Timeout) }
+	cctx, cancel := call()
+	settings, err := s.Store.Validate(cctx, req.Options)
+	cancel()
+	if err != nil {
+		return nil, pluginhost.Explain(req.Type, "validate", err)
+	}
+	cfg, err := req.Redeem(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cctx, cancel = call()
+	defer cancel()
+	if err := s.Store.Save(cctx, shared.SaveRequest{Settings: settings, Config: cfg, Overwrite: req.Overwrite}); err != nil {
+		return nil, pluginhost.Explain(req.Type, "save", err) // init adds that the token is used up
+	}
+	return settings, nil
+}

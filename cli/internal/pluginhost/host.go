@@ -219,9 +219,10 @@ func (h *Host) start(ctx context.Context, p Plugin, desc *shared.Description) (*
 	cmd := exec.Command(p.Path)
 	cmd.Env = pluginEnv(environ(), declared)
 	conn, err := shared.Launch(ctx, shared.LaunchConfig{
-		Cmd:          cmd,
-		Logger:       h.Log,
-		StartTimeout: h.StartTimeout,
+		Cmd:           cmd,
+		Logger:        h.Log,
+		StartTimeout:  h.StartTimeout,
+		SocketBaseDir: socketBase(os.Getenv),
 	})
 	if err != nil {
 		return nil, Explain(p.Type, "start", err)
@@ -265,3 +266,19 @@ func Explain(typ, op string, err error) error {
 
 // Discover lists every plugin in the host's directories.
 func (h *Host) Discover() []Plugin { return Discover(h.Dirs) }
+
+// socketBase picks where the plugin's private socket directory goes. A unix
+// socket path is limited to about 104 bytes, and go-plugin nests two more
+// directories, so a long TMPDIR (macOS, test runners) must not be used; the
+// directory is 0700 wherever it is.
+func socketBase(getenv func(string) string) string {
+	const maxBase = 40
+	for _, dir := range []string{getenv("XDG_RUNTIME_DIR"), os.TempDir()} {
+		if dir != "" && len(dir) <= maxBase {
+			if st, err := os.Stat(dir); err == nil && st.IsDir() {
+				return dir
+			}
+		}
+	}
+	return "/tmp"
+}

@@ -28,6 +28,11 @@ func (*Store) Save(ctx context.Context, req shared.SaveRequest) error {
 	if real, err := filepath.EvalSymlinks(path); err == nil {
 		path = real
 	}
+	// A new store file may need its directory (`--path ~/.ksm/prod.json`);
+	// created owner-only, like the file.
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fileError("create the directory of", path, err)
+	}
 	unlock, err := lock(ctx, path)
 	if err != nil {
 		return err

@@ -290,6 +290,10 @@ func TestSaveReplacing(t *testing.T) {
 
 func TestSaveErrors(t *testing.T) {
 	dir := t.TempDir()
+	parentFile := filepath.Join(dir, "plain")
+	if err := os.WriteFile(parentFile, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	incomplete := testConfig()
 	delete(incomplete, "appKey")
 	tests := []struct {
@@ -300,8 +304,8 @@ func TestSaveErrors(t *testing.T) {
 	}{
 		{"incomplete config", shared.SaveRequest{Settings: shared.Settings{"path": filepath.Join(dir, "a")}, Config: incomplete},
 			shared.CodeInvalidArgument, "cannot save: config is missing appKey"},
-		{"missing directory", shared.SaveRequest{Settings: shared.Settings{"path": filepath.Join(dir, "no/ksm.json")}, Config: testConfig()},
-			shared.CodeNotFound, "cannot lock " + filepath.Join(dir, "no/ksm.json") + ": its directory does not exist"},
+		{"parent is a file", shared.SaveRequest{Settings: shared.Settings{"path": filepath.Join(parentFile, "ksm.json")}, Config: testConfig()},
+			shared.CodeUnavailable, "cannot create the directory of " + filepath.Join(parentFile, "ksm.json") + ": not a directory"},
 		{"directory", shared.SaveRequest{Settings: shared.Settings{"path": dir}, Config: testConfig()},
 			shared.CodeInvalidArgument, dir + " is a directory"},
 		{"no path", shared.SaveRequest{Config: testConfig()}, shared.CodeInvalidArgument, "the profile has no path setting"},
@@ -395,5 +399,21 @@ func TestDescribe(t *testing.T) {
 	}
 	if !d.CanSave || len(d.Options) != 1 || !d.Options[0].Required || len(d.Env) != 0 {
 		t.Errorf("unexpected description %+v", d)
+	}
+}
+
+// A new store file's missing directories are created, owner-only.
+func TestSaveCreatesDirectory(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "new", "dir", "ksm.json")
+	err := New().Save(context.Background(), shared.SaveRequest{Settings: shared.Settings{"path": path}, Config: testConfig()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(filepath.Dir(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o700 {
+		t.Errorf("directory mode %v, want 0700", fi.Mode().Perm())
 	}
 }

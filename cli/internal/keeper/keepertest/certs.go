@@ -15,8 +15,9 @@ import (
 
 // newCertificates makes a throwaway CA and a loopback server certificate it
 // signs, so clients can trust the server the normal way (a root pool or
-// SSL_CERT_FILE) rather than by turning verification off.
-func newCertificates() (caPEM []byte, serverCert tls.Certificate, err error) {
+// SSL_CERT_FILE) rather than by turning verification off. extraDNS are
+// added to the certificate's names beside localhost.
+func newCertificates(extraDNS []string) (caPEM []byte, serverCert tls.Certificate, err error) {
 	now := time.Now()
 	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -53,7 +54,7 @@ func newCertificates() (caPEM []byte, serverCert tls.Certificate, err error) {
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
-		DNSNames:     []string{"localhost"},
+		DNSNames:     append([]string{"localhost"}, extraDNS...),
 	}
 	leafDER, err := x509.CreateCertificate(rand.Reader, leafTmpl, ca, &leafKey.PublicKey, caKey)
 	if err != nil {

@@ -65,11 +65,25 @@ type Stats struct {
 	ClientVersion string `json:"client_version"` // the last clientVersion sent
 }
 
+// Option configures a server at start.
+type Option func(*options)
+
+type options struct {
+	dnsNames []string
+}
+
+// WithDNSNames adds host names to the server certificate, so a client that
+// reaches the server through a proxy (HTTPS_PROXY and CONNECT) can verify
+// it as, say, keepersecurity.com without any test hook in the client.
+func WithDNSNames(names ...string) Option {
+	return func(o *options) { o.dnsNames = append(o.dnsNames, names...) }
+}
+
 // New starts a server for the test and stops it at cleanup. Its CA file
 // lives in t.TempDir().
-func New(t testing.TB) *Server {
+func New(t testing.TB, opts ...Option) *Server {
 	t.Helper()
-	s, err := Start(t.TempDir())
+	s, err := Start(t.TempDir(), opts...)
 	if err != nil {
 		t.Fatalf("keepertest: %v", err)
 	}
@@ -79,8 +93,12 @@ func New(t testing.TB) *Server {
 
 // Start starts a server listening on 127.0.0.1 (a free port) and writes its
 // CA certificate to dir/ca.pem. Call Close when done.
-func Start(dir string) (*Server, error) {
-	caPEM, cert, err := newCertificates()
+func Start(dir string, opts ...Option) (*Server, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	caPEM, cert, err := newCertificates(o.dnsNames)
 	if err != nil {
 		return nil, fmt.Errorf("make certificates: %w", err)
 	}
