@@ -66,7 +66,16 @@ func normalizeArgs(app *cli.App, args []string) []string {
 			continue
 		}
 		name := flagName(a)
-		if _, ok := own[name]; !ok && name != "help" && name != "h" {
+		_, ownFlag := own[name]
+		_, globalFlag := globals[name]
+		if !ownFlag && !globalFlag && !strings.HasPrefix(a, "--") && len(a) > 2 {
+			// Not a flag of ours but a value that starts with '-', such as
+			// a record UID (base64url): keep it as an argument.
+			positional = append(positional, a)
+			i++
+			continue
+		}
+		if !ownFlag && name != "help" && name != "h" {
 			if _, ok := globals[name]; ok {
 				n := consumes(globals, a)
 				hoisted = append(hoisted, args[i:min(i+n, len(args))]...)
@@ -86,7 +95,24 @@ func normalizeArgs(app *cli.App, args []string) []string {
 	out := append([]string{args[0]}, hoisted...)
 	out = append(out, leading...)
 	out = append(out, flags...)
+	if !leaf.SkipFlagParsing && needsSeparator(positional) {
+		out = append(out, "--")
+	}
 	return append(out, positional...)
+}
+
+// needsSeparator reports whether an argument would be read as a flag
+// unless "--" ends the flags first.
+func needsSeparator(positional []string) bool {
+	for _, a := range positional {
+		if a == "--" {
+			return false
+		}
+		if isFlag(a) {
+			return true
+		}
+	}
+	return false
 }
 
 func isFlag(a string) bool { return len(a) > 1 && strings.HasPrefix(a, "-") }
