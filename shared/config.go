@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -71,6 +72,10 @@ func ParseConfig(data []byte) (Config, error) {
 			cfg[k] = strconv.FormatFloat(v, 'f', -1, 64)
 		case nil:
 		default:
+			if !knownKey(k) {
+				// Not quoted: in a mangled config a key can be key material.
+				return nil, fmt.Errorf("config holds a non-string value under a key that is not an SDK key")
+			}
 			return nil, fmt.Errorf("config key %q must be a string", k)
 		}
 	}
@@ -81,6 +86,10 @@ func ParseConfig(data []byte) (Config, error) {
 		cfg[KeyServerPublicKeyID] = DefaultServerPublicKeyID
 	}
 	return cfg, nil
+}
+
+func knownKey(k string) bool {
+	return k == KeyServerPublicKey || slices.Contains(ConfigKeyOrder, k)
 }
 
 // MarshalConfig writes the SDK JSON as Keeper's CLI does: 4-space indent,

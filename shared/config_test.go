@@ -47,12 +47,17 @@ func TestParseConfigRejects(t *testing.T) {
 		{"json array", "[1,2]", "not a JSON object"},
 		{"missing keys", `{"clientId":"abc","hostname":"US"}`, "missing privateKey, appKey"},
 		{"non-string", `{"clientId":{"a":1}}`, `"clientId" must be a string`},
+		// An unknown key is not quoted: it may be key material (found by FuzzDecodeImport).
+		{"non-string unknown key", `{"MIGHAgEAMBMGSECRET":[1]}`, "non-string value under a key that is not an SDK key"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := ParseConfig([]byte(tt.in))
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("got %v, want error containing %q", err, tt.want)
+			}
+			if strings.Contains(err.Error(), "SECRET") {
+				t.Errorf("error %q quotes the input", err)
 			}
 		})
 	}

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/gofrs/flock"
@@ -18,8 +19,9 @@ import (
 // Mode is the only mode files are written with.
 const Mode fs.FileMode = 0o600
 
-// LockTimeout bounds how long a writer waits for another process.
-var LockTimeout = 10 * time.Second
+// LockTimeout bounds how long a writer waits for another process. A holder
+// may be redeeming a token under the lock, which takes up to --timeout.
+var LockTimeout = 45 * time.Second
 
 // Update locks path, then calls fn with its current content (nil and
 // exists=false for a missing file) and, if fn returns nil, replaces the
@@ -35,6 +37,7 @@ func Update(ctx context.Context, path string, fn func(old []byte, exists bool) (
 		return err
 	}
 	defer unlock()
+	removeStaleTemps(path)
 	old, err := os.ReadFile(path)
 	exists := err == nil
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -69,21 +72,60 @@ func Lock(ctx context.Context, path string) (unlock func(), err error) {
 		return nil, fmt.Errorf("cannot lock %s: %w; check that its directory exists and is writable", path, Cause(err))
 	}
 	lf.Close()
+	// A blocking flock queues waiters in the kernel, which is fairer under
+	// load than polling with TryLock (where one writer can starve).
 	fl := flock.New(lockPath)
+	locked := make(chan error, 1)
+	go func() { locked <- fl.Lock() }()
 	ctx, cancel := context.WithTimeout(ctx, LockTimeout)
 	defer cancel()
-	ok, err := fl.TryLockContext(ctx, 5*time.Millisecond)
-	if err != nil || !ok {
-		return nil, fmt.Errorf("%s is locked by another ksm process; try again", path)
+	select {
+	case err := <-locked:
+		if err != nil {
+			return nil, fmt.Errorf("cannot lock %s: %w", path, Cause(err))
+		}
+		return func() { _ = fl.Unlock() }, nil
+	case <-ctx.Done():
+		// Release the lock if it is granted after we gave up.
+		go func() {
+			if <-locked == nil {
+				_ = fl.Unlock()
+			}
+		}()
+		return nil, fmt.Errorf("%s is locked by another ksm process (waited %s); try again", path, LockTimeout)
 	}
-	return func() { _ = fl.Unlock() }, nil
+}
+
+// tempPrefix is how Write names its temp files: "."+base+".tmp-" and
+// os.CreateTemp's random digits.
+func tempPrefix(path string) string { return "." + filepath.Base(path) + ".tmp-" }
+
+// removeStaleTemps deletes temp files that a writer of path left behind
+// when it was killed between creating and renaming one. Only the lock
+// holder writes temp files, so while we hold the lock any that exist are
+// stale; each holds a full or partial copy of the file (secrets included),
+// so they must not pile up. Failure to remove one is harmless.
+func removeStaleTemps(path string) {
+	entries, err := os.ReadDir(filepath.Dir(path))
+	if err != nil {
+		return
+	}
+	prefix := tempPrefix(path)
+	for _, e := range entries {
+		name := e.Name()
+		digits, ok := strings.CutPrefix(name, prefix)
+		if !ok || digits == "" || strings.Trim(digits, "0123456789") != "" || !e.Type().IsRegular() {
+			continue
+		}
+		_ = os.Remove(filepath.Join(filepath.Dir(path), name))
+	}
 }
 
 // Write replaces path with data: a temp file in the same directory, fsync,
 // rename, fsync of the directory. The result is always mode 0600.
 func Write(path string, data []byte) (err error) {
 	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	tmp, err := os.CreateTemp(dir, tempPrefix(path)+"*")
 	if err != nil {
 		return fmt.Errorf("cannot write %s: %w; check that the directory is writable", path, Cause(err))
 	}

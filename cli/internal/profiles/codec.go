@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/ksm-cli/ksm/cli/internal/inifile"
 	"github.com/ksm-cli/ksm/cli/internal/region"
@@ -40,6 +41,9 @@ func DecodeImport(s string) (*Imported, error) {
 		if err != nil {
 			return nil, fmt.Errorf("the config to import is not a usable SDK config: %w", err)
 		}
+		if err := storable(&Profile{Config: cfg}); err != nil {
+			return nil, fmt.Errorf("the config to import %w", err)
+		}
 		return &Imported{Config: cfg}, nil
 	case len(data) > 0 && data[0] == '[':
 		return decodeINI(data)
@@ -55,15 +59,20 @@ func decodeINI(data []byte) (*Imported, error) {
 	}
 	book := NewBook(f)
 	imp := &Imported{Active: book.Active()}
-	for _, name := range book.Names() {
-		if err := ValidateName(name); err != nil {
-			return nil, fmt.Errorf("the keeper.ini to import: %w", err)
+	for i, name := range book.Names() {
+		if ValidateName(name) != nil {
+			// Not quoted: a mangled paste can put key material in brackets
+			// (a JSON array is read as a keeper.ini).
+			return nil, fmt.Errorf("the keeper.ini to import has an invalid profile name in its profile section %d: use 1-64 letters, digits, '_' or '-'", i+1)
 		}
 		p, _ := book.Get(name)
 		if !p.External() {
 			if err := p.Config.Validate(); err != nil {
 				return nil, fmt.Errorf("profile %s in the keeper.ini to import: %w", name, err)
 			}
+		}
+		if err := storable(p); err != nil {
+			return nil, fmt.Errorf("profile %s in the keeper.ini to import %w", name, err)
 		}
 		imp.Profiles = append(imp.Profiles, p)
 	}
@@ -94,3 +103,65 @@ func ExportJSON(cfg shared.Config) []byte {
 
 // EncodeExport is the base64url form Keeper's CLI prints by default.
 func EncodeExport(data []byte) string { return base64.URLEncoding.EncodeToString(data) }
+
+// storable reports what keeper.ini could not hold exactly if p were put in
+// it (see inifile.CheckWritable), so that import refuses it up front. The
+// message names SDK keys only, never a value or another key: a mangled
+// config can turn key material into a key name.
+func storable(p *Profile) error {
+	const hint = "(a value with surrounding spaces, a line break or a backtick; a key with a quote, '=' or ':')"
+	if p.External() {
+		if !inifile.WritableValue(p.Storage) {
+			return fmt.Errorf("has a storage type that keeper.ini cannot hold exactly %s", hint)
+		}
+		for k, v := range p.Settings {
+			if strings.EqualFold(k, StorageKey) {
+				return errors.New("has two storage keys")
+			}
+			if !inifile.WritableKey(strings.ToLower(k)) || !inifile.WritableValue(v) {
+				return fmt.Errorf("has a store setting that keeper.ini cannot hold exactly %s", hint)
+			}
+		}
+		return nil
+	}
+	seen := map[string]string{} // keeper.ini key -> SDK key
+	for _, k := range sortedKeys(p.Config) {
+		ik := iniKey(k)
+		if ik == StorageKey {
+			return errors.New("has a key named storage, which keeper.ini keeps for external stores")
+		}
+		if other, dup := seen[ik]; dup {
+			return fmt.Errorf("has two keys that differ only in case%s; keeper.ini keeps one", sdkName(" (%s)", other, k))
+		}
+		seen[ik] = k
+		if !inifile.WritableKey(ik) {
+			return fmt.Errorf("has a key name that keeper.ini cannot hold exactly %s", hint)
+		}
+		if !inifile.WritableValue(p.Config[k]) {
+			return fmt.Errorf("has a value%s that keeper.ini cannot hold exactly %s", sdkName(" for %s", k), hint)
+		}
+	}
+	return nil
+}
+
+// iniKey is the keeper.ini key an SDK JSON key is written as.
+func iniKey(sdk string) string {
+	for _, k := range iniKeys {
+		if k.sdk == sdk {
+			return k.ini
+		}
+	}
+	return strings.ToLower(sdk)
+}
+
+// sdkName formats the first known SDK key among keys, or returns "".
+func sdkName(format string, keys ...string) string {
+	for _, k := range keys {
+		for _, known := range iniKeys {
+			if k == known.sdk {
+				return fmt.Sprintf(format, k)
+			}
+		}
+	}
+	return ""
+}
