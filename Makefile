@@ -7,7 +7,10 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 # Leave out what ksm never uses but would pay for at every start-up:
 # urfave/cli's man/markdown generator and gRPC's x/net/trace pages.
 GOTAGS  := urfave_cli_no_docs grpcnotrace
-GOBUILD := $(GO) build -trimpath -tags '$(GOTAGS)'
+# Static binaries (no cgo: Go's own DNS resolver and user lookup): no
+# dynamic loader or libc start-up, no pthread stacks; ksm and each plugin
+# start a few milliseconds sooner (see make bench).
+GOBUILD := CGO_ENABLED=0 $(GO) build -trimpath -tags '$(GOTAGS)'
 BIN     := bin
 
 # Tools the tests start as real servers (see ../shared/docs/TESTBEDS.md).
@@ -46,12 +49,39 @@ test: test-tools ## run every test (race detector on), as CI does
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
 
+FUZZTIME ?= 60
+fuzz: ## run every fuzz target for $(FUZZTIME) seconds each (CI runs 15)
+	./scripts/fuzz.sh $(FUZZTIME)
+
+stress: ## the long reliability runs: 200 SIGKILLed writes, 128 concurrent writers
+	KSM_STRESS=1 $(GO) test -race -count=1 -timeout 30m -run 'Stress' -v ./cli/e2e/
+
 lint: ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
 proto: ## regenerate the gRPC code in shared/proto (needs protoc and the Go plugins)
 	./shared/proto/generate.sh
+
+# `make bench` builds its own copies (others may rebuild ./bin meanwhile),
+# with the flags of `make build`, plus the floors it compares with.
+BENCH_BIN   := bench/results/bin
+BENCH_FLAGS ?=
+BENCH_FLOORS := hello helloplugin bareplugin/host:bare-host bareplugin/plugin:bare-plugin awsget
+
+# BENCH_BASE=<git ref> also builds that commit (with its own Makefile) and
+# runs its ksm beside this one in the same rounds: before/after figures.
+BENCH_BASE ?=
+
+bench: ## measure speed and memory against floors; table on stdout, JSON in bench/results
+	@$(MAKE) --no-print-directory build BIN=$(BENCH_BIN)
+	$(foreach f,$(BENCH_FLOORS),$(GOBUILD) -ldflags '$(LDFLAGS)' -o $(BENCH_BIN)/$(lastword $(subst :, ,$(f))) ./bench/testdata/$(firstword $(subst :, ,$(f))) &&) true
+ifneq ($(BENCH_BASE),)
+	rm -rf bench/results/base && mkdir -p bench/results/base/src
+	git archive $(BENCH_BASE) | tar -x -C bench/results/base/src
+	@$(MAKE) --no-print-directory -C bench/results/base/src build BIN=$(CURDIR)/bench/results/base/bin VERSION=$(BENCH_BASE)
+endif
+	$(GO) run ./bench/cmd/ksmbench -bin $(BENCH_BIN) -out bench/results $(if $(BENCH_BASE),-baseline bench/results/base/bin) $(BENCH_FLAGS)
 
 clean: ## remove build output
 	rm -rf $(BIN)

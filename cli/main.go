@@ -4,6 +4,7 @@ package main
 import (
 	"context"
 	"os"
+	"runtime/debug"
 
 	"github.com/ksm-cli/ksm/cli/app"
 	"github.com/ksm-cli/ksm/cli/internal/iostreams"
@@ -18,6 +19,11 @@ var (
 )
 
 func main() {
+	// A ksm command lives for milliseconds: a garbage collection costs it
+	// more time and memory than it frees. The limit brings the collector
+	// back only for a pathological input.
+	debug.SetGCPercent(-1)
+	debug.SetMemoryLimit(256 << 20)
 	build := app.Build{Version: version, Bundled: app.ParseBundled(bundledPlugins)}
 	os.Exit(app.Main(context.Background(), os.Args, iostreams.System(), build))
 }

@@ -33,11 +33,13 @@ func Serve(store shared.Store) {
 }
 
 // newGRPCServer keeps gRPC's message limit in both directions, so an
-// oversized answer fails cleanly on the plugin's side.
+// oversized answer fails cleanly on the plugin's side, and the fixed flow
+// window ksm dials with (shared.WindowServerOptions).
 func newGRPCServer(opts []grpc.ServerOption) *grpc.Server {
 	opts = append(opts,
 		grpc.MaxRecvMsgSize(shared.MaxMessageSize),
 		grpc.MaxSendMsgSize(shared.MaxMessageSize))
+	opts = append(opts, shared.WindowServerOptions()...)
 	return grpc.NewServer(opts...)
 }
 

@@ -119,8 +119,9 @@ func Launch(ctx context.Context, cfg LaunchConfig) (*Conn, error) {
 			cfg.Cmd.Env = append(cfg.Cmd.Env, spec.Env...)
 			return proc, nil
 		},
-		GRPCDialOptions: []grpc.DialOption{grpc.WithDefaultCallOptions(
+		GRPCDialOptions: append([]grpc.DialOption{grpc.WithDefaultCallOptions(
 			grpc.MaxCallRecvMsgSize(MaxMessageSize), grpc.MaxCallSendMsgSize(MaxMessageSize))},
+			WindowDialOptions()...),
 	})
 
 	// The ctx ending kills the process, which ends go-plugin's wait for the

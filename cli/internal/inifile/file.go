@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
+	"strings"
 
 	"github.com/ksm-cli/ksm/cli/internal/atomicfile"
 	"gopkg.in/ini.v1"
@@ -23,28 +25,36 @@ func Read(path string) (*ini.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := Parse(data)
+	f, err := parse(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s is %w; fix it or point --ini-file at another file", path, err)
 	}
 	return f, nil
 }
 
-func readFile(path string) ([]byte, error) {
+// readFile reads keeper.ini into a string, once: Parse's fast path
+// slices it without another copy.
+func readFile(path string) (string, error) {
 	st, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return nil, fmt.Errorf("%w at %s", ErrNotExist, path)
+		return "", fmt.Errorf("%w at %s", ErrNotExist, path)
 	case err != nil:
-		return nil, fmt.Errorf("cannot read %s: %w", path, atomicfile.Cause(err))
+		return "", fmt.Errorf("cannot read %s: %w", path, atomicfile.Cause(err))
 	case st.IsDir():
-		return nil, fmt.Errorf("%s is a directory, not a keeper.ini file; pass --ini-file with a file path", path)
+		return "", fmt.Errorf("%s is a directory, not a keeper.ini file; pass --ini-file with a file path", path)
 	}
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read %s: %w", path, atomicfile.Cause(err))
+		return "", fmt.Errorf("cannot read %s: %w", path, atomicfile.Cause(err))
 	}
-	return data, nil
+	defer f.Close()
+	var b strings.Builder
+	b.Grow(int(st.Size()) + 1) // +1: a read at the end sees EOF without growing
+	if _, err := io.Copy(&b, f); err != nil {
+		return "", fmt.Errorf("cannot read %s: %w", path, atomicfile.Cause(err))
+	}
+	return b.String(), nil
 }
 
 // LooseMode reports whether path can be read or written by group or others.
@@ -68,12 +78,16 @@ func Update(ctx context.Context, path string, fn func(*ini.File) error) error {
 		f := New()
 		if exists {
 			var err error
-			if f, err = Parse(old); err != nil {
+			if f, err = parse(string(old)); err != nil {
 				return nil, fmt.Errorf("%s is %w; fix it or point --ini-file at another file", path, err)
 			}
 		}
 		if err := fn(f); err != nil {
 			return nil, err
+		}
+		// Refuse rather than let the write change what it did not touch.
+		if err := CheckWritable(f); err != nil {
+			return nil, fmt.Errorf("cannot write %s: %w; nothing was changed", path, err)
 		}
 		return Encode(f), nil
 	})

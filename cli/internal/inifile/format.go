@@ -24,7 +24,10 @@ var loadOptions = ini.LoadOptions{
 	InsensitiveKeys:         true, // configparser lower-cases keys
 	IgnoreInlineComment:     true, // configparser has no inline comments
 	PreserveSurroundedQuote: true,
-	AllowNonUniqueSections:  false,
+	// configparser has no backslash continuation: a Windows path ending in
+	// "\" (record_type_dir = C:\records\) must not swallow the next line.
+	IgnoreContinuation:     true,
+	AllowNonUniqueSections: false,
 }
 
 // ErrMalformed is returned for a file that is not a valid keeper.ini.
@@ -32,10 +35,16 @@ var ErrMalformed = errors.New("not a valid INI file")
 
 // Parse reads keeper.ini content. Library errors are not passed on: they
 // quote the offending line, which may hold a key.
-func Parse(data []byte) (*ini.File, error) {
-	f, err := ini.LoadSources(loadOptions, data)
-	if err != nil {
-		return nil, ErrMalformed
+func Parse(data []byte) (*ini.File, error) { return parse(string(data)) }
+
+// parse is Parse on a string, which the fast path slices without copying.
+func parse(data string) (*ini.File, error) {
+	f, ok := parseFast(data)
+	if !ok {
+		var err error
+		if f, err = ini.LoadSources(loadOptions, []byte(data)); err != nil {
+			return nil, ErrMalformed
+		}
 	}
 	if len(f.Section(ini.DefaultSection).Keys()) > 0 {
 		return nil, fmt.Errorf("%w: a key comes before the first [section]", ErrMalformed)
@@ -88,7 +97,9 @@ func NewWithActive(active string) *ini.File {
 func Encode(f *ini.File) []byte {
 	f = configFirst(f)
 	var b bytes.Buffer
-	_, _ = f.WriteTo(&b) // a bytes.Buffer does not fail
+	if !encodeFast(f, &b) {
+		_, _ = f.WriteTo(&b) // a bytes.Buffer does not fail
+	}
 	if b.Len() > 0 {
 		b.WriteByte('\n') // configparser ends every section with a blank line
 	}

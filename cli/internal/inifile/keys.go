@@ -62,12 +62,21 @@ func SetKey(f *ini.File, section, key, value string, bare bool) {
 	}
 }
 
-// bareKeys finds the bare keys of a section in ini.v1's own output, where
-// every other key is written as "name = value".
+// bareKeys finds the bare keys of a section: from ini.v1's flag (see
+// boolField), else in ini.v1's own output, where every other key is
+// written as "name = value".
 func bareKeys(f *ini.File, section string) map[string]bool {
+	bare := map[string]bool{}
+	if boolField >= 0 {
+		for _, k := range f.Section(section).Keys() {
+			if isBoolean(k) {
+				bare[k.Name()] = true
+			}
+		}
+		return bare
+	}
 	var b bytes.Buffer
 	_, _ = f.WriteTo(&b)
-	bare := map[string]bool{}
 	in := false
 	for _, line := range strings.Split(b.String(), "\n") {
 		if strings.HasPrefix(line, "[") {

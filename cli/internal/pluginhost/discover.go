@@ -68,7 +68,7 @@ func Discover(dirs []string) []Plugin {
 				continue
 			}
 			path := filepath.Join(dir, e.Name())
-			if st, err := os.Stat(path); err != nil || !st.Mode().IsRegular() || st.Mode().Perm()&0o111 == 0 {
+			if !isExecutable(path) {
 				continue
 			}
 			p := Plugin{Type: typ, Path: path}
@@ -87,6 +87,9 @@ func Discover(dirs []string) []Plugin {
 func Find(dirs []string, typ string) (Plugin, error) {
 	if !shared.ValidTypeName(typ) {
 		return Plugin{}, fmt.Errorf("%w %q: a type is lower-case letters and digits, words joined by '-'", ErrUnknownType, typ)
+	}
+	if p, ok := lookup(dirs, typ); ok {
+		return p, nil
 	}
 	all := Discover(dirs)
 	for _, p := range all {
@@ -107,6 +110,40 @@ func Find(dirs []string, typ string) (Plugin, error) {
 	}
 	return Plugin{}, fmt.Errorf("%w %q (%s); install %s%s next to ksm or in a plugin directory (see `ksm plugin list`)",
 		ErrUnknownType, typ, installed, shared.BinaryPrefix, typ)
+}
+
+// lookup finds the plugin of a type the way Discover would, by the one
+// name it can have: a plugin directory may be /usr/bin, where listing a
+// thousand entries to find one costs a command more than a millisecond.
+// Where file names ignore case, a lookup could find a file Discover would
+// not match, so there Discover alone decides.
+func lookup(dirs []string, typ string) (Plugin, bool) {
+	if runtime.GOOS == "windows" || runtime.GOOS == "darwin" {
+		return Plugin{}, false
+	}
+	for _, dir := range dirs {
+		path := filepath.Join(dir, shared.BinaryPrefix+typ)
+		if isExecutable(path) && listable(dir) {
+			return Plugin{Type: typ, Path: path}, true
+		}
+	}
+	return Plugin{}, false
+}
+
+// listable reports whether Discover can read dir, as it must to find a
+// plugin there.
+func listable(dir string) bool {
+	d, err := os.Open(dir)
+	if err == nil {
+		d.Close()
+	}
+	return err == nil
+}
+
+// isExecutable is what Discover asks of a plugin file.
+func isExecutable(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.Mode().IsRegular() && st.Mode().Perm()&0o111 != 0
 }
 
 func typeOf(name string) (string, bool) {

@@ -54,10 +54,16 @@ func (h *Host) Open(ctx context.Context, typ string, firstUse bool) (*Session, e
 	if err != nil {
 		return nil, err
 	}
-	rec, err := h.verify(ctx, p, firstUse)
+	rec, dirty, err := h.check(p, firstUse)
 	if err != nil {
 		return nil, err
 	}
+	// One write of the trust file at most, and none when nothing changed.
+	defer func() {
+		if dirty {
+			h.save(ctx, p.Path, rec)
+		}
+	}()
 	if rec.Describe != nil {
 		return h.start(ctx, p, rec.Describe)
 	}
@@ -72,8 +78,7 @@ func (h *Host) Open(ctx context.Context, typ string, firstUse bool) (*Session, e
 		s.Close()
 		return nil, err
 	}
-	rec.Describe = desc
-	h.save(ctx, p.Path, rec)
+	rec.Describe, dirty = desc, true
 	if len(desc.Env) == 0 {
 		s.Desc = desc
 		return s, nil
@@ -85,10 +90,15 @@ func (h *Host) Open(ctx context.Context, typ string, firstUse bool) (*Session, e
 // Description returns a trusted plugin's description: from the trust
 // file when this binary was described before, else by running it once.
 func (h *Host) Description(ctx context.Context, p Plugin) (*shared.Description, error) {
-	rec, err := h.verify(ctx, p, false)
+	rec, dirty, err := h.check(p, false)
 	if err != nil {
 		return nil, err
 	}
+	defer func() {
+		if dirty {
+			h.save(ctx, p.Path, rec)
+		}
+	}()
 	if rec.Describe != nil {
 		return rec.Describe, nil
 	}
@@ -101,8 +111,7 @@ func (h *Host) Description(ctx context.Context, p Plugin) (*shared.Description, 
 	if err != nil {
 		return nil, err
 	}
-	rec.Describe = desc
-	h.save(ctx, p.Path, rec)
+	rec.Describe, dirty = desc, true
 	return desc, nil
 }
 
@@ -129,6 +138,9 @@ func (h *Host) Status(p Plugin) (rec *Record, trusted bool, why string) {
 	if err != nil {
 		return nil, false, err.Error()
 	}
+	if stamp := h.stamp(p.Path); rec != nil && stamp != nil && rec.Stat != nil && *rec.Stat == *stamp {
+		return rec, true, rec.Source // unchanged since it was hashed (see verify)
+	}
 	sum, herr := HashFile(p.Path)
 	if herr != nil {
 		return rec, false, "unreadable"
@@ -147,45 +159,56 @@ func (h *Host) Status(p Plugin) (rec *Record, trusted bool, why string) {
 }
 
 // verify checks the plugin binary against its trust record or the hash
-// it was built with, hashing only when its file stamp has changed.
+// it was built with, hashing only when its file stamp has changed, and
+// records what changed.
 func (h *Host) verify(ctx context.Context, p Plugin, firstUse bool) (*Record, error) {
-	rec, err := h.Trust.Get(p.Path)
+	rec, dirty, err := h.check(p, firstUse)
+	if err == nil && dirty {
+		h.save(ctx, p.Path, rec)
+	}
+	return rec, err
+}
+
+// check is verify without the write: dirty says the record changed and is
+// to be saved, which Open does once, with the description if it also
+// learns it.
+func (h *Host) check(p Plugin, firstUse bool) (rec *Record, dirty bool, err error) {
+	rec, err = h.Trust.Get(p.Path)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	stamp := h.stamp(p.Path)
 	if rec != nil && stamp != nil && rec.Stat != nil && *rec.Stat == *stamp {
 		h.Log.Debug("plugin unchanged since verified", "plugin", p.Path)
-		return rec, nil
+		return rec, false, nil
 	}
 	sum, err := HashFile(p.Path)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read plugin %s: %w", p.Path, err)
+		return nil, false, fmt.Errorf("cannot read plugin %s: %w", p.Path, err)
 	}
 	h.Log.Debug("hashed plugin", "plugin", p.Path, "sha256", sum)
 	switch {
 	case rec != nil && rec.SHA256 == sum:
 		// unchanged content, new stamp (copied, touched): remember the stamp
 	case rec != nil && rec.Source == SourcePinned:
-		return nil, fmt.Errorf("%w: plugin %s has changed since it was trusted (sha256 %s, was %s); if you updated it on purpose, run `ksm plugin trust %s`",
+		return nil, false, fmt.Errorf("%w: plugin %s has changed since it was trusted (sha256 %s, was %s); if you updated it on purpose, run `ksm plugin trust %s`",
 			ErrUntrusted, p.Path, short(sum), short(rec.SHA256), p.Type)
 	case h.isBundled(p, sum):
 		rec = &Record{Type: p.Type, SHA256: sum, Source: SourceBundled}
 	case h.Bundled[p.Type] != "" && filepath.Dir(p.Path) == h.ExeDir:
-		return nil, fmt.Errorf("%w: plugin %s is not the one built with this ksm (sha256 %s); reinstall ksm, or run `ksm plugin trust %s` to trust it anyway",
+		return nil, false, fmt.Errorf("%w: plugin %s is not the one built with this ksm (sha256 %s); reinstall ksm, or run `ksm plugin trust %s` to trust it anyway",
 			ErrUntrusted, p.Path, short(sum), p.Type)
 	case firstUse:
 		rec = &Record{Type: p.Type, SHA256: sum, Source: SourcePinned}
 		fmt.Fprintf(h.Notices, "Trusting plugin %s (sha256 %s) from now on; ksm will refuse it if it changes.\n", p.Path, short(sum))
 	default:
-		return nil, fmt.Errorf("%w: plugin %s has not been trusted; run `ksm plugin trust %s` if you installed it", ErrUntrusted, p.Path, p.Type)
+		return nil, false, fmt.Errorf("%w: plugin %s has not been trusted; run `ksm plugin trust %s` if you installed it", ErrUntrusted, p.Path, p.Type)
 	}
 	if rec.Describe != nil && rec.SHA256 != sum {
 		rec.Describe = nil
 	}
 	rec.Stat = stamp
-	h.save(ctx, p.Path, rec)
-	return rec, nil
+	return rec, true, nil
 }
 
 func (h *Host) isBundled(p Plugin, sum string) bool {
