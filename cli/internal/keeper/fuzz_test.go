@@ -16,9 +16,9 @@ func FuzzParseToken(f *testing.F) {
 	f.Add("keeper.example.com:" + vecToken + "=")
 	f.Fuzz(func(t *testing.T, s string) {
 		tok, err := ParseToken(s)
-		_, keyPart, found := strings.Cut(strings.TrimSpace(s), ":")
+		hostPart, keyPart, found := strings.Cut(strings.TrimSpace(s), ":")
 		if !found {
-			keyPart = strings.TrimSpace(s)
+			hostPart, keyPart = "", strings.TrimSpace(s)
 		}
 		if err == nil {
 			if len(tok.Key()) != tokenKeySize || strings.Contains(tok.Host, ":") {
@@ -26,9 +26,14 @@ func FuzzParseToken(f *testing.F) {
 			}
 			return
 		}
-		// A key-like part must never come back in the message.
+		// A key-like part must never come back in the message. The host
+		// part may (it names what is wrong), so it is taken out first.
 		keyPart = strings.TrimSpace(keyPart)
-		if len(keyPart) >= 20 && strings.Trim(keyPart, base64URLAlphabet) == "" && strings.Contains(err.Error(), keyPart) {
+		msg := err.Error()
+		if h := strings.TrimSpace(hostPart); h != "" {
+			msg = strings.ReplaceAll(msg, truncate(h, 64), "")
+		}
+		if len(keyPart) >= 20 && strings.Trim(keyPart, base64URLAlphabet) == "" && strings.Contains(msg, keyPart) {
 			t.Fatalf("error %q echoes the key part", err)
 		}
 		if err.Error() != strings.ToLower(err.Error()[:1])+err.Error()[1:] {
