@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/urfave/cli/v2"
@@ -47,18 +48,11 @@ func runExport(opts *exportOptions) error {
 	if opts.Format != "ini" && opts.Format != "json" {
 		return cmdutil.Usagef("--file-format must be ini or json, not %q", opts.Format)
 	}
-	src, err := opts.f.Read()
+	_, p, err := opts.f.ReadProfile(context.Background(), opts.Name)
 	if err != nil {
 		return err
 	}
-	name, err := opts.f.ProfileName(src.Book, opts.Name)
-	if err != nil {
-		return err
-	}
-	p, err := src.Book.Get(name)
-	if err != nil {
-		return err
-	}
+	name := p.Name
 	if p.External() {
 		return fmt.Errorf("profile %s keeps its config in the %s store, not in keeper.ini, so it cannot be exported; export the profile it was set up from instead", name, p.Storage)
 	}

@@ -59,18 +59,11 @@ type summary struct {
 }
 
 func runShow(c *cli.Context, opts *showOptions) error {
-	src, err := opts.f.Read()
+	src, p, err := opts.f.ReadProfile(c.Context, opts.Name)
 	if err != nil {
 		return err
 	}
-	name, err := opts.f.ProfileName(src.Book, opts.Name)
-	if err != nil {
-		return err
-	}
-	p, err := src.Book.Get(name)
-	if err != nil {
-		return err
-	}
+	name := p.Name
 	cfg, err := opts.f.Config(c.Context, p)
 	if err != nil {
 		return err

@@ -33,15 +33,7 @@ func NewCommand(f *cmdutil.Factory) *cli.Command {
 // can see, prints Keeper's warnings to stderr, and keeps a server key id
 // switch Keeper asked for in keeper.ini so the next run need not repeat it.
 func fetch(ctx context.Context, f *cmdutil.Factory) (*keeper.Secrets, error) {
-	src, err := f.ReadContext(ctx)
-	if err != nil {
-		return nil, err
-	}
-	name, err := f.ProfileName(src.Book, "")
-	if err != nil {
-		return nil, err
-	}
-	p, err := src.Book.Get(name)
+	src, p, err := f.ReadProfile(ctx, "")
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +46,7 @@ func fetch(ctx context.Context, f *cmdutil.Factory) (*keeper.Secrets, error) {
 	defer cancel()
 	secrets, err := f.KeeperClient().Fetch(kctx, kcfg)
 	if err != nil {
-		return nil, fmt.Errorf("profile %s: %w", name, err)
+		return nil, fmt.Errorf("profile %s: %w", p.Name, err)
 	}
 	for _, w := range secrets.Warnings {
 		fmt.Fprintf(f.IO.ErrOut, "Warning: %s\n", w)

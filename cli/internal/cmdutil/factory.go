@@ -162,6 +162,24 @@ func (f *Factory) UpdateAt(ctx context.Context, path string, fn func(*profiles.B
 	return path, err
 }
 
+// ReadProfile reads the profiles and returns the one a command acts on
+// (see ProfileName).
+func (f *Factory) ReadProfile(ctx context.Context, arg string) (*Source, *profiles.Profile, error) {
+	src, err := f.ReadContext(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	name, err := f.ProfileName(src.Book, arg)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := src.Book.Get(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	return src, p, nil
+}
+
 // ProfileName picks the profile a command acts on: an explicit argument,
 // else --profile / KSM_CLI_PROFILE, else the active profile.
 func (f *Factory) ProfileName(book *profiles.Book, arg string) (string, error) {

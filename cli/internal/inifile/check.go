@@ -27,7 +27,7 @@ func CheckWritable(f *ini.File) error {
 			continue
 		}
 		what := "a section"
-		if plainName(name) {
+		if PlainName(name) {
 			what = "section [" + name + "]"
 		}
 		if !WritableSection(name) {
@@ -45,9 +45,9 @@ func CheckWritable(f *ini.File) error {
 	return nil
 }
 
-// plainName is ^[A-Za-z0-9_-]{1,64}$, written out: compiling that regexp
+// PlainName reports ^[A-Za-z0-9_-]{1,64}$ (a Keeper profile name), written out: compiling that regexp
 // cost every ksm command about 60 KB and most of a millisecond at start-up.
-func plainName(name string) bool {
+func PlainName(name string) bool {
 	if len(name) == 0 || len(name) > 64 {
 		return false
 	}

@@ -172,8 +172,8 @@ func bigIniData(n int) []byte {
 func TestPlainNameMatchesItsPattern(t *testing.T) {
 	re := regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 	for _, n := range []string{"", "a", "_default", "A-b_9", "a b", "a.b", "é", "a\n", strings.Repeat("x", 64), strings.Repeat("x", 65), "[x]"} {
-		if got, want := plainName(n), re.MatchString(n); got != want {
-			t.Errorf("plainName(%q) = %v, the pattern says %v", n, got, want)
+		if got, want := PlainName(n), re.MatchString(n); got != want {
+			t.Errorf("PlainName(%q) = %v, the pattern says %v", n, got, want)
 		}
 	}
 }

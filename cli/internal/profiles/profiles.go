@@ -23,22 +23,6 @@ const activeKey = "active_profile"
 // StorageKey marks an external profile and names its store type.
 const StorageKey = "storage"
 
-// validName is ^[A-Za-z0-9_-]{1,64}$. Not a regexp: compiling {1,64} at
-// start-up costs every ksm command about 60 KB and a measurable time.
-func validName(name string) bool {
-	if len(name) == 0 || len(name) > 64 {
-		return false
-	}
-	for i := 0; i < len(name); i++ {
-		switch c := name[i]; {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '_', c == '-':
-		default:
-			return false
-		}
-	}
-	return true
-}
-
 // ErrNotFound is returned for a profile that is not in keeper.ini.
 var ErrNotFound = errors.New("profile not found")
 
@@ -47,7 +31,7 @@ func ValidateName(name string) error {
 	if name == inifile.ConfigSection {
 		return fmt.Errorf("%q is reserved for settings; choose another profile name", name)
 	}
-	if !validName(name) {
+	if !inifile.PlainName(name) {
 		return fmt.Errorf("invalid profile name %q: use 1-64 letters, digits, '_' or '-'", name)
 	}
 	return nil
