@@ -73,6 +73,10 @@ func decryptSecrets(r *wireResponse, appKey []byte) *Secrets {
 			s.Warnings = append(s.Warnings, "a shared folder entry is malformed; skipped")
 			continue
 		}
+		if f.FolderUID == "" { // its records could not say where they belong
+			s.Warnings = append(s.Warnings, "a shared folder entry has no uid; skipped")
+			continue
+		}
 		folderKey, err := openKey(f.FolderKey, appKey)
 		if err != nil {
 			s.Warnings = append(s.Warnings, fmt.Sprintf("shared folder %s: key does not decrypt; skipped", uidForMessage(f.FolderUID)))
