@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -27,7 +28,7 @@ var LockTimeout = 45 * time.Second
 // exists=false for a missing file) and, if fn returns nil, replaces the
 // file with what fn returned. A symlinked path is followed so the link
 // survives the rename.
-func Update(ctx context.Context, path string, fn func(old []byte, exists bool) ([]byte, error)) error {
+func Update(ctx context.Context, path string, fn func(old string, exists bool) ([]byte, error)) error {
 	path, err := resolve(path)
 	if err != nil {
 		return err
@@ -38,7 +39,7 @@ func Update(ctx context.Context, path string, fn func(old []byte, exists bool) (
 	}
 	defer unlock()
 	removeStaleTemps(path)
-	old, err := os.ReadFile(path)
+	old, err := ReadString(path)
 	exists := err == nil
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("cannot read %s: %w", path, Cause(err))
@@ -156,6 +157,26 @@ func Write(path string, data []byte) (err error) {
 		d.Close()
 	}
 	return nil
+}
+
+// ReadString reads a whole file into a string with a single allocation:
+// callers that parse it can keep substrings of it without another copy.
+func ReadString(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	b.Grow(int(st.Size()) + 1) // +1: the read that sees EOF does not grow it
+	if _, err := io.Copy(&b, f); err != nil {
+		return "", err
+	}
+	return b.String(), nil
 }
 
 // Cause strips the path from an *fs.PathError: messages name the path once.

@@ -42,8 +42,8 @@ func TestUpdateRemovesStaleTemps(t *testing.T) {
 	}
 	kept = append(kept, ".keeper.ini.tmp-99", "keeper.ini")
 
-	err := Update(context.Background(), path, func(old []byte, exists bool) ([]byte, error) {
-		return append(old, " new"...), nil
+	err := Update(context.Background(), path, func(old string, exists bool) ([]byte, error) {
+		return []byte(old + " new"), nil
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -70,7 +70,7 @@ func TestUpdateFailureStillRemovesStaleTemps(t *testing.T) {
 	os.WriteFile(path, []byte("old"), Mode)
 	stale := filepath.Join(dir, ".keeper.ini.tmp-42")
 	os.WriteFile(stale, []byte("partial"), Mode)
-	err := Update(context.Background(), path, func([]byte, bool) ([]byte, error) {
+	err := Update(context.Background(), path, func(string, bool) ([]byte, error) {
 		return nil, os.ErrInvalid
 	})
 	if err == nil {
@@ -93,7 +93,7 @@ func TestModesUnderUmask000(t *testing.T) {
 	if err := os.WriteFile(path, []byte("{}"), 0o666); err != nil {
 		t.Fatal(err)
 	}
-	err := Update(context.Background(), path, func(old []byte, _ bool) ([]byte, error) {
+	err := Update(context.Background(), path, func(old string, _ bool) ([]byte, error) {
 		// The temp file does not exist yet; check the lock here.
 		checkMode(t, path+".lock")
 		return []byte(`{"a":1}`), nil
@@ -163,7 +163,7 @@ func TestLockOfKilledHolderIsReleased(t *testing.T) {
 	LockTimeout = 50 * time.Millisecond
 	defer func() { LockTimeout = saved }()
 	write := func() error {
-		return Update(context.Background(), path, func([]byte, bool) ([]byte, error) { return []byte("x"), nil })
+		return Update(context.Background(), path, func(string, bool) ([]byte, error) { return []byte("x"), nil })
 	}
 	if err := write(); err == nil || !strings.Contains(err.Error(), "locked by another ksm process") {
 		t.Fatalf("update while the lock is held: %v", err)

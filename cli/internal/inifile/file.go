@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
-	"strings"
 
 	"github.com/ksm-cli/ksm/cli/internal/atomicfile"
 	"gopkg.in/ini.v1"
@@ -44,17 +42,11 @@ func readFile(path string) (string, error) {
 	case st.IsDir():
 		return "", fmt.Errorf("%s is a directory, not a keeper.ini file; pass --ini-file with a file path", path)
 	}
-	f, err := os.Open(path)
+	data, err := atomicfile.ReadString(path)
 	if err != nil {
 		return "", fmt.Errorf("cannot read %s: %w", path, atomicfile.Cause(err))
 	}
-	defer f.Close()
-	var b strings.Builder
-	b.Grow(int(st.Size()) + 1) // +1: a read at the end sees EOF without growing
-	if _, err := io.Copy(&b, f); err != nil {
-		return "", fmt.Errorf("cannot read %s: %w", path, atomicfile.Cause(err))
-	}
-	return b.String(), nil
+	return data, nil
 }
 
 // LooseMode reports whether path can be read or written by group or others.
@@ -74,11 +66,11 @@ func Update(ctx context.Context, path string, fn func(*ini.File) error) error {
 		_, err := readFile(path) // the "is a directory" error
 		return err
 	}
-	return atomicfile.Update(ctx, path, func(old []byte, exists bool) ([]byte, error) {
+	return atomicfile.Update(ctx, path, func(old string, exists bool) ([]byte, error) {
 		f := New()
 		if exists {
 			var err error
-			if f, err = parse(string(old)); err != nil {
+			if f, err = parse(old); err != nil {
 				return nil, fmt.Errorf("%s is %w; fix it or point --ini-file at another file", path, err)
 			}
 		}

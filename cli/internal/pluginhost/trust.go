@@ -80,10 +80,10 @@ func (s *TrustStore) Put(ctx context.Context, path string, rec *Record) error {
 	if err := os.MkdirAll(filepath.Dir(s.Path), 0o700); err != nil {
 		return fmt.Errorf("cannot create %s: %w", filepath.Dir(s.Path), atomicfile.Cause(err))
 	}
-	return atomicfile.Update(ctx, s.Path, func(old []byte, exists bool) ([]byte, error) {
+	return atomicfile.Update(ctx, s.Path, func(old string, exists bool) ([]byte, error) {
 		tf := &trustFile{Version: 1, Plugins: map[string]*Record{}}
 		if exists {
-			_ = json.Unmarshal(old, tf) // a corrupt file is replaced
+			_ = json.Unmarshal([]byte(old), tf) // a corrupt file is replaced
 			if tf.Plugins == nil {
 				tf.Plugins = map[string]*Record{}
 			}
