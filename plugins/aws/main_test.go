@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"os"
 	"testing"
 
@@ -12,19 +11,7 @@ import (
 
 var binary string
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "ksm-storage-aws-test-")
-	if err == nil {
-		binary, err = storagetest.Build(dir, ".", "aws")
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	_ = os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { storagetest.Main(m, ".", "aws", &binary) }
 
 // TestConformance runs ksm-storage-aws as ksm does (its own process, the
 // reduced environment) through the whole contract, against moto.

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"encoding/base64"
-	"fmt"
-	"os"
 	"strings"
 	"testing"
 
@@ -14,19 +12,7 @@ import (
 
 var binary string
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "ksm-example-test-")
-	if err == nil {
-		binary, err = storagetest.Build(dir, ".", "env")
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	_ = os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { storagetest.Main(m, ".", "env", &binary) }
 
 // The plugin as ksm runs it: a separate process, through the whole contract.
 func TestConformance(t *testing.T) {

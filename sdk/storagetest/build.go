@@ -2,9 +2,11 @@ package storagetest
 
 import (
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"testing"
 
 	"github.com/ksm-cli/ksm/shared"
 )
@@ -34,4 +36,23 @@ func FakeConfig() shared.Config {
 		shared.KeyServerPublicKeyID: "10",
 		shared.KeyAppOwnerPublicKey: "c3RvcmFnZXRlc3QtZmFrZS1vd25lci1rZXk=",
 	}
+}
+
+// Main is a plugin test package's TestMain: it builds the plugin in pkg
+// (usually ".") as ksm-storage-<typ> into a temp dir, sets *binary to its
+// path, runs the tests and removes the dir.
+//
+//	func TestMain(m *testing.M) { storagetest.Main(m, ".", "env", &binary) }
+func Main(m *testing.M, pkg, typ string, binary *string) {
+	dir, err := os.MkdirTemp("", "ksm-storage-"+typ+"-test-")
+	if err == nil {
+		*binary, err = Build(dir, pkg, typ)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
 }
