@@ -64,7 +64,16 @@ func ParseConfig(data []byte) (Config, error) {
 		return nil, fmt.Errorf("config is not a JSON object of SDK keys")
 	}
 	cfg := Config{}
+	spelled := map[string]string{}
 	for k, v := range raw {
+		// keeper.ini keeps keys lower-cased, so "appkey" and "appKey" are
+		// one key: spell a known one as the SDK does, and refuse two.
+		canon := canonicalKey(k)
+		if other, twice := spelled[canon]; twice && other != k {
+			return nil, fmt.Errorf("config has the key %s twice, in different case", canon)
+		}
+		spelled[canon] = k
+		k = canon
 		switch v := v.(type) {
 		case string:
 			cfg[k] = v
@@ -86,6 +95,20 @@ func ParseConfig(data []byte) (Config, error) {
 		cfg[KeyServerPublicKeyID] = DefaultServerPublicKeyID
 	}
 	return cfg, nil
+}
+
+// canonicalKey returns the SDK spelling of a known key written in any
+// case, else k itself.
+func canonicalKey(k string) string {
+	for _, known := range ConfigKeyOrder {
+		if strings.EqualFold(k, known) {
+			return known
+		}
+	}
+	if strings.EqualFold(k, KeyServerPublicKey) {
+		return KeyServerPublicKey
+	}
+	return k
 }
 
 func knownKey(k string) bool {

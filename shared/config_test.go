@@ -3,6 +3,7 @@ package shared
 import (
 	"encoding/base64"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -106,4 +107,23 @@ func wrap(s string, n int) string {
 		s = s[n:]
 	}
 	return b.String() + s
+}
+
+func TestParseConfigKeyCase(t *testing.T) {
+	cfg, err := ParseConfig([]byte(`{"CLIENTID":"a","privatekey":"b","appKey":"c","hostName":"EU","appoWnerPublicKey":"d"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Config{KeyClientID: "a", KeyPrivateKey: "b", KeyAppKey: "c", KeyHostname: "EU", KeyAppOwnerPublicKey: "d", KeyServerPublicKeyID: "10"}
+	if !reflect.DeepEqual(cfg, want) {
+		t.Errorf("got %v, want %v", cfg, want)
+	}
+	for _, in := range []string{
+		`{"clientId":"a","clientid":"x","privateKey":"b","appKey":"c","hostname":"EU"}`,
+		`{"CLIENTID":"a","clientid":"x","privateKey":"b","appKey":"c","hostname":"EU"}`,
+	} {
+		if _, err := ParseConfig([]byte(in)); err == nil || !strings.Contains(err.Error(), "twice, in different case") {
+			t.Errorf("%s: err = %v", in, err)
+		}
+	}
 }

@@ -150,7 +150,7 @@ func TestDecodeImportFuzzFindings(t *testing.T) {
 	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
 	const keys = `"privateKey":"b","appKey":"c","hostname":"US"`
 	tests := []struct{ name, in, want string }{
-		{"keys differing in case", `{"clientId":"a","clientid":"S3CR3T",` + keys + `}`, "two keys that differ only in case (clientId)"},
+		{"keys differing in case", `{"clientId":"a","clientid":"S3CR3T",` + keys + `}`, "config has the key clientId twice, in different case"},
 		{"unknown keys differing in case", `{"clientId":"a","Extra":"S3CR3T","extra":"x",` + keys + `}`, "two keys that differ only in case; keeper.ini keeps one"},
 		{"value with spaces", `{"clientId":" S3CR3T ",` + keys + `}`, "has a value for clientId that keeper.ini cannot hold exactly"},
 		{"value with a line break", `{"clientId":"a\nS3CR3T",` + keys + `}`, "has a value for clientId that keeper.ini cannot hold exactly"},
