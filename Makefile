@@ -30,9 +30,9 @@ PLUGINS := file aws
 
 build: ## build ksm and its plugins into ./bin
 	@mkdir -p $(BIN)
-	$(foreach p,$(PLUGINS),$(GOBUILD) -ldflags '$(LDFLAGS)' -o $(BIN)/ksm-storage-$(p) ./plugins/$(p) &&) true
+	$(foreach p,$(PLUGINS),$(GOBUILD) -ldflags '$(LDFLAGS)' -o $(BIN)/ksm-storage-$(p) ./plugins/$(p)/cmd/ksm-storage-$(p) &&) true
 	sums=$$(for p in $(PLUGINS); do printf '%s=%s,' $$p $$(sha256sum $(BIN)/ksm-storage-$$p | cut -d' ' -f1); done); \
-	$(GOBUILD) -ldflags '$(LDFLAGS) -X main.bundledPlugins='"$$sums" -o $(BIN)/ksm ./cli
+	$(GOBUILD) -ldflags '$(LDFLAGS) -X main.bundledPlugins='"$$sums" -o $(BIN)/ksm ./cli/cmd/ksm
 
 install: build ## install ksm and its plugins side by side into $(PREFIX)/bin
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -12,20 +12,21 @@ import (
 	plugin "github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc"
 
+	"github.com/ksm-cli/ksm/internal/wire"
 	"github.com/ksm-cli/ksm/shared"
 )
 
 // Serve is the whole main of a storage plugin: it serves store to ksm over
 // gRPC until ksm closes it. Run by hand, it explains what it is and exits 1.
 func Serve(store shared.Store) {
-	if os.Getenv(shared.Handshake.MagicCookieKey) != shared.Handshake.MagicCookieValue {
+	if os.Getenv(shared.MagicCookieKey) != shared.MagicCookieValue {
 		printRunByHand(os.Stderr, filepath.Base(os.Args[0]), store)
 		os.Exit(1)
 	}
 	plugin.Serve(&plugin.ServeConfig{
-		HandshakeConfig: shared.Handshake,
+		HandshakeConfig: wire.Handshake,
 		Plugins: plugin.PluginSet{
-			shared.PluginName: &shared.StoragePlugin{Impl: store, Logger: Logger()},
+			shared.PluginName: &wire.StoragePlugin{Impl: store, Logger: Logger()},
 		},
 		GRPCServer: newGRPCServer,
 		Logger:     Logger().Named("go-plugin"),
@@ -34,12 +35,12 @@ func Serve(store shared.Store) {
 
 // newGRPCServer keeps gRPC's message limit in both directions, so an
 // oversized answer fails cleanly on the plugin's side, and the fixed flow
-// window ksm dials with (shared.WindowServerOptions).
+// window ksm dials with (wire.WindowServerOptions).
 func newGRPCServer(opts []grpc.ServerOption) *grpc.Server {
 	opts = append(opts,
-		grpc.MaxRecvMsgSize(shared.MaxMessageSize),
-		grpc.MaxSendMsgSize(shared.MaxMessageSize))
-	opts = append(opts, shared.WindowServerOptions()...)
+		grpc.MaxRecvMsgSize(wire.MaxMessageSize),
+		grpc.MaxSendMsgSize(wire.MaxMessageSize))
+	opts = append(opts, wire.WindowServerOptions()...)
 	return grpc.NewServer(opts...)
 }
 

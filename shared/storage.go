@@ -3,7 +3,10 @@
 // go-plugin handshake and the typed errors that travel as gRPC status codes.
 package shared
 
-import "context"
+import (
+	"context"
+	"fmt"
+)
 
 // ProtocolVersion is the storage protocol version spoken by this module.
 const ProtocolVersion = 1
@@ -42,6 +45,18 @@ type SaveRequest struct {
 
 // OptionType is the kind of value a setup option takes.
 type OptionType int
+
+func (t OptionType) String() string {
+	switch t {
+	case OptionString:
+		return "string"
+	case OptionBool:
+		return "bool"
+	case OptionEnum:
+		return "enum"
+	}
+	return fmt.Sprintf("OptionType(%d)", int(t))
+}
 
 const (
 	OptionString OptionType = iota

@@ -20,7 +20,7 @@ import (
 	"github.com/ksm-cli/ksm/cli/plugincmd"
 	"github.com/ksm-cli/ksm/cli/profile"
 	"github.com/ksm-cli/ksm/cli/secretcmd"
-	"github.com/ksm-cli/ksm/shared"
+	"github.com/ksm-cli/ksm/internal/launch"
 )
 
 // Exit codes.
@@ -113,7 +113,7 @@ func configure(f *cmdutil.Factory, c *cli.Context) error {
 		return cmdutil.Usagef("--timeout must be positive")
 	}
 	// A plugin that cannot even start gets no longer than a call would.
-	f.Plugins.StartTimeout = min(f.Timeout, shared.DefaultStartTimeout)
+	f.Plugins.StartTimeout = min(f.Timeout, launch.DefaultStartTimeout)
 	if c.Bool("debug") {
 		f.Log = hclog.New(&hclog.LoggerOptions{Name: "ksm", Level: hclog.Debug, Output: f.IO.ErrOut})
 	}

@@ -40,7 +40,7 @@ func run(m *testing.M) int {
 }
 
 // bundled are the plugins built with ksm, as `make build` lays them out.
-var bundled = map[string]string{"file": "./plugins/file", "aws": "./plugins/aws"}
+var bundled = map[string]string{"file": "./plugins/file/cmd/ksm-storage-file", "aws": "./plugins/aws/cmd/ksm-storage-aws"}
 
 // buildAll builds like `make build`: the plugins, then ksm with their
 // SHA-256 sums linked in so that it trusts them beside it.
@@ -62,7 +62,7 @@ func buildAll(dir string) error {
 	if err := goBuild(filepath.Join(dir, "example", "ksm-storage-env"), "./sdk/example"); err != nil {
 		return err
 	}
-	return goBuild(filepath.Join(dir, "ksm"), "./cli", "-ldflags", "-X main.bundledPlugins="+strings.Join(sums, ","))
+	return goBuild(filepath.Join(dir, "ksm"), "./cli/cmd/ksm", "-ldflags", "-X main.bundledPlugins="+strings.Join(sums, ","))
 }
 
 // goBuild compiles a package (relative to the module root).

@@ -21,6 +21,7 @@ import (
 
 	hclog "github.com/hashicorp/go-hclog"
 
+	"github.com/ksm-cli/ksm/internal/launch"
 	"github.com/ksm-cli/ksm/shared"
 )
 
@@ -104,7 +105,7 @@ func Run(t *testing.T, cfg Config) {
 type harness struct {
 	cfg  Config
 	typ  string
-	conn *shared.Conn
+	conn *launch.Conn
 	desc *shared.Description
 }
 
@@ -117,14 +118,14 @@ func (h *harness) ctx() (context.Context, context.CancelFunc) {
 }
 
 // launch starts the plugin with env; it is closed when t ends.
-func (h *harness) launch(t *testing.T, env []string) *shared.Conn {
+func (h *harness) launch(t *testing.T, env []string) *launch.Conn {
 	t.Helper()
 	w := &testWriter{t: t}
 	logger := hclog.New(&hclog.LoggerOptions{Output: w, Level: h.cfg.LogLevel, Name: "plugin"})
 	cmd := command(h.cfg.Binary, env)
 	ctx, cancel := context.WithTimeout(context.Background(), h.cfg.StartTimeout)
 	defer cancel()
-	conn, err := shared.Launch(ctx, shared.LaunchConfig{Cmd: cmd, Logger: logger, StartTimeout: h.cfg.StartTimeout})
+	conn, err := launch.Launch(ctx, launch.LaunchConfig{Cmd: cmd, Logger: logger, StartTimeout: h.cfg.StartTimeout})
 	if err != nil {
 		t.Fatalf("launch %s: %v", h.cfg.Binary, err)
 	}

@@ -16,7 +16,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/ksm-cli/ksm/shared"
+	"github.com/ksm-cli/ksm/internal/launch"
 )
 
 // ptraceExitKill makes the kernel kill the traced processes if the bench
@@ -143,7 +143,7 @@ func readPeak(pid int) (string, int64, error) {
 }
 
 // pluginPeak is the peak RSS (KiB) of a plugin serving one profile: the
-// bench starts it the way ksm does (shared.Launch, ksm's reduced
+// bench starts it the way ksm does (launch.Launch, ksm's reduced
 // environment), makes the calls ksm makes (Describe on first use, Load),
 // and reads VmHWM from /proc/<pid>/status after the calls, while the
 // plugin still runs, then stops it.
@@ -152,7 +152,7 @@ func pluginPeak(exe string, env []string, settings map[string]string) (int64, er
 	defer cancel()
 	cmd := exec.Command(exe)
 	cmd.Env = env
-	conn, err := shared.Launch(ctx, shared.LaunchConfig{Cmd: cmd})
+	conn, err := launch.Launch(ctx, launch.LaunchConfig{Cmd: cmd})
 	if err != nil {
 		return 0, err
 	}

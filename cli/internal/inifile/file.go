@@ -7,7 +7,7 @@ import (
 	"io/fs"
 	"os"
 
-	"github.com/ksm-cli/ksm/cli/internal/atomicfile"
+	"github.com/ksm-cli/ksm/internal/atomicfile"
 	"gopkg.in/ini.v1"
 )
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 
+	"github.com/ksm-cli/ksm/internal/launch"
 	"github.com/ksm-cli/ksm/shared"
 )
 
@@ -37,7 +38,7 @@ type Session struct {
 	Plugin Plugin
 	Desc   *shared.Description
 	Store  shared.Store
-	conn   *shared.Conn
+	conn   *launch.Conn
 }
 
 // Close stops the plugin and reaps it.
@@ -241,7 +242,7 @@ func (h *Host) start(ctx context.Context, p Plugin, desc *shared.Description) (*
 	}
 	cmd := exec.Command(p.Path)
 	cmd.Env = pluginEnv(environ(), declared)
-	conn, err := shared.Launch(ctx, shared.LaunchConfig{
+	conn, err := launch.Launch(ctx, launch.LaunchConfig{
 		Cmd:           cmd,
 		Logger:        h.Log,
 		StartTimeout:  h.StartTimeout,

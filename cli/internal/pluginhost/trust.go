@@ -11,7 +11,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/ksm-cli/ksm/cli/internal/atomicfile"
+	"github.com/ksm-cli/ksm/internal/atomicfile"
 	"github.com/ksm-cli/ksm/shared"
 )
 

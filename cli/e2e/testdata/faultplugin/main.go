@@ -13,6 +13,7 @@ import (
 
 	plugin "github.com/hashicorp/go-plugin"
 
+	"github.com/ksm-cli/ksm/internal/wire"
 	"github.com/ksm-cli/ksm/sdk"
 	"github.com/ksm-cli/ksm/shared"
 )
@@ -32,9 +33,9 @@ func main() {
 		fmt.Print("1|1|unix")
 		os.Exit(0)
 	case "version": // speaks another protocol version
-		hs := shared.Handshake
+		hs := wire.Handshake
 		hs.ProtocolVersion = 99
-		plugin.Serve(&plugin.ServeConfig{HandshakeConfig: hs, Plugins: shared.PluginSet(store{mode}), GRPCServer: plugin.DefaultGRPCServer})
+		plugin.Serve(&plugin.ServeConfig{HandshakeConfig: hs, Plugins: wire.PluginSet(store{mode}), GRPCServer: plugin.DefaultGRPCServer})
 	default:
 		sdk.Serve(store{mode})
 	}

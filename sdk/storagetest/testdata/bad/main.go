@@ -11,17 +11,18 @@ import (
 
 	plugin "github.com/hashicorp/go-plugin"
 
+	"github.com/ksm-cli/ksm/internal/wire"
 	"github.com/ksm-cli/ksm/shared"
 )
 
 func main() {
-	if os.Getenv(shared.Handshake.MagicCookieKey) == "" {
+	if os.Getenv(shared.MagicCookieKey) == "" {
 		fmt.Println("usage: run me from ksm") // stdout, exit 0: wrong twice
 		return
 	}
 	plugin.Serve(&plugin.ServeConfig{
-		HandshakeConfig: shared.Handshake,
-		Plugins:         shared.PluginSet(store{}),
+		HandshakeConfig: wire.Handshake,
+		Plugins:         wire.PluginSet(store{}),
 		GRPCServer:      plugin.DefaultGRPCServer,
 	})
 }

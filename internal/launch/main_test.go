@@ -1,4 +1,4 @@
-package shared
+package launch
 
 import (
 	"bytes"
@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	hclog "github.com/hashicorp/go-hclog"
+
+	"github.com/ksm-cli/ksm/shared"
 )
 
 var faultyPath string
@@ -21,7 +23,7 @@ var faultyPath string
 func TestMain(m *testing.M) {
 	binDir, err := os.MkdirTemp("", "ksm-shared-test-")
 	if err == nil {
-		faultyPath = filepath.Join(binDir, BinaryPrefix+"faulty")
+		faultyPath = filepath.Join(binDir, shared.BinaryPrefix+"faulty")
 		var out []byte
 		out, err = exec.Command("go", "build", "-o", faultyPath, "./testdata/faulty").CombinedOutput()
 		if err != nil {

@@ -1,4 +1,4 @@
-package shared
+package wire
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	storagev1 "github.com/ksm-cli/ksm/shared/proto/storage/v1"
+
+	"github.com/ksm-cli/ksm/shared"
 )
 
 // grpcClient is the host's Store: every call goes to the plugin with the
@@ -20,7 +22,7 @@ func newGRPCClient(conn grpc.ClientConnInterface) *grpcClient {
 	return &grpcClient{stub: storagev1.NewStorageServiceClient(conn)}
 }
 
-func (c *grpcClient) Describe(ctx context.Context) (*Description, error) {
+func (c *grpcClient) Describe(ctx context.Context) (*shared.Description, error) {
 	resp, err := c.stub.Describe(ctx, &storagev1.DescribeRequest{})
 	if err != nil {
 		return nil, fromStatus(ctx, "describe", err)
@@ -28,7 +30,7 @@ func (c *grpcClient) Describe(ctx context.Context) (*Description, error) {
 	return descriptionFromProto(resp)
 }
 
-func (c *grpcClient) Validate(ctx context.Context, options map[string]string) (Settings, error) {
+func (c *grpcClient) Validate(ctx context.Context, options map[string]string) (shared.Settings, error) {
 	req := &storagev1.ValidateRequest{Options: options}
 	if err := checkRequest("validate", req, "option", options, nil); err != nil {
 		return nil, err
@@ -37,10 +39,10 @@ func (c *grpcClient) Validate(ctx context.Context, options map[string]string) (S
 	if err != nil {
 		return nil, fromStatus(ctx, "validate", err)
 	}
-	return Settings(nonNil(resp.GetSettings())), nil
+	return shared.Settings(nonNil(resp.GetSettings())), nil
 }
 
-func (c *grpcClient) Load(ctx context.Context, settings Settings) (Config, error) {
+func (c *grpcClient) Load(ctx context.Context, settings shared.Settings) (shared.Config, error) {
 	req := &storagev1.LoadRequest{Settings: settings}
 	if err := checkRequest("load", req, "setting", settings, nil); err != nil {
 		return nil, err
@@ -49,10 +51,10 @@ func (c *grpcClient) Load(ctx context.Context, settings Settings) (Config, error
 	if err != nil {
 		return nil, fromStatus(ctx, "load", err)
 	}
-	return Config(nonNil(resp.GetConfig())), nil
+	return shared.Config(nonNil(resp.GetConfig())), nil
 }
 
-func (c *grpcClient) Save(ctx context.Context, r SaveRequest) error {
+func (c *grpcClient) Save(ctx context.Context, r shared.SaveRequest) error {
 	req := &storagev1.SaveRequest{Settings: r.Settings, Config: r.Config, Overwrite: r.Overwrite}
 	if err := checkRequest("save", req, "setting", r.Settings, r.Config); err != nil {
 		return err
@@ -74,7 +76,7 @@ func checkRequest(method string, req proto.Message, what string, m, config map[s
 		return err
 	}
 	if n := proto.Size(req); n > MaxMessageSize {
-		return Errorf(CodeInvalidArgument, "%s: request of %d bytes exceeds the plugin protocol's %d MiB limit", method, n, MaxMessageSize>>20)
+		return shared.Errorf(shared.CodeInvalidArgument, "%s: request of %d bytes exceeds the plugin protocol's %d MiB limit", method, n, MaxMessageSize>>20)
 	}
 	return nil
 }
@@ -82,10 +84,10 @@ func checkRequest(method string, req proto.Message, what string, m, config map[s
 func checkUTF8(method, what string, m map[string]string) error {
 	for k, v := range m {
 		if !utf8.ValidString(k) {
-			return Errorf(CodeInvalidArgument, "%s: a %s name is not valid UTF-8", method, what)
+			return shared.Errorf(shared.CodeInvalidArgument, "%s: a %s name is not valid UTF-8", method, what)
 		}
 		if !utf8.ValidString(v) {
-			return Errorf(CodeInvalidArgument, "%s: the value of %s %q is not valid UTF-8", method, what, k)
+			return shared.Errorf(shared.CodeInvalidArgument, "%s: the value of %s %q is not valid UTF-8", method, what, k)
 		}
 	}
 	return nil

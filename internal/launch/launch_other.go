@@ -1,11 +1,13 @@
 //go:build !unix
 
-package shared
+package launch
 
 import (
 	"net"
 	"os"
 	"os/exec"
+
+	"github.com/ksm-cli/ksm/shared"
 )
 
 func ownProcessGroup(*exec.Cmd) {}
@@ -22,5 +24,5 @@ func checkAddr(name string, addr net.Addr, _ string) error {
 	if tcp, ok := addr.(*net.TCPAddr); ok && tcp.IP.IsLoopback() {
 		return nil
 	}
-	return Errorf(CodeFailedPrecondition, "plugin %s listens on %s %s, not on loopback; refusing to connect", name, addr.Network(), addr.String())
+	return shared.Errorf(shared.CodeFailedPrecondition, "plugin %s listens on %s %s, not on loopback; refusing to connect", name, addr.Network(), addr.String())
 }

@@ -1,4 +1,4 @@
-package shared
+package wire
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"google.golang.org/grpc/status"
 
 	storagev1 "github.com/ksm-cli/ksm/shared/proto/storage/v1"
+
+	"github.com/ksm-cli/ksm/shared"
 )
 
 // MaxMessageSize bounds every message between ksm and a plugin in both
@@ -18,17 +20,17 @@ const MaxMessageSize = 4 << 20
 // toStatus turns a store's error into the gRPC status sent to the host. The
 // StoreError detail marks it as the store's own answer.
 func toStatus(err error) error {
-	code, msg := CodeUnknown, err.Error()
-	var e *Error
+	code, msg := shared.CodeUnknown, err.Error()
+	var e *shared.Error
 	switch {
 	case errors.As(err, &e):
 		code, msg = e.Code, e.Message
 	case errors.Is(err, context.DeadlineExceeded):
-		code = CodeDeadlineExceeded
+		code = shared.CodeDeadlineExceeded
 	case errors.Is(err, context.Canceled):
-		code = CodeCanceled
+		code = shared.CodeCanceled
 	}
-	st := status.New(code.GRPCCode(), msg)
+	st := status.New(grpcCode(code), msg)
 	if withDetail, derr := st.WithDetails(&storagev1.StoreError{}); derr == nil {
 		st = withDetail
 	}
@@ -41,7 +43,7 @@ func toStatus(err error) error {
 func fromStatus(ctx context.Context, method string, err error) error {
 	st, ok := status.FromError(err)
 	if !ok {
-		return &Error{Code: CodeUnknown, Message: fmt.Sprintf("%s: %v", method, err)}
+		return &shared.Error{Code: shared.CodeUnknown, Message: fmt.Sprintf("%s: %v", method, err)}
 	}
 	// The plugin's ctx carries our deadline and may see it pass a moment
 	// before ours does.
@@ -49,26 +51,26 @@ func fromStatus(ctx context.Context, method string, err error) error {
 	ctxErr := ctx.Err()
 	switch {
 	case errors.Is(ctxErr, context.DeadlineExceeded), hasDeadline && st.Code() == codes.DeadlineExceeded:
-		return &Error{Code: CodeDeadlineExceeded, Message: fmt.Sprintf("the plugin did not answer %s before the deadline", method)}
+		return &shared.Error{Code: shared.CodeDeadlineExceeded, Message: fmt.Sprintf("the plugin did not answer %s before the deadline", method)}
 	case ctxErr != nil:
-		return &Error{Code: CodeCanceled, Message: fmt.Sprintf("%s was cancelled", method)}
+		return &shared.Error{Code: shared.CodeCanceled, Message: fmt.Sprintf("%s was cancelled", method)}
 	}
 	if fromStore(st) {
-		return &Error{Code: CodeFromGRPC(st.Code()), Message: st.Message()}
+		return &shared.Error{Code: codeFromGRPC(st.Code()), Message: st.Message()}
 	}
 	// Without the StoreError mark the status came from gRPC itself (or from
 	// a plugin not written with the sdk).
 	switch st.Code() {
 	case codes.Unavailable:
-		return &Error{Code: CodeUnavailable, Message: fmt.Sprintf("lost the connection to the plugin during %s; it exited or crashed (%s)", method, st.Message())}
+		return &shared.Error{Code: shared.CodeUnavailable, Message: fmt.Sprintf("lost the connection to the plugin during %s; it exited or crashed (%s)", method, st.Message())}
 	case codes.Canceled:
-		return &Error{Code: CodeUnavailable, Message: fmt.Sprintf("%s: the connection to the plugin is closed", method)}
+		return &shared.Error{Code: shared.CodeUnavailable, Message: fmt.Sprintf("%s: the connection to the plugin is closed", method)}
 	case codes.ResourceExhausted:
-		return &Error{Code: CodeInvalidArgument, Message: fmt.Sprintf("%s: message exceeds the plugin protocol's %d MiB limit (%s)", method, MaxMessageSize>>20, st.Message())}
+		return &shared.Error{Code: shared.CodeInvalidArgument, Message: fmt.Sprintf("%s: message exceeds the plugin protocol's %d MiB limit (%s)", method, MaxMessageSize>>20, st.Message())}
 	case codes.Internal, codes.DataLoss, codes.Unknown:
-		return &Error{Code: CodeUnknown, Message: fmt.Sprintf("%s: plugin protocol error: %s", method, st.Message())}
+		return &shared.Error{Code: shared.CodeUnknown, Message: fmt.Sprintf("%s: plugin protocol error: %s", method, st.Message())}
 	}
-	return &Error{Code: CodeFromGRPC(st.Code()), Message: st.Message()}
+	return &shared.Error{Code: codeFromGRPC(st.Code()), Message: st.Message()}
 }
 
 func fromStore(st *status.Status) bool {

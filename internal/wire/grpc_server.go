@@ -1,4 +1,4 @@
-package shared
+package wire
 
 import (
 	"context"
@@ -8,12 +8,14 @@ import (
 	hclog "github.com/hashicorp/go-hclog"
 
 	storagev1 "github.com/ksm-cli/ksm/shared/proto/storage/v1"
+
+	"github.com/ksm-cli/ksm/shared"
 )
 
 // grpcServer serves a plugin's Store as a StorageService.
 type grpcServer struct {
 	storagev1.UnimplementedStorageServiceServer
-	impl   Store
+	impl   shared.Store
 	logger hclog.Logger
 }
 
@@ -22,7 +24,7 @@ type grpcServer struct {
 func (s *grpcServer) recover(method string, err *error) {
 	if r := recover(); r != nil {
 		s.logger.Error("panic in store", "method", method, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
-		*err = toStatus(Errorf(CodeUnknown, "the plugin failed during %s (a bug in the plugin); its log has the details", method))
+		*err = toStatus(shared.Errorf(shared.CodeUnknown, "the plugin failed during %s (a bug in the plugin); its log has the details", method))
 	}
 }
 
@@ -33,7 +35,7 @@ func (s *grpcServer) Describe(ctx context.Context, _ *storagev1.DescribeRequest)
 		return nil, toStatus(err)
 	}
 	if d == nil {
-		return nil, toStatus(Errorf(CodeUnknown, "the store returned no description"))
+		return nil, toStatus(shared.Errorf(shared.CodeUnknown, "the store returned no description"))
 	}
 	resp, err = descriptionToProto(d)
 	if err != nil {
@@ -62,7 +64,7 @@ func (s *grpcServer) Load(ctx context.Context, req *storagev1.LoadRequest) (resp
 
 func (s *grpcServer) Save(ctx context.Context, req *storagev1.SaveRequest) (resp *storagev1.SaveResponse, err error) {
 	defer s.recover("save", &err)
-	err = s.impl.Save(ctx, SaveRequest{
+	err = s.impl.Save(ctx, shared.SaveRequest{
 		Settings:  req.GetSettings(),
 		Config:    req.GetConfig(),
 		Overwrite: req.GetOverwrite(),

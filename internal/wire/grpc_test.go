@@ -1,4 +1,4 @@
-package shared
+package wire
 
 import (
 	"context"
@@ -15,26 +15,32 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
+
+	"github.com/ksm-cli/ksm/shared"
 )
 
 // fakeStore answers with its function fields.
 type fakeStore struct {
-	describe func(context.Context) (*Description, error)
-	validate func(context.Context, map[string]string) (Settings, error)
-	load     func(context.Context, Settings) (Config, error)
-	save     func(context.Context, SaveRequest) error
+	describe func(context.Context) (*shared.Description, error)
+	validate func(context.Context, map[string]string) (shared.Settings, error)
+	load     func(context.Context, shared.Settings) (shared.Config, error)
+	save     func(context.Context, shared.SaveRequest) error
 }
 
-func (f *fakeStore) Describe(ctx context.Context) (*Description, error) { return f.describe(ctx) }
-func (f *fakeStore) Validate(ctx context.Context, o map[string]string) (Settings, error) {
+func (f *fakeStore) Describe(ctx context.Context) (*shared.Description, error) {
+	return f.describe(ctx)
+}
+func (f *fakeStore) Validate(ctx context.Context, o map[string]string) (shared.Settings, error) {
 	return f.validate(ctx, o)
 }
-func (f *fakeStore) Load(ctx context.Context, s Settings) (Config, error) { return f.load(ctx, s) }
-func (f *fakeStore) Save(ctx context.Context, r SaveRequest) error        { return f.save(ctx, r) }
+func (f *fakeStore) Load(ctx context.Context, s shared.Settings) (shared.Config, error) {
+	return f.load(ctx, s)
+}
+func (f *fakeStore) Save(ctx context.Context, r shared.SaveRequest) error { return f.save(ctx, r) }
 
 // serveInProcess serves impl the way a plugin does (same size limits) and
 // returns the host's Store for it, plus a func that stops the server.
-func serveInProcess(t *testing.T, impl Store) (Store, func()) {
+func serveInProcess(t *testing.T, impl shared.Store) (shared.Store, func()) {
 	t.Helper()
 	sock := filepath.Join(t.TempDir(), "s")
 	lis, err := net.Listen("unix", sock)
@@ -57,27 +63,28 @@ func serveInProcess(t *testing.T, impl Store) (Store, func()) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return raw.(Store), srv.Stop
+	return raw.(shared.Store), srv.Stop
 }
 
 func loadFails(err error) *fakeStore {
-	return &fakeStore{load: func(context.Context, Settings) (Config, error) { return nil, err }}
+	return &fakeStore{load: func(context.Context, shared.Settings) (shared.Config, error) { return nil, err }}
 }
 
 func TestErrorCodesRoundTrip(t *testing.T) {
-	for code, name := range codeNames {
+	for code := range grpcCodes {
+		name := code.String()
 		t.Run(name, func(t *testing.T) {
 			msg := "store says " + name + ` with "quotes"`
-			client, _ := serveInProcess(t, loadFails(Errorf(code, "%s", msg)))
-			_, err := client.Load(context.Background(), Settings{"k": "v"})
-			var e *Error
+			client, _ := serveInProcess(t, loadFails(shared.Errorf(code, "%s", msg)))
+			_, err := client.Load(context.Background(), shared.Settings{"k": "v"})
+			var e *shared.Error
 			if !errors.As(err, &e) {
 				t.Fatalf("got %T %v, want *Error", err, err)
 			}
 			if e.Code != code || e.Message != msg {
 				t.Errorf("got code %v message %q, want %v %q", e.Code, e.Message, code, msg)
 			}
-			if !errors.Is(err, &Error{Code: code}) {
+			if !errors.Is(err, &shared.Error{Code: code}) {
 				t.Errorf("errors.Is does not match code %v", code)
 			}
 		})
@@ -85,18 +92,24 @@ func TestErrorCodesRoundTrip(t *testing.T) {
 }
 
 func TestGRPCCodeMappingIsOneToOne(t *testing.T) {
-	seen := map[codes.Code]Code{}
-	for c := range codeNames {
-		g := c.GRPCCode()
+	seen := map[codes.Code]shared.Code{}
+	for c := range grpcCodes {
+		g := grpcCode(c)
 		if other, dup := seen[g]; dup {
 			t.Errorf("%v and %v both map to %v", c, other, g)
 		}
 		seen[g] = c
-		if back := CodeFromGRPC(g); back != c {
+		if back := codeFromGRPC(g); back != c {
 			t.Errorf("%v -> %v -> %v", c, g, back)
 		}
 	}
-	if got := CodeFromGRPC(codes.Internal); got != CodeUnknown {
+	// Every code the contract names has its own gRPC code.
+	for c := shared.Code(1); c.String() != "unknown"; c++ {
+		if _, ok := grpcCodes[c]; !ok {
+			t.Errorf("code %v has no gRPC code", c)
+		}
+	}
+	if got := codeFromGRPC(codes.Internal); got != shared.CodeUnknown {
 		t.Errorf("Internal maps to %v, want unknown", got)
 	}
 }
@@ -105,20 +118,20 @@ func TestStoreErrorsWithoutCode(t *testing.T) {
 	tests := []struct {
 		name     string
 		err      error
-		wantCode Code
+		wantCode shared.Code
 		wantMsg  string
 	}{
-		{"plain error", errors.New("disk on fire"), CodeUnknown, "disk on fire"},
-		{"wrapped typed error", errWrap{Errorf(CodeNotFound, "no such secret")}, CodeNotFound, "no such secret"},
-		{"store's own deadline", context.DeadlineExceeded, CodeDeadlineExceeded, "context deadline exceeded"},
-		{"store's own cancel", context.Canceled, CodeCanceled, "context canceled"},
+		{"plain error", errors.New("disk on fire"), shared.CodeUnknown, "disk on fire"},
+		{"wrapped typed error", errWrap{shared.Errorf(shared.CodeNotFound, "no such secret")}, shared.CodeNotFound, "no such secret"},
+		{"store's own deadline", context.DeadlineExceeded, shared.CodeDeadlineExceeded, "context deadline exceeded"},
+		{"store's own cancel", context.Canceled, shared.CodeCanceled, "context canceled"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			client, _ := serveInProcess(t, loadFails(tt.err))
 			_, err := client.Load(context.Background(), nil)
-			if CodeOf(err) != tt.wantCode || err.Error() != tt.wantMsg {
-				t.Errorf("got %v %q, want %v %q", CodeOf(err), err, tt.wantCode, tt.wantMsg)
+			if shared.CodeOf(err) != tt.wantCode || err.Error() != tt.wantMsg {
+				t.Errorf("got %v %q, want %v %q", shared.CodeOf(err), err, tt.wantCode, tt.wantMsg)
 			}
 		})
 	}
@@ -130,18 +143,18 @@ func (e errWrap) Error() string { return "wrapped: " + e.err.Error() }
 func (e errWrap) Unwrap() error { return e.err }
 
 func TestDescribeRoundTrip(t *testing.T) {
-	want := &Description{
+	want := &shared.Description{
 		Name: "vault", Version: "1.2.3", ProtocolVersion: 1, Summary: "keeps configs in vault",
-		Options: []Option{
-			{Name: "path", Usage: "where", Type: OptionString, Required: true, EnvVars: []string{"VAULT_PATH"}},
-			{Name: "token", Usage: "token", Type: OptionString, Sensitive: true},
-			{Name: "tls", Usage: "use tls", Type: OptionBool, Default: "true"},
-			{Name: "mode", Usage: "kv version", Type: OptionEnum, Allowed: []string{"v1", "v2"}, Default: "v2"},
+		Options: []shared.Option{
+			{Name: "path", Usage: "where", Type: shared.OptionString, Required: true, EnvVars: []string{"VAULT_PATH"}},
+			{Name: "token", Usage: "token", Type: shared.OptionString, Sensitive: true},
+			{Name: "tls", Usage: "use tls", Type: shared.OptionBool, Default: "true"},
+			{Name: "mode", Usage: "kv version", Type: shared.OptionEnum, Allowed: []string{"v1", "v2"}, Default: "v2"},
 		},
 		CanSave: true,
 		Env:     []string{"VAULT_*", "HOME"},
 	}
-	client, _ := serveInProcess(t, &fakeStore{describe: func(context.Context) (*Description, error) { return want, nil }})
+	client, _ := serveInProcess(t, &fakeStore{describe: func(context.Context) (*shared.Description, error) { return want, nil }})
 	got, err := client.Describe(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -152,24 +165,24 @@ func TestDescribeRoundTrip(t *testing.T) {
 }
 
 func TestDescribeRejectsBadOptionType(t *testing.T) {
-	bad := &Description{Name: "x", Options: []Option{{Name: "o", Type: OptionType(42)}}}
-	client, _ := serveInProcess(t, &fakeStore{describe: func(context.Context) (*Description, error) { return bad, nil }})
+	bad := &shared.Description{Name: "x", Options: []shared.Option{{Name: "o", Type: shared.OptionType(42)}}}
+	client, _ := serveInProcess(t, &fakeStore{describe: func(context.Context) (*shared.Description, error) { return bad, nil }})
 	_, err := client.Describe(context.Background())
-	if CodeOf(err) != CodeUnknown || !strings.Contains(err.Error(), `option "o" has unknown type 42`) {
+	if shared.CodeOf(err) != shared.CodeUnknown || !strings.Contains(err.Error(), `option "o" has unknown type 42`) {
 		t.Errorf("got %v", err)
 	}
 }
 
 func TestMapsPassThrough(t *testing.T) {
-	var gotSave SaveRequest
+	var gotSave shared.SaveRequest
 	store := &fakeStore{
-		validate: func(_ context.Context, o map[string]string) (Settings, error) {
-			return Settings{"path": "/abs/" + o["path"]}, nil
+		validate: func(_ context.Context, o map[string]string) (shared.Settings, error) {
+			return shared.Settings{"path": "/abs/" + o["path"]}, nil
 		},
-		load: func(_ context.Context, s Settings) (Config, error) {
-			return Config{"clientId": "id-for-" + s["path"]}, nil
+		load: func(_ context.Context, s shared.Settings) (shared.Config, error) {
+			return shared.Config{"clientId": "id-for-" + s["path"]}, nil
 		},
-		save: func(_ context.Context, r SaveRequest) error { gotSave = r; return nil },
+		save: func(_ context.Context, r shared.SaveRequest) error { gotSave = r; return nil },
 	}
 	client, _ := serveInProcess(t, store)
 	ctx := context.Background()
@@ -181,7 +194,7 @@ func TestMapsPassThrough(t *testing.T) {
 	if err != nil || cfg["clientId"] != "id-for-/abs/p" {
 		t.Fatalf("load: %v %v", cfg, err)
 	}
-	req := SaveRequest{Settings: settings, Config: Config{"clientId": "c", "hostname": "h"}, Overwrite: true}
+	req := shared.SaveRequest{Settings: settings, Config: shared.Config{"clientId": "c", "hostname": "h"}, Overwrite: true}
 	if err := client.Save(ctx, req); err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +202,7 @@ func TestMapsPassThrough(t *testing.T) {
 		t.Errorf("store got %+v, want %+v", gotSave, req)
 	}
 	// An empty answer is an empty map, not nil.
-	store.load = func(context.Context, Settings) (Config, error) { return nil, nil }
+	store.load = func(context.Context, shared.Settings) (shared.Config, error) { return nil, nil }
 	if cfg, err := client.Load(ctx, nil); err != nil || cfg == nil {
 		t.Errorf("empty load: %#v %v", cfg, err)
 	}
@@ -198,7 +211,7 @@ func TestMapsPassThrough(t *testing.T) {
 func TestHostContextReachesStore(t *testing.T) {
 	sawDeadline := make(chan bool, 1)
 	store := loadFails(nil)
-	store.load = func(ctx context.Context, _ Settings) (Config, error) {
+	store.load = func(ctx context.Context, _ shared.Settings) (shared.Config, error) {
 		_, ok := ctx.Deadline()
 		sawDeadline <- ok
 		<-ctx.Done()
@@ -210,8 +223,8 @@ func TestHostContextReachesStore(t *testing.T) {
 	defer cancel()
 	start := time.Now()
 	_, err := client.Load(ctx, nil)
-	if CodeOf(err) != CodeDeadlineExceeded || !strings.Contains(err.Error(), "did not answer load before the deadline") {
-		t.Errorf("got %v %v", CodeOf(err), err)
+	if shared.CodeOf(err) != shared.CodeDeadlineExceeded || !strings.Contains(err.Error(), "did not answer load before the deadline") {
+		t.Errorf("got %v %v", shared.CodeOf(err), err)
 	}
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("returned after %v", d)
@@ -223,22 +236,22 @@ func TestHostContextReachesStore(t *testing.T) {
 	ctx, cancel = context.WithCancel(context.Background())
 	go func() { <-sawDeadline; cancel() }()
 	_, err = client.Load(ctx, nil)
-	if CodeOf(err) != CodeCanceled {
-		t.Errorf("cancel: got %v %v", CodeOf(err), err)
+	if shared.CodeOf(err) != shared.CodeCanceled {
+		t.Errorf("cancel: got %v %v", shared.CodeOf(err), err)
 	}
 }
 
 func TestOversizedAndMalformed(t *testing.T) {
 	big := strings.Repeat("k", MaxMessageSize+1)
 	store := &fakeStore{
-		load: func(_ context.Context, s Settings) (Config, error) {
-			return Config{"clientId": big}, nil
+		load: func(_ context.Context, s shared.Settings) (shared.Config, error) {
+			return shared.Config{"clientId": big}, nil
 		},
-		save: func(context.Context, SaveRequest) error {
+		save: func(context.Context, shared.SaveRequest) error {
 			t.Error("an invalid save reached the store")
 			return nil
 		},
-		validate: func(context.Context, map[string]string) (Settings, error) {
+		validate: func(context.Context, map[string]string) (shared.Settings, error) {
 			t.Error("an invalid validate reached the store")
 			return nil, nil
 		},
@@ -252,18 +265,18 @@ func TestOversizedAndMalformed(t *testing.T) {
 	}{
 		{"oversized answer", func() error { _, err := client.Load(ctx, nil); return err },
 			"load: message exceeds the plugin protocol's 4 MiB limit"},
-		{"oversized request", func() error { return client.Save(ctx, SaveRequest{Config: Config{"clientId": big}}) },
+		{"oversized request", func() error { return client.Save(ctx, shared.SaveRequest{Config: shared.Config{"clientId": big}}) },
 			"save: request of 4194325 bytes exceeds the plugin protocol's 4 MiB limit"},
 		{"invalid utf-8 value", func() error { _, err := client.Validate(ctx, map[string]string{"path": "\xff"}); return err },
 			`validate: the value of option "path" is not valid UTF-8`},
-		{"invalid utf-8 config key", func() error { return client.Save(ctx, SaveRequest{Config: Config{"\xfe": "v"}}) },
+		{"invalid utf-8 config key", func() error { return client.Save(ctx, shared.SaveRequest{Config: shared.Config{"\xfe": "v"}}) },
 			"save: a config key name is not valid UTF-8"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := tt.call()
-			if CodeOf(err) != CodeInvalidArgument || !strings.HasPrefix(err.Error(), tt.want) {
-				t.Errorf("got %v %q, want invalid argument %q", CodeOf(err), err, tt.want)
+			if shared.CodeOf(err) != shared.CodeInvalidArgument || !strings.HasPrefix(err.Error(), tt.want) {
+				t.Errorf("got %v %q, want invalid argument %q", shared.CodeOf(err), err, tt.want)
 			}
 		})
 	}
@@ -272,17 +285,17 @@ func TestOversizedAndMalformed(t *testing.T) {
 func TestStorePanicIsAnError(t *testing.T) {
 	calls := 0
 	store := loadFails(nil)
-	store.load = func(context.Context, Settings) (Config, error) {
+	store.load = func(context.Context, shared.Settings) (shared.Config, error) {
 		calls++
 		if calls == 1 {
 			panic("store bug")
 		}
-		return Config{"clientId": "ok"}, nil
+		return shared.Config{"clientId": "ok"}, nil
 	}
 	client, _ := serveInProcess(t, store)
 	_, err := client.Load(context.Background(), nil)
-	if CodeOf(err) != CodeUnknown || !strings.Contains(err.Error(), "the plugin failed during load (a bug in the plugin)") {
-		t.Fatalf("got %v %v", CodeOf(err), err)
+	if shared.CodeOf(err) != shared.CodeUnknown || !strings.Contains(err.Error(), "the plugin failed during load (a bug in the plugin)") {
+		t.Fatalf("got %v %v", shared.CodeOf(err), err)
 	}
 	if _, err := client.Load(context.Background(), nil); err != nil {
 		t.Errorf("plugin did not survive its panic: %v", err)
@@ -293,8 +306,8 @@ func TestTransportFailure(t *testing.T) {
 	client, stop := serveInProcess(t, loadFails(nil))
 	stop()
 	_, err := client.Load(context.Background(), nil)
-	if CodeOf(err) != CodeUnavailable || !strings.Contains(err.Error(), "lost the connection to the plugin during load") {
-		t.Errorf("got %v %v", CodeOf(err), err)
+	if shared.CodeOf(err) != shared.CodeUnavailable || !strings.Contains(err.Error(), "lost the connection to the plugin during load") {
+		t.Errorf("got %v %v", shared.CodeOf(err), err)
 	}
 }
 
@@ -304,22 +317,22 @@ func TestFromStatusUnmarked(t *testing.T) {
 	ctx := context.Background()
 	tests := []struct {
 		err      error
-		wantCode Code
+		wantCode shared.Code
 		want     string
 	}{
-		{status.Error(codes.NotFound, "no secret"), CodeNotFound, "no secret"},
-		{status.Error(codes.Unavailable, "error reading from server: EOF"), CodeUnavailable,
+		{status.Error(codes.NotFound, "no secret"), shared.CodeNotFound, "no secret"},
+		{status.Error(codes.Unavailable, "error reading from server: EOF"), shared.CodeUnavailable,
 			"lost the connection to the plugin during load; it exited or crashed (error reading from server: EOF)"},
-		{status.Error(codes.Canceled, "grpc: the client connection is closing"), CodeUnavailable,
+		{status.Error(codes.Canceled, "grpc: the client connection is closing"), shared.CodeUnavailable,
 			"load: the connection to the plugin is closed"},
-		{status.Error(codes.Internal, "grpc: failed to unmarshal"), CodeUnknown, "load: plugin protocol error: grpc: failed to unmarshal"},
-		{status.Error(codes.Unimplemented, "method Load not implemented"), CodeUnimplemented, "method Load not implemented"},
-		{errors.New("not a status"), CodeUnknown, "load: not a status"},
+		{status.Error(codes.Internal, "grpc: failed to unmarshal"), shared.CodeUnknown, "load: plugin protocol error: grpc: failed to unmarshal"},
+		{status.Error(codes.Unimplemented, "method Load not implemented"), shared.CodeUnimplemented, "method Load not implemented"},
+		{errors.New("not a status"), shared.CodeUnknown, "load: not a status"},
 	}
 	for _, tt := range tests {
 		err := fromStatus(ctx, "load", tt.err)
-		if CodeOf(err) != tt.wantCode || err.Error() != tt.want {
-			t.Errorf("%v: got %v %q, want %v %q", tt.err, CodeOf(err), err, tt.wantCode, tt.want)
+		if shared.CodeOf(err) != tt.wantCode || err.Error() != tt.want {
+			t.Errorf("%v: got %v %q, want %v %q", tt.err, shared.CodeOf(err), err, tt.wantCode, tt.want)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package shared
+package wire
 
 import "google.golang.org/grpc"
 

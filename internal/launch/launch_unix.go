@@ -1,6 +1,6 @@
 //go:build unix
 
-package shared
+package launch
 
 import (
 	"io/fs"
@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+
+	"github.com/ksm-cli/ksm/shared"
 )
 
 // ownProcessGroup puts the plugin in a process group of its own so that
@@ -32,13 +34,13 @@ func killProcessGroup(pid int) {
 func checkAddr(name string, addr net.Addr, dir string) error {
 	path := filepath.Clean(addr.String())
 	if addr.Network() != "unix" || !strings.HasPrefix(path, dir+string(filepath.Separator)) {
-		return Errorf(CodeFailedPrecondition,
+		return shared.Errorf(shared.CodeFailedPrecondition,
 			"plugin %s listens on %s %s instead of a unix socket in the private directory it was given (PLUGIN_UNIX_SOCKET_DIR); refusing to connect",
 			name, addr.Network(), addr.String())
 	}
 	fi, err := os.Lstat(path)
 	if err != nil || fi.Mode().Type() != fs.ModeSocket {
-		return Errorf(CodeFailedPrecondition, "plugin %s announced %s, which is not a unix socket; refusing to connect", name, path)
+		return shared.Errorf(shared.CodeFailedPrecondition, "plugin %s announced %s, which is not a unix socket; refusing to connect", name, path)
 	}
 	return nil
 }

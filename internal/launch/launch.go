@@ -1,4 +1,4 @@
-package shared
+package launch
 
 import (
 	"context"
@@ -16,14 +16,13 @@ import (
 	plugin "github.com/hashicorp/go-plugin"
 	"github.com/hashicorp/go-plugin/runner"
 	"google.golang.org/grpc"
+
+	"github.com/ksm-cli/ksm/internal/wire"
+	"github.com/ksm-cli/ksm/shared"
 )
 
 // DefaultStartTimeout bounds a plugin's start-up when LaunchConfig has none.
 const DefaultStartTimeout = 10 * time.Second
-
-// EnvLogLevel is the variable that tells a plugin its log level; Launch
-// sets it from LaunchConfig.Logger unless Cmd.Env already does.
-const EnvLogLevel = "KSM_PLUGIN_LOG_LEVEL"
 
 // LaunchConfig says how to start one storage plugin.
 type LaunchConfig struct {
@@ -54,7 +53,7 @@ type LaunchConfig struct {
 // Conn is a running plugin. Close it when done.
 type Conn struct {
 	// Store calls the plugin; each call takes the caller's ctx.
-	Store Store
+	Store shared.Store
 
 	name   string
 	client *plugin.Client
@@ -83,28 +82,28 @@ func Launch(ctx context.Context, cfg LaunchConfig) (*Conn, error) {
 		}
 		ok, err := cfg.SecureConfig.Check(cfg.Cmd.Path)
 		if err != nil {
-			return nil, Errorf(CodePermissionDenied, "cannot verify the checksum of plugin %s: %v", cfg.Cmd.Path, err)
+			return nil, shared.Errorf(shared.CodePermissionDenied, "cannot verify the checksum of plugin %s: %v", cfg.Cmd.Path, err)
 		}
 		if !ok {
-			return nil, Errorf(CodePermissionDenied, "plugin %s does not match its expected checksum; refusing to run it", cfg.Cmd.Path)
+			return nil, shared.Errorf(shared.CodePermissionDenied, "plugin %s does not match its expected checksum; refusing to run it", cfg.Cmd.Path)
 		}
 	}
 	dir, err := os.MkdirTemp(cfg.SocketBaseDir, "ksm-")
 	if err != nil {
-		return nil, Errorf(CodeUnavailable, "create a socket directory for plugin %s: %v", name, err)
+		return nil, shared.Errorf(shared.CodeUnavailable, "create a socket directory for plugin %s: %v", name, err)
 	}
 	proc, err := newProcRunner(cfg.Cmd)
 	if err != nil {
 		_ = os.RemoveAll(dir)
-		return nil, Errorf(CodeUnavailable, "prepare plugin %s: %v", name, err)
+		return nil, shared.Errorf(shared.CodeUnavailable, "prepare plugin %s: %v", name, err)
 	}
 	env := append([]string(nil), logLevelEnv(cfg.Logger)...)
 	cfg.Cmd.Env = append(env, cfg.Cmd.Env...)
 
 	c := &Conn{name: name, proc: proc, dir: dir}
 	c.client = plugin.NewClient(&plugin.ClientConfig{
-		HandshakeConfig:  Handshake,
-		Plugins:          PluginSet(nil),
+		HandshakeConfig:  wire.Handshake,
+		Plugins:          wire.PluginSet(nil),
 		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
 		Managed:          false,
 		StartTimeout:     cfg.StartTimeout,
@@ -120,8 +119,8 @@ func Launch(ctx context.Context, cfg LaunchConfig) (*Conn, error) {
 			return proc, nil
 		},
 		GRPCDialOptions: append([]grpc.DialOption{grpc.WithDefaultCallOptions(
-			grpc.MaxCallRecvMsgSize(MaxMessageSize), grpc.MaxCallSendMsgSize(MaxMessageSize))},
-			WindowDialOptions()...),
+			grpc.MaxCallRecvMsgSize(wire.MaxMessageSize), grpc.MaxCallSendMsgSize(wire.MaxMessageSize))},
+			wire.WindowDialOptions()...),
 	})
 
 	// The ctx ending kills the process, which ends go-plugin's wait for the
@@ -145,7 +144,7 @@ func Launch(ctx context.Context, cfg LaunchConfig) (*Conn, error) {
 	return c, nil
 }
 
-func (c *Conn) connect(dir string) (Store, error) {
+func (c *Conn) connect(dir string) (shared.Store, error) {
 	addr, err := c.client.Start()
 	if err != nil {
 		return nil, err
@@ -158,11 +157,11 @@ func (c *Conn) connect(dir string) (Store, error) {
 		return nil, err
 	}
 	c.rpc = rpc
-	raw, err := rpc.Dispense(PluginName)
+	raw, err := rpc.Dispense(shared.PluginName)
 	if err != nil {
 		return nil, err
 	}
-	store, ok := raw.(Store)
+	store, ok := raw.(shared.Store)
 	if !ok {
 		return nil, fmt.Errorf("dispensed %T, not a Store", raw)
 	}
@@ -191,7 +190,7 @@ func checkLaunchConfig(cfg *LaunchConfig) error {
 	case cfg.Cmd.Stdout != nil || cfg.Cmd.Stderr != nil:
 		return errors.New("launch: LaunchConfig.Cmd must not set Stdout or Stderr")
 	case cfg.Cmd.Err != nil:
-		return Errorf(CodeUnavailable, "cannot start plugin %s: %v", cfg.Cmd.Path, cfg.Cmd.Err)
+		return shared.Errorf(shared.CodeUnavailable, "cannot start plugin %s: %v", cfg.Cmd.Path, cfg.Cmd.Err)
 	case !filepath.IsAbs(cfg.Cmd.Path):
 		return fmt.Errorf("launch: plugin path %q is not absolute", cfg.Cmd.Path)
 	}
@@ -215,5 +214,5 @@ func logLevelEnv(l hclog.Logger) []string {
 	if lvl < hclog.Trace || lvl > hclog.Off {
 		return nil
 	}
-	return []string{EnvLogLevel + "=" + lvl.String()}
+	return []string{shared.EnvLogLevel + "=" + lvl.String()}
 }

@@ -1,6 +1,6 @@
 //go:build unix
 
-package shared
+package launch
 
 import (
 	"context"
@@ -15,6 +15,8 @@ import (
 
 	hclog "github.com/hashicorp/go-hclog"
 	plugin "github.com/hashicorp/go-plugin"
+
+	"github.com/ksm-cli/ksm/shared"
 )
 
 // launchFaulty starts testdata/faulty in mode with a pid file; env is added
@@ -41,7 +43,7 @@ func TestLaunchServes(t *testing.T) {
 	if err != nil || d.Name != "faulty" {
 		t.Fatalf("describe: %+v %v", d, err)
 	}
-	cfg, err := conn.Store.Load(context.Background(), Settings{"log": "hello from load"})
+	cfg, err := conn.Store.Load(context.Background(), shared.Settings{"log": "hello from load"})
 	if err != nil || cfg["clientId"] != "test-client" {
 		t.Fatalf("load: %v %v", cfg, err)
 	}
@@ -62,8 +64,8 @@ func TestLaunchServes(t *testing.T) {
 		}
 	}
 	_, err = conn.Store.Load(context.Background(), nil)
-	if CodeOf(err) != CodeUnavailable {
-		t.Errorf("call after close: %v %v", CodeOf(err), err)
+	if shared.CodeOf(err) != shared.CodeUnavailable {
+		t.Errorf("call after close: %v %v", shared.CodeOf(err), err)
 	}
 }
 
@@ -77,11 +79,11 @@ func TestLaunchEnvironment(t *testing.T) {
 	tests := []struct{ name, want string }{
 		{"KSM_TOKEN", ""},
 		{"KEEP_ME", "yes"},
-		{EnvLogLevel, "debug"},
+		{shared.EnvLogLevel, "debug"},
 		{"PLUGIN_UNIX_SOCKET_DIR", conn.dir + string(filepath.Separator)},
 	}
 	for _, tt := range tests {
-		cfg, err := conn.Store.Load(context.Background(), Settings{"env": tt.name})
+		cfg, err := conn.Store.Load(context.Background(), shared.Settings{"env": tt.name})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -95,14 +97,14 @@ func TestLaunchFaults(t *testing.T) {
 	tests := []struct {
 		mode    string
 		timeout time.Duration
-		code    Code
+		code    shared.Code
 		want    string
 	}{
-		{"exit", 5 * time.Second, CodeUnavailable, "plugin ksm-storage-faulty exited during start-up (exit status 3); its log has the details"},
-		{"garbage", 5 * time.Second, CodeUnavailable, `plugin ksm-storage-faulty printed "hello from a confused plugin" instead of the plugin handshake`},
-		{"hang", time.Second, CodeDeadlineExceeded, "plugin ksm-storage-faulty did not complete the handshake within 1s"},
-		{"version", 5 * time.Second, CodeFailedPrecondition, "plugin ksm-storage-faulty speaks storage protocol version 99, this ksm speaks version 1"},
-		{"tcp", 5 * time.Second, CodeFailedPrecondition, "plugin ksm-storage-faulty listens on tcp 127.0.0.1:1 instead of a unix socket"},
+		{"exit", 5 * time.Second, shared.CodeUnavailable, "plugin ksm-storage-faulty exited during start-up (exit status 3); its log has the details"},
+		{"garbage", 5 * time.Second, shared.CodeUnavailable, `plugin ksm-storage-faulty printed "hello from a confused plugin" instead of the plugin handshake`},
+		{"hang", time.Second, shared.CodeDeadlineExceeded, "plugin ksm-storage-faulty did not complete the handshake within 1s"},
+		{"version", 5 * time.Second, shared.CodeFailedPrecondition, "plugin ksm-storage-faulty speaks storage protocol version 99, this ksm speaks version 1"},
+		{"tcp", 5 * time.Second, shared.CodeFailedPrecondition, "plugin ksm-storage-faulty listens on tcp 127.0.0.1:1 instead of a unix socket"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.mode, func(t *testing.T) {
@@ -113,13 +115,13 @@ func TestLaunchFaults(t *testing.T) {
 			if conn != nil || err == nil {
 				t.Fatalf("launch succeeded")
 			}
-			if CodeOf(err) != tt.code || !strings.HasPrefix(err.Error(), tt.want) {
-				t.Errorf("got %v %q\nwant %v %q", CodeOf(err), err, tt.code, tt.want)
+			if shared.CodeOf(err) != tt.code || !strings.HasPrefix(err.Error(), tt.want) {
+				t.Errorf("got %v %q\nwant %v %q", shared.CodeOf(err), err, tt.code, tt.want)
 			}
 			if elapsed > tt.timeout+2*time.Second {
 				t.Errorf("took %v, start timeout %v", elapsed, tt.timeout)
 			}
-			if tt.code != CodeDeadlineExceeded && elapsed >= tt.timeout {
+			if tt.code != shared.CodeDeadlineExceeded && elapsed >= tt.timeout {
 				t.Errorf("took the whole start timeout (%v)", elapsed)
 			}
 			p := pids(t, pidfile)
@@ -140,8 +142,8 @@ func TestLaunchCtxEndsStart(t *testing.T) {
 	defer cancel()
 	start := time.Now()
 	_, pidfile, err := launchFaulty(t, ctx, "hang", LaunchConfig{StartTimeout: time.Minute})
-	if CodeOf(err) != CodeDeadlineExceeded || err.Error() != "plugin ksm-storage-faulty did not start before the deadline" {
-		t.Errorf("got %v %v", CodeOf(err), err)
+	if shared.CodeOf(err) != shared.CodeDeadlineExceeded || err.Error() != "plugin ksm-storage-faulty did not start before the deadline" {
+		t.Errorf("got %v %v", shared.CodeOf(err), err)
 	}
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("took %v", d)
@@ -151,8 +153,8 @@ func TestLaunchCtxEndsStart(t *testing.T) {
 	ctx, cancel = context.WithCancel(context.Background())
 	cancel()
 	_, _, err = launchFaulty(t, ctx, "serve", LaunchConfig{})
-	if CodeOf(err) != CodeCanceled {
-		t.Errorf("cancelled ctx: got %v %v", CodeOf(err), err)
+	if shared.CodeOf(err) != shared.CodeCanceled {
+		t.Errorf("cancelled ctx: got %v %v", shared.CodeOf(err), err)
 	}
 }
 
@@ -166,15 +168,15 @@ func TestLaunchRefusesToStart(t *testing.T) {
 	tests := []struct {
 		name string
 		cfg  LaunchConfig
-		code Code
+		code shared.Code
 		want string
 	}{
-		{"missing binary", LaunchConfig{Cmd: &exec.Cmd{Path: filepath.Join(dir, "ksm-storage-none")}}, CodeUnavailable,
+		{"missing binary", LaunchConfig{Cmd: &exec.Cmd{Path: filepath.Join(dir, "ksm-storage-none")}}, shared.CodeUnavailable,
 			"cannot start plugin ksm-storage-none: fork/exec " + filepath.Join(dir, "ksm-storage-none") + ": no such file or directory"},
-		{"not executable", LaunchConfig{Cmd: &exec.Cmd{Path: notExec}}, CodeUnavailable,
+		{"not executable", LaunchConfig{Cmd: &exec.Cmd{Path: notExec}}, shared.CodeUnavailable,
 			"cannot start plugin ksm-storage-noexec: fork/exec " + notExec + ": permission denied"},
 		{"checksum mismatch", LaunchConfig{Cmd: &exec.Cmd{Path: faulty}, SecureConfig: &plugin.SecureConfig{Checksum: make([]byte, 32), Hash: sha256.New()}},
-			CodePermissionDenied, "plugin " + faulty + " does not match its expected checksum; refusing to run it"},
+			shared.CodePermissionDenied, "plugin " + faulty + " does not match its expected checksum; refusing to run it"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -183,8 +185,8 @@ func TestLaunchRefusesToStart(t *testing.T) {
 				_ = conn.Close()
 				t.Fatal("launch succeeded")
 			}
-			if CodeOf(err) != tt.code || err.Error() != tt.want {
-				t.Errorf("got %v %q\nwant %v %q", CodeOf(err), err, tt.code, tt.want)
+			if shared.CodeOf(err) != tt.code || err.Error() != tt.want {
+				t.Errorf("got %v %q\nwant %v %q", shared.CodeOf(err), err, tt.code, tt.want)
 			}
 		})
 	}
@@ -212,17 +214,17 @@ func TestLaunchConfigMisuse(t *testing.T) {
 func TestCallFaults(t *testing.T) {
 	tests := []struct {
 		name     string
-		settings Settings
+		settings shared.Settings
 		timeout  time.Duration
-		code     Code
+		code     shared.Code
 		want     string
 	}{
-		{"store error", Settings{"code": "not-found", "message": "no config at /x"}, time.Minute, CodeNotFound, "no config at /x"},
-		{"store unavailable", Settings{"code": "unavailable", "message": "vault is down"}, time.Minute, CodeUnavailable, "vault is down"},
-		{"crash mid-call", Settings{"crash": "1"}, time.Minute, CodeUnavailable, "lost the connection to the plugin during load; it exited or crashed"},
-		{"deadline honoured", Settings{"block": "1"}, 200 * time.Millisecond, CodeDeadlineExceeded, "the plugin did not answer load before the deadline"},
-		{"deadline ignored by plugin", Settings{"ignore-ctx": "1"}, 200 * time.Millisecond, CodeDeadlineExceeded, "the plugin did not answer load before the deadline"},
-		{"oversized answer", Settings{"big": "5000000"}, time.Minute, CodeInvalidArgument, "load: message exceeds the plugin protocol's 4 MiB limit"},
+		{"store error", shared.Settings{"code": "not-found", "message": "no config at /x"}, time.Minute, shared.CodeNotFound, "no config at /x"},
+		{"store unavailable", shared.Settings{"code": "unavailable", "message": "vault is down"}, time.Minute, shared.CodeUnavailable, "vault is down"},
+		{"crash mid-call", shared.Settings{"crash": "1"}, time.Minute, shared.CodeUnavailable, "lost the connection to the plugin during load; it exited or crashed"},
+		{"deadline honoured", shared.Settings{"block": "1"}, 200 * time.Millisecond, shared.CodeDeadlineExceeded, "the plugin did not answer load before the deadline"},
+		{"deadline ignored by plugin", shared.Settings{"ignore-ctx": "1"}, 200 * time.Millisecond, shared.CodeDeadlineExceeded, "the plugin did not answer load before the deadline"},
+		{"oversized answer", shared.Settings{"big": "5000000"}, time.Minute, shared.CodeInvalidArgument, "load: message exceeds the plugin protocol's 4 MiB limit"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -235,8 +237,8 @@ func TestCallFaults(t *testing.T) {
 			defer cancel()
 			start := time.Now()
 			_, err = conn.Store.Load(ctx, tt.settings)
-			if CodeOf(err) != tt.code || !strings.HasPrefix(err.Error(), tt.want) {
-				t.Errorf("got %v %q\nwant %v %q", CodeOf(err), err, tt.code, tt.want)
+			if shared.CodeOf(err) != tt.code || !strings.HasPrefix(err.Error(), tt.want) {
+				t.Errorf("got %v %q\nwant %v %q", shared.CodeOf(err), err, tt.code, tt.want)
 			}
 			if d := time.Since(start); tt.timeout < time.Second && d > tt.timeout+2*time.Second {
 				t.Errorf("returned after %v with a %v deadline", d, tt.timeout)
@@ -275,7 +277,7 @@ func TestStrayStdout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := conn.Store.Load(context.Background(), Settings{"stdout": "stray output"}); err != nil {
+	if _, err := conn.Store.Load(context.Background(), shared.Settings{"stdout": "stray output"}); err != nil {
 		t.Fatal(err)
 	}
 	select {
@@ -296,7 +298,7 @@ func BenchmarkRoundTrip(b *testing.B) {
 	}
 	defer conn.Close()
 	ctx := context.Background()
-	settings := Settings{"path": "/some/where"}
+	settings := shared.Settings{"path": "/some/where"}
 	for b.Loop() {
 		if _, err := conn.Store.Load(ctx, settings); err != nil {
 			b.Fatal(err)

@@ -1,30 +1,18 @@
-package shared
+package wire
 
 import (
-	"fmt"
-
 	storagev1 "github.com/ksm-cli/ksm/shared/proto/storage/v1"
+
+	"github.com/ksm-cli/ksm/shared"
 )
 
-var optionTypes = map[OptionType]storagev1.OptionType{
-	OptionString: storagev1.OptionType_OPTION_TYPE_STRING,
-	OptionBool:   storagev1.OptionType_OPTION_TYPE_BOOL,
-	OptionEnum:   storagev1.OptionType_OPTION_TYPE_ENUM,
+var optionTypes = map[shared.OptionType]storagev1.OptionType{
+	shared.OptionString: storagev1.OptionType_OPTION_TYPE_STRING,
+	shared.OptionBool:   storagev1.OptionType_OPTION_TYPE_BOOL,
+	shared.OptionEnum:   storagev1.OptionType_OPTION_TYPE_ENUM,
 }
 
-func (t OptionType) String() string {
-	switch t {
-	case OptionString:
-		return "string"
-	case OptionBool:
-		return "bool"
-	case OptionEnum:
-		return "enum"
-	}
-	return fmt.Sprintf("OptionType(%d)", int(t))
-}
-
-func descriptionToProto(d *Description) (*storagev1.DescribeResponse, error) {
+func descriptionToProto(d *shared.Description) (*storagev1.DescribeResponse, error) {
 	out := &storagev1.DescribeResponse{
 		Name:            d.Name,
 		Version:         d.Version,
@@ -36,7 +24,7 @@ func descriptionToProto(d *Description) (*storagev1.DescribeResponse, error) {
 	for _, o := range d.Options {
 		t, ok := optionTypes[o.Type]
 		if !ok {
-			return nil, Errorf(CodeUnknown, "option %q has unknown type %d", o.Name, int(o.Type))
+			return nil, shared.Errorf(shared.CodeUnknown, "option %q has unknown type %d", o.Name, int(o.Type))
 		}
 		out.Options = append(out.Options, &storagev1.Option{
 			Name:         o.Name,
@@ -52,8 +40,8 @@ func descriptionToProto(d *Description) (*storagev1.DescribeResponse, error) {
 	return out, nil
 }
 
-func descriptionFromProto(p *storagev1.DescribeResponse) (*Description, error) {
-	d := &Description{
+func descriptionFromProto(p *storagev1.DescribeResponse) (*shared.Description, error) {
+	d := &shared.Description{
 		Name:            p.GetName(),
 		Version:         p.GetVersion(),
 		ProtocolVersion: int(p.GetProtocolVersion()),
@@ -64,9 +52,9 @@ func descriptionFromProto(p *storagev1.DescribeResponse) (*Description, error) {
 	for _, o := range p.GetOptions() {
 		t, ok := optionTypeFromProto(o.GetType())
 		if !ok {
-			return nil, Errorf(CodeUnknown, "describe: plugin option %q has unknown type %d", o.GetName(), int32(o.GetType()))
+			return nil, shared.Errorf(shared.CodeUnknown, "describe: plugin option %q has unknown type %d", o.GetName(), int32(o.GetType()))
 		}
-		d.Options = append(d.Options, Option{
+		d.Options = append(d.Options, shared.Option{
 			Name:      o.GetName(),
 			Usage:     o.GetUsage(),
 			Type:      t,
@@ -80,7 +68,7 @@ func descriptionFromProto(p *storagev1.DescribeResponse) (*Description, error) {
 	return d, nil
 }
 
-func optionTypeFromProto(p storagev1.OptionType) (OptionType, bool) {
+func optionTypeFromProto(p storagev1.OptionType) (shared.OptionType, bool) {
 	for t, pt := range optionTypes {
 		if pt == p {
 			return t, true

@@ -13,6 +13,7 @@ import (
 
 	plugin "github.com/hashicorp/go-plugin"
 
+	"github.com/ksm-cli/ksm/internal/wire"
 	"github.com/ksm-cli/ksm/sdk"
 	"github.com/ksm-cli/ksm/shared"
 )
@@ -32,9 +33,9 @@ func main() {
 		fmt.Println("1|1|tcp|127.0.0.1:1|grpc|")
 		select {}
 	case "version":
-		hs := shared.Handshake
+		hs := wire.Handshake
 		hs.ProtocolVersion = 99
-		plugin.Serve(&plugin.ServeConfig{HandshakeConfig: hs, Plugins: shared.PluginSet(store{}), GRPCServer: plugin.DefaultGRPCServer})
+		plugin.Serve(&plugin.ServeConfig{HandshakeConfig: hs, Plugins: wire.PluginSet(store{}), GRPCServer: plugin.DefaultGRPCServer})
 	case "spawn":
 		// A child that outlives us unless the host kills our process group;
 		// it holds our stdout and stderr open, too.

@@ -1,4 +1,4 @@
-package shared
+package wire
 
 import (
 	"context"
@@ -9,13 +9,15 @@ import (
 	"google.golang.org/grpc"
 
 	storagev1 "github.com/ksm-cli/ksm/shared/proto/storage/v1"
+
+	"github.com/ksm-cli/ksm/shared"
 )
 
 // StoragePlugin is the go-plugin plugin that carries a Store over gRPC. A
 // plugin serves Impl; the host leaves Impl nil and dispenses a Store.
 type StoragePlugin struct {
 	plugin.NetRPCUnsupportedPlugin
-	Impl Store
+	Impl shared.Store
 	// Logger, in a plugin, records a panic of Impl (which is answered with
 	// CodeUnknown instead of crashing the plugin); nil discards it.
 	Logger hclog.Logger
@@ -23,14 +25,14 @@ type StoragePlugin struct {
 
 var (
 	_ plugin.GRPCPlugin              = (*StoragePlugin)(nil)
-	_ Store                          = (*grpcClient)(nil)
+	_ shared.Store                   = (*grpcClient)(nil)
 	_ storagev1.StorageServiceServer = (*grpcServer)(nil)
 )
 
 // PluginSet is the go-plugin plugin set of a storage plugin (impl nil on
 // the host side).
-func PluginSet(impl Store) plugin.PluginSet {
-	return plugin.PluginSet{PluginName: &StoragePlugin{Impl: impl}}
+func PluginSet(impl shared.Store) plugin.PluginSet {
+	return plugin.PluginSet{shared.PluginName: &StoragePlugin{Impl: impl}}
 }
 
 // GRPCServer registers Impl with the plugin's gRPC server.
@@ -49,4 +51,11 @@ func (p *StoragePlugin) GRPCServer(_ *plugin.GRPCBroker, s *grpc.Server) error {
 // GRPCClient returns the host's Store backed by the plugin's connection.
 func (p *StoragePlugin) GRPCClient(_ context.Context, _ *plugin.GRPCBroker, c *grpc.ClientConn) (any, error) {
 	return newGRPCClient(c), nil
+}
+
+// Handshake is go-plugin's form of the contract's handshake constants.
+var Handshake = plugin.HandshakeConfig{
+	ProtocolVersion:  shared.ProtocolVersion,
+	MagicCookieKey:   shared.MagicCookieKey,
+	MagicCookieValue: shared.MagicCookieValue,
 }

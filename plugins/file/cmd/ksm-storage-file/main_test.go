@@ -10,6 +10,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/ksm-cli/ksm/internal/launch"
 	"github.com/ksm-cli/ksm/sdk/storagetest"
 	"github.com/ksm-cli/ksm/shared"
 )
@@ -35,10 +36,10 @@ func TestConformance(t *testing.T) {
 	})
 }
 
-// launch starts the built plugin the way ksm does.
-func launch(tb testing.TB) *shared.Conn {
+// startPlugin starts the built plugin the way ksm does.
+func startPlugin(tb testing.TB) *launch.Conn {
 	tb.Helper()
-	conn, err := shared.Launch(context.Background(), shared.LaunchConfig{Cmd: exec.Command(binary)})
+	conn, err := launch.Launch(context.Background(), launch.LaunchConfig{Cmd: exec.Command(binary)})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -48,7 +49,7 @@ func launch(tb testing.TB) *shared.Conn {
 // The plugin process writes 0600 files whatever umask it inherits.
 func TestSavedFileIsPrivateUnderUmask000(t *testing.T) {
 	old := syscall.Umask(0)
-	conn := launch(t)
+	conn := startPlugin(t)
 	syscall.Umask(old)
 	defer conn.Close()
 	path := filepath.Join(t.TempDir(), "ksm.json")
@@ -71,7 +72,7 @@ func TestSavedFileIsPrivateUnderUmask000(t *testing.T) {
 func BenchmarkLaunchDescribeClose(b *testing.B) {
 	ctx := context.Background()
 	for b.Loop() {
-		conn := launch(b)
+		conn := startPlugin(b)
 		if _, err := conn.Store.Describe(ctx); err != nil {
 			b.Fatal(err)
 		}
@@ -89,7 +90,7 @@ func BenchmarkLaunchLoadClose(b *testing.B) {
 	}
 	ctx := context.Background()
 	for b.Loop() {
-		conn := launch(b)
+		conn := startPlugin(b)
 		if _, err := conn.Store.Load(ctx, shared.Settings{"path": path}); err != nil {
 			b.Fatal(err)
 		}
