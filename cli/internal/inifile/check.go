@@ -4,16 +4,17 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode"
+	"unicode/utf8"
 
 	"gopkg.in/ini.v1"
 )
 
 // ErrUnwritable is returned by a write that would not read back as it was:
-// ini.v1 quotes some keys and values in ways that Parse reads differently
-// (or not at all), so a key with a backtick or a value with surrounding
-// spaces would silently change on the next write. FuzzParse proves that
-// what CheckWritable lets through is read back unchanged.
+// configparser strips, lower-cases and splits what it reads, so a key or
+// value that it would read otherwise than ksm wrote it is refused before
+// anything is written. FuzzParse and the differential tests prove that
+// what CheckWritable lets through is read back unchanged, by ksm and by
+// python3's configparser.
 var ErrUnwritable = errors.New("cannot be written to keeper.ini unchanged")
 
 // CheckWritable reports the first section that holds a key or value that
@@ -23,74 +24,107 @@ var ErrUnwritable = errors.New("cannot be written to keeper.ini unchanged")
 func CheckWritable(f *ini.File) error {
 	for _, s := range f.Sections() {
 		name := s.Name()
-		if name == ini.DefaultSection && len(s.Keys()) == 0 {
+		if name == ini.DefaultSection {
+			if len(s.Keys()) > 0 {
+				return fmt.Errorf("its [DEFAULT] section %w: configparser gives its keys to every profile, which ksm reads but does not rewrite; move its keys into the profiles that need them and remove it", ErrUnwritable)
+			}
 			continue
 		}
-		what := "a section"
-		if PlainName(name) {
-			what = "section [" + name + "]"
+		what := sectionLabel(name)
+		if what[0] == '[' {
+			what = "section " + what
+		} else {
+			what = "a section"
 		}
 		if !WritableSection(name) {
-			return fmt.Errorf("%s has a name that %w", what, ErrUnwritable)
+			return fmt.Errorf("%s has a name that %w (empty, DEFAULT, a line break or not UTF-8)", what, ErrUnwritable)
 		}
 		for _, k := range s.Keys() {
 			if !WritableKey(k.Name()) {
-				return fmt.Errorf("%s has a key name that %w (a quote, a backtick, '=' or ':', a leading '#', ';' or '[', a line break, or surrounding spaces)", what, ErrUnwritable)
+				return fmt.Errorf("%s has a key name that %w (upper case, '=' or ':', a leading '#', ';' or '[', surrounding spaces, a line break or not UTF-8)", what, ErrUnwritable)
 			}
 			if !WritableValue(k.Value()) {
-				return fmt.Errorf("%s has a value that %w (a backtick, a leading \"\"\", a line break, or surrounding spaces)", what, ErrUnwritable)
+				return fmt.Errorf("%s has a value that %w (surrounding spaces on a line, a line starting with '#' or ';' after the first, a trailing line break, a carriage return or not UTF-8)", what, ErrUnwritable)
 			}
 		}
 	}
 	return nil
 }
 
-// PlainName reports ^[A-Za-z0-9_-]{1,64}$ (a Keeper profile name), written out: compiling that regexp
-// cost every ksm command about 60 KB and most of a millisecond at start-up.
-func PlainName(name string) bool {
-	if len(name) == 0 || len(name) > 64 {
-		return false
+// NameRule is the profile-name rule, as error messages and docs state it.
+const NameRule = "1-64 letters, digits, '_' or '-', not starting with '-', and neither DEFAULT nor _config"
+
+// ValidName checks a profile name: ^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$, and
+// not DEFAULT (configparser's defaults section: its keys would go to every
+// profile) nor _config (Keeper's settings). A leading '-' would read as an
+// option on every command line that names the profile. Written out rather
+// than as a regexp: compiling one cost every ksm command about 60 KB and
+// most of a millisecond at start-up.
+func ValidName(name string) error {
+	switch {
+	case name == "":
+		return fmt.Errorf("a profile name cannot be empty; use %s", NameRule)
+	case name == ConfigSection:
+		return fmt.Errorf("%q is reserved for Keeper's settings; choose another profile name (%s)", name, NameRule)
+	case name == ini.DefaultSection:
+		return fmt.Errorf("%q is configparser's defaults section, whose keys go to every profile; choose another profile name (%s)", name, NameRule)
+	case name[0] == '-':
+		return fmt.Errorf("invalid profile name %q: it starts with '-', which reads as an option; use %s", name, NameRule)
+	case len(name) > 64:
+		return fmt.Errorf("invalid profile name: it is %d characters long; use %s", len(name), NameRule)
 	}
 	for i := 0; i < len(name); i++ {
 		switch c := name[i]; {
 		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '_', c == '-':
 		default:
-			return false
+			return fmt.Errorf("invalid profile name %q: use %s", name, NameRule)
 		}
 	}
-	return true
+	return nil
 }
 
+// PlainName reports whether name is a valid profile name (see ValidName).
+func PlainName(name string) bool { return ValidName(name) == nil }
+
 // WritableSection reports whether a section name is written and read back
-// unchanged.
+// unchanged: configparser's header runs from '[' to the last ']' of its
+// line, so only a line break (or DEFAULT, which is no section) breaks it.
 func WritableSection(name string) bool {
-	return name != "" && !hasControl(name) && strings.TrimSpace(name) == name
+	return name != "" && name != ini.DefaultSection && utf8.ValidString(name) && !strings.ContainsAny(name, "\r\n")
 }
 
 // WritableKey reports whether a key name (bare or not) is written and read
-// back unchanged: ini.v1 quotes names holding a quote or a delimiter, and
-// reads a leading '#', ';' or '[' as a comment or a section.
+// back unchanged: configparser strips and lower-cases it, ends it at the
+// first '=' or ':', and reads a leading '#' or ';' as a comment and '[' as
+// a possible section.
 func WritableKey(name string) bool {
-	if name == "" || name == "-" || hasControl(name) || strings.TrimSpace(name) != name {
+	if name == "" || !utf8.ValidString(name) || pyStrip(name) != name || pyLower(name) != name {
 		return false
 	}
-	if strings.ContainsAny(name[:1], "#;[") || strings.ContainsAny(name, "=:\"`") {
-		return false
-	}
-	return true
+	return !strings.ContainsAny(name[:1], "#;[") && !strings.ContainsAny(name, "=:\r\n")
 }
 
-// WritableValue reports whether a value is written and read back
-// unchanged: ini.v1 wraps values with a line break or a backtick in """,
-// and values with surrounding spaces in "...", which Parse keeps.
+// WritableValue reports whether Encode writes a value that configparser
+// reads back unchanged. Encode doubles '%' and writes each line after the
+// first on a line of its own after a tab; configparser strips every line,
+// drops lines that start with '#' or ';' and trailing blank lines, and
+// takes a carriage return for a line break.
 func WritableValue(v string) bool {
-	if v == "" {
-		return true
+	if !utf8.ValidString(v) || strings.IndexByte(v, '\r') >= 0 {
+		return false
 	}
-	return !hasControl(v) && strings.TrimSpace(v) == v && !strings.ContainsAny(v, "`") &&
-		!strings.HasPrefix(v, `"""`)
-}
-
-func hasControl(s string) bool {
-	return strings.ContainsFunc(s, unicode.IsControl)
+	first := true
+	for {
+		line, rest, more := strings.Cut(v, "\n")
+		if pyStrip(line) != line {
+			return false
+		}
+		if !first && (line == "" && !more || line != "" && (line[0] == '#' || line[0] == ';')) {
+			return false
+		}
+		if !more {
+			return true
+		}
+		first, v = false, rest
+	}
 }

@@ -3,7 +3,8 @@ package inifile
 import (
 	"bytes"
 	"errors"
-	"fmt"
+	"reflect"
+	"strings"
 
 	"gopkg.in/ini.v1"
 )
@@ -20,37 +21,16 @@ func init() {
 }
 
 var loadOptions = ini.LoadOptions{
-	AllowBooleanKeys:        true, // configparser's allow_no_value: bare keys
-	InsensitiveKeys:         true, // configparser lower-cases keys
-	IgnoreInlineComment:     true, // configparser has no inline comments
-	PreserveSurroundedQuote: true,
-	// configparser has no backslash continuation: a Windows path ending in
-	// "\" (record_type_dir = C:\records\) must not swallow the next line.
-	IgnoreContinuation:     true,
-	AllowNonUniqueSections: false,
+	AllowBooleanKeys: true, // configparser's allow_no_value: bare keys
+	InsensitiveKeys:  true, // configparser lower-cases keys
 }
 
 // ErrMalformed is returned for a file that is not a valid keeper.ini.
 var ErrMalformed = errors.New("not a valid INI file")
 
-// Parse reads keeper.ini content. Library errors are not passed on: they
-// quote the offending line, which may hold a key.
+// Parse reads keeper.ini content as Keeper's CLI does (see parse.go).
+// Errors name the line, never its text: it may hold a key.
 func Parse(data []byte) (*ini.File, error) { return parse(string(data)) }
-
-// parse is Parse on a string, which the fast path slices without copying.
-func parse(data string) (*ini.File, error) {
-	f, ok := parseFast(data)
-	if !ok {
-		var err error
-		if f, err = ini.LoadSources(loadOptions, []byte(data)); err != nil {
-			return nil, ErrMalformed
-		}
-	}
-	if len(f.Section(ini.DefaultSection).Keys()) > 0 {
-		return nil, fmt.Errorf("%w: a key comes before the first [section]", ErrMalformed)
-	}
-	return f, nil
-}
 
 // New returns an empty keeper.ini with Keeper's default [_config] block.
 func New() *ini.File {
@@ -92,37 +72,109 @@ func NewWithActive(active string) *ini.File {
 	return f
 }
 
-// Encode writes f byte-for-byte as Python's configparser would, with
-// [_config] first.
+// Encode writes f as configparser writes it ("key = value", bare keys
+// alone, a multi-line value's lines after a tab, a blank line after every
+// section), with [_config] first and every '%' doubled, and the comments
+// Parse kept before their section or key. The DEFAULT section is left
+// out: Parse gave its keys to every section already. What Encode writes
+// reads back the same only if CheckWritable(f) is nil.
 func Encode(f *ini.File) []byte {
-	f = configFirst(f)
-	var b bytes.Buffer
-	if !encodeFast(f, &b) {
-		_, _ = f.WriteTo(&b) // a bytes.Buffer does not fail
+	secs := f.Sections()
+	size := 0
+	ordered := make([]*ini.Section, 0, len(secs))
+	for _, s := range secs {
+		switch s.Name() {
+		case ini.DefaultSection:
+			continue
+		case ConfigSection:
+			ordered = append([]*ini.Section{s}, ordered...)
+		default:
+			ordered = append(ordered, s)
+		}
+		size += len(s.Name()) + 4 + len(s.Comment)
+		for _, k := range s.Keys() {
+			size += len(k.Name()) + len(k.Value()) + len(k.Comment) + 4
+		}
 	}
-	if b.Len() > 0 {
-		b.WriteByte('\n') // configparser ends every section with a blank line
+	var b bytes.Buffer
+	b.Grow(size)
+	for _, s := range ordered {
+		writeComment(&b, s.Comment)
+		b.WriteString("[" + s.Name() + "]\n")
+		for _, k := range s.Keys() {
+			writeComment(&b, k.Comment)
+			b.WriteString(k.Name())
+			if !isBare(f, s, k) {
+				b.WriteString(" = ")
+				writeValue(&b, k.Value())
+			}
+			b.WriteByte('\n')
+		}
+		writeComment(&b, s.TrailingComment)
+		b.WriteByte('\n')
 	}
 	return b.Bytes()
 }
 
-// configFirst returns f, or a copy of it with [_config] moved to the front
-// when another section precedes it (Keeper's CLI expects it first).
-func configFirst(f *ini.File) *ini.File {
-	names := f.SectionStrings()
-	if len(names) > 0 && names[0] == ini.DefaultSection {
-		names = names[1:]
+// writeValue writes v as configparser reads it back: '%' doubled
+// (BasicInterpolation) and every line after the first indented by a tab.
+func writeValue(b *bytes.Buffer, v string) {
+	for {
+		i := strings.IndexAny(v, "%\n")
+		if i < 0 {
+			b.WriteString(v)
+			return
+		}
+		b.WriteString(v[:i])
+		if v[i] == '%' {
+			b.WriteString("%%")
+		} else {
+			b.WriteString("\n\t")
+		}
+		v = v[i+1:]
 	}
-	if len(names) == 0 || names[0] == ConfigSection || !f.HasSection(ConfigSection) {
-		return f
+}
+
+// writeComment writes full-line comments, each line made a comment even
+// if a caller set one without its '#'.
+func writeComment(b *bytes.Buffer, c string) {
+	if c == "" {
+		return
 	}
-	// Re-parsing behind an empty [_config] header keeps every key as it
-	// was, bare keys included, which ini.v1 cannot copy one by one.
-	var b bytes.Buffer
-	_, _ = f.WriteTo(&b)
-	out, err := ini.LoadSources(loadOptions, []byte("[_config]\n"), b.Bytes())
-	if err != nil {
-		return f // cannot happen for a file ini.v1 wrote itself
+	for _, line := range strings.FieldsFunc(c, func(r rune) bool { return r == '\n' || r == '\r' }) {
+		line = pyStrip(line)
+		if line == "" {
+			continue
+		}
+		if line[0] != '#' && line[0] != ';' {
+			b.WriteString("# ")
+		}
+		b.WriteString(line)
+		b.WriteByte('\n')
 	}
-	return out
+}
+
+// isBare reports whether k is a bare key (configparser's "no value").
+func isBare(f *ini.File, s *ini.Section, k *ini.Key) bool {
+	if boolField >= 0 {
+		return isBoolean(k)
+	}
+	return bareKeys(f, s.Name())[k.Name()]
+}
+
+// boolField is the index of ini.Key's isBooleanType field, or -1. ini.v1
+// keeps whether a key is bare (configparser's "no value") to itself;
+// reading the flag beats writing the whole file out to find out, which is
+// what bareKeys does without it. TestBooleanFlagFound guards the name.
+var boolField = func() int {
+	f, ok := reflect.TypeOf(ini.Key{}).FieldByName("isBooleanType")
+	if !ok || f.Type.Kind() != reflect.Bool || len(f.Index) != 1 {
+		return -1
+	}
+	return f.Index[0]
+}()
+
+// isBoolean reports ini.v1's flag for a bare key (boolField must be >= 0).
+func isBoolean(k *ini.Key) bool {
+	return reflect.ValueOf(k).Elem().Field(boolField).Bool()
 }

@@ -86,9 +86,21 @@ func TestParse(t *testing.T) {
 }
 
 func TestParseErrorHidesContent(t *testing.T) {
-	_, err := Parse([]byte("[p]\nprivatekey = SECRETVALUE\n[broken"))
-	if err == nil || strings.Contains(err.Error(), "SECRETVALUE") || strings.Contains(err.Error(), "broken") {
-		t.Fatalf("err = %v", err)
+	for _, in := range []string{
+		"[p]\nprivatekey = SECRETVALUE\n[p]\n",
+		"SECRETVALUE = x\n[p]\n",
+		"[p]\nSECRETVALUE = x\nSECRETVALUE = y\n",
+		"[p]\nSECRETVALUE\n\tcontinued\n",
+		"[p]\n= SECRETVALUE\n",
+		"[p]\nSECRETVALUE = %(SECRETVALUE)s\n",
+		"[p]\nSECRETVALUE = SECRETVALUE%\n",
+		"[p SECRETVALUE]\nk = 1\n[p SECRETVALUE]\n",
+		"[p]\nk = SECRETVALUE\xff\n",
+	} {
+		_, err := Parse([]byte(in))
+		if err == nil || strings.Contains(err.Error(), "SECRETVALUE") || !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "line ") {
+			t.Errorf("%q: err = %v", in, err)
+		}
 	}
 }
 
@@ -121,10 +133,12 @@ func TestSearchPaths(t *testing.T) {
 	}{
 		{"defaults", Env{Getenv: env(nil), Cwd: "/w", Home: "/h", GOOS: "linux"},
 			[]string{"/w/keeper.ini", "/h/keeper.ini", "/h/.config/ksm/keeper.ini", "/h/.keeper/keeper.ini", "/etc/keeper.ini", "/etc/ksm/keeper.ini", "/etc/keeper/keeper.ini"}},
-		{"ini dir first, custom name", Env{Getenv: env(map[string]string{"KSM_INI_DIR": "/d", "KSM_INI_FILE": "k.ini"}), Cwd: "/w", Home: "/h", GOOS: "linux"},
-			[]string{"/d/k.ini", "/w/k.ini", "/h/k.ini", "/h/.config/ksm/k.ini", "/h/.keeper/k.ini", "/etc/k.ini", "/etc/ksm/k.ini", "/etc/keeper/k.ini"}},
-		{"duplicates dropped", Env{Getenv: env(map[string]string{"KSM_INI_DIR": "/w"}), Cwd: "/w", GOOS: "linux"},
-			[]string{"/w/keeper.ini", "/etc/keeper.ini", "/etc/ksm/keeper.ini", "/etc/keeper/keeper.ini"}},
+		{"ini dir is the only place, custom name", Env{Getenv: env(map[string]string{"KSM_INI_DIR": "/d", "KSM_INI_FILE": "k.ini"}), Cwd: "/w", Home: "/h", GOOS: "linux"},
+			[]string{"/d/k.ini"}},
+		{"custom name", Env{Getenv: env(map[string]string{"KSM_INI_FILE": "k.ini"}), Cwd: "/w", Home: "/h", GOOS: "linux"},
+			[]string{"/w/k.ini", "/h/k.ini", "/h/.config/ksm/k.ini", "/h/.keeper/k.ini", "/etc/k.ini", "/etc/ksm/k.ini", "/etc/keeper/k.ini"}},
+		{"duplicates dropped", Env{Getenv: env(nil), Cwd: "/h", Home: "/h", GOOS: "linux"},
+			[]string{"/h/keeper.ini", "/h/.config/ksm/keeper.ini", "/h/.keeper/keeper.ini", "/etc/keeper.ini", "/etc/ksm/keeper.ini", "/etc/keeper/keeper.ini"}},
 		{"windows", Env{Getenv: env(map[string]string{"USERPROFILE": "/u", "APPDATA": "/a", "PROGRAMDATA": "/pd", "PROGRAMFILES": "/pf"}), Cwd: "/w", GOOS: "windows"},
 			[]string{"/w/keeper.ini", "/u/keeper.ini", "/a/Keeper/keeper.ini", "/pd/Keeper/keeper.ini", "/pf/Keeper/keeper.ini"}},
 	}

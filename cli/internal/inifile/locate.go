@@ -27,13 +27,35 @@ func (e Env) fileName() string {
 }
 
 // SearchPaths lists where keeper.ini is looked for, first match wins.
-// Unlike Keeper's CLI, KSM_INI_DIR comes first and /etc paths are absolute.
+// When KSM_INI_DIR is set it is the only place: a stray ./keeper.ini must
+// never redirect a container that chose its directory (Keeper's CLI looks
+// in the current directory first). Unlike Keeper's CLI, /etc paths are
+// absolute.
 func (e Env) SearchPaths() []string {
 	name := e.fileName()
 	var dirs []string
 	if d := e.Getenv("KSM_INI_DIR"); d != "" {
 		dirs = append(dirs, d)
+	} else {
+		dirs = e.searchDirs(dirs)
 	}
+	paths := make([]string, 0, len(dirs))
+	seen := map[string]bool{}
+	for _, d := range dirs {
+		p := filepath.Join(d, name)
+		if filepath.IsAbs(name) {
+			p = name
+		}
+		if !seen[p] {
+			seen[p] = true
+			paths = append(paths, p)
+		}
+	}
+	return paths
+}
+
+// searchDirs appends the directories searched when KSM_INI_DIR is unset.
+func (e Env) searchDirs(dirs []string) []string {
 	if e.Cwd != "" {
 		dirs = append(dirs, e.Cwd)
 	}
@@ -54,19 +76,7 @@ func (e Env) SearchPaths() []string {
 	} else {
 		dirs = append(dirs, "/etc", "/etc/ksm", "/etc/keeper")
 	}
-	paths := make([]string, 0, len(dirs))
-	seen := map[string]bool{}
-	for _, d := range dirs {
-		p := filepath.Join(d, name)
-		if filepath.IsAbs(name) {
-			p = name
-		}
-		if !seen[p] {
-			seen[p] = true
-			paths = append(paths, p)
-		}
-	}
-	return paths
+	return dirs
 }
 
 // WritePath is where a new keeper.ini is created: $KSM_INI_DIR, else the

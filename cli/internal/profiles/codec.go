@@ -109,7 +109,7 @@ func EncodeExport(data []byte) string { return base64.URLEncoding.EncodeToString
 // message names SDK keys only, never a value or another key: a mangled
 // config can turn key material into a key name.
 func storable(p *Profile) error {
-	const hint = "(a value with surrounding spaces, a line break or a backtick; a key with a quote, '=' or ':')"
+	const hint = "(a value with a carriage return, a line with surrounding spaces, or a line after the first starting with '#' or ';'; a key with '=' or ':')"
 	if p.External() {
 		if !inifile.WritableValue(p.Storage) {
 			return fmt.Errorf("has a storage type that keeper.ini cannot hold exactly %s", hint)

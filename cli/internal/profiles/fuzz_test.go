@@ -153,15 +153,15 @@ func TestDecodeImportFuzzFindings(t *testing.T) {
 		{"keys differing in case", `{"clientId":"a","clientid":"S3CR3T",` + keys + `}`, "config has the key clientId twice, in different case"},
 		{"unknown keys differing in case", `{"clientId":"a","Extra":"S3CR3T","extra":"x",` + keys + `}`, "two keys that differ only in case; keeper.ini keeps one"},
 		{"value with spaces", `{"clientId":" S3CR3T ",` + keys + `}`, "has a value for clientId that keeper.ini cannot hold exactly"},
-		{"value with a line break", `{"clientId":"a\nS3CR3T",` + keys + `}`, "has a value for clientId that keeper.ini cannot hold exactly"},
-		{"unknown value with a backtick", `{"clientId":"a","x":"S3CR3T` + "`" + `",` + keys + `}`, "has a value that keeper.ini cannot hold exactly"},
+		{"value with a carriage return", `{"clientId":"a\rS3CR3T",` + keys + `}`, "has a value for clientId that keeper.ini cannot hold exactly"},
+		{"unknown value with a comment line", `{"clientId":"a","x":"a\n#S3CR3T",` + keys + `}`, "has a value that keeper.ini cannot hold exactly"},
 		{"storage key", `{"clientId":"a","Storage":"S3CR3T",` + keys + `}`, "has a key named storage"},
 		{"unknown key name with '='", `{"clientId":"a","S3CR3T=":"x",` + keys + `}`, "has a key name that keeper.ini cannot hold exactly"},
 		{"non-string under an unknown key", `{"S3CR3T":[1],` + keys + `}`, "non-string value under a key that is not an SDK key"},
 		{"json array", `["S3CR3T"]`, "invalid profile name in its profile section 1"},
 		{"bad section name", b64("[ok]\nstorage = file\n\n[S3CR3T+x]\nstorage = file\n"), "invalid profile name in its profile section 2"},
-		{"quoted ini value", "[p]\nclientid = `S3CR3T `\nprivatekey = b\nappkey = c\nhostname = US\n", "profile p in the keeper.ini to import has a value for clientId"},
-		{"quoted setting", "[f]\nstorage = file\npath = \"\"\" S3CR3T\"\"\"\n", "profile f in the keeper.ini to import has a store setting"},
+		{"ini value referring to another key", "[p]\nclientid = %(S3CR3T)s\nprivatekey = b\nappkey = c\nhostname = US\n", "line 2 (clientid in [p]) refers to another key"},
+		{"ini setting with a lone percent", "[f]\nstorage = file\npath = S3CR3T%\n", "line 3 (path in [f]) has a '%'"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -26,16 +26,9 @@ const StorageKey = "storage"
 // ErrNotFound is returned for a profile that is not in keeper.ini.
 var ErrNotFound = errors.New("profile not found")
 
-// ValidateName checks a profile name against Keeper's rules.
-func ValidateName(name string) error {
-	if name == inifile.ConfigSection {
-		return fmt.Errorf("%q is reserved for settings; choose another profile name", name)
-	}
-	if !inifile.PlainName(name) {
-		return fmt.Errorf("invalid profile name %q: use 1-64 letters, digits, '_' or '-'", name)
-	}
-	return nil
-}
+// ValidateName checks a profile name against the rule inifile.ValidName
+// states (the one owner of it).
+func ValidateName(name string) error { return inifile.ValidName(name) }
 
 // iniKeys maps SDK JSON keys to the lower-cased keys keeper.ini uses, in
 // the order Keeper's CLI writes them.
@@ -98,6 +91,9 @@ func (b *Book) Active() string {
 
 // SetActive makes name the active profile.
 func (b *Book) SetActive(name string) error {
+	if err := ValidateName(name); err != nil {
+		return err
+	}
 	if !b.Has(name) {
 		return notFound(name)
 	}
@@ -110,6 +106,9 @@ func (b *Book) config() *ini.Section { return inifile.EnsureConfig(b.f) }
 
 // Get returns a profile.
 func (b *Book) Get(name string) (*Profile, error) {
+	if err := ValidateName(name); err != nil {
+		return nil, err
+	}
 	if !b.Has(name) {
 		return nil, notFound(name)
 	}
@@ -177,6 +176,9 @@ func (b *Book) Put(p *Profile) error {
 // Delete removes a profile. If it was active, the one remaining profile
 // becomes active, or active_profile is cleared: it never dangles.
 func (b *Book) Delete(name string) (newActive string, err error) {
+	if err := ValidateName(name); err != nil {
+		return "", err
+	}
 	if !b.Has(name) {
 		return "", notFound(name)
 	}

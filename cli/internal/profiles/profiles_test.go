@@ -185,7 +185,7 @@ func TestGetInternalAndExternal(t *testing.T) {
 	if _, err := book.Get("nope"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("err = %v", err)
 	}
-	if _, err := book.Get("_config"); !errors.Is(err, ErrNotFound) {
+	if _, err := book.Get("_config"); err == nil || !strings.Contains(err.Error(), "reserved") {
 		t.Errorf("_config is not a profile: %v", err)
 	}
 }
