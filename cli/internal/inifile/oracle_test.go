@@ -292,8 +292,8 @@ func pyModel(py *pyRead) string {
 func TestPythonStringFunctions(t *testing.T) {
 	o := pyOracle(t)
 	var tables struct {
-		Version    string
-		Unassigned [][2]rune
+		Version     string
+		Unassigned  [][2]rune
 		Space       []rune
 		Lower       [][2]json.RawMessage
 		SigmaAfter  []rune `json:"sigma_after"`
