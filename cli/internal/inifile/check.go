@@ -37,7 +37,7 @@ func CheckWritable(f *ini.File) error {
 			what = "a section"
 		}
 		if !WritableSection(name) {
-			return fmt.Errorf("%s has a name that %w (empty, DEFAULT, a line break or not UTF-8)", what, ErrUnwritable)
+			return fmt.Errorf("%s has a name that %w (empty, DEFAULT, a ']', a line break or not UTF-8)", what, ErrUnwritable)
 		}
 		for _, k := range s.Keys() {
 			if !WritableKey(k.Name()) {
@@ -87,10 +87,10 @@ func ValidName(name string) error {
 func PlainName(name string) bool { return ValidName(name) == nil }
 
 // WritableSection reports whether a section name is written and read back
-// unchanged: configparser's header runs from '[' to the last ']' of its
-// line, so only a line break (or DEFAULT, which is no section) breaks it.
+// unchanged: configparser's header ends at the first ']' before Python
+// 3.10 and at the last one since, and DEFAULT is no section.
 func WritableSection(name string) bool {
-	return name != "" && name != ini.DefaultSection && utf8.ValidString(name) && !strings.ContainsAny(name, "\r\n")
+	return name != "" && name != ini.DefaultSection && utf8.ValidString(name) && !strings.ContainsAny(name, "]\r\n")
 }
 
 // WritableKey reports whether a key name (bare or not) is written and read

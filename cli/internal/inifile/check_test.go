@@ -67,7 +67,7 @@ func TestWritable(t *testing.T) {
 		{"value", WritableValue, "a\rb", false},
 		{"value", WritableValue, "\xff", false},
 		{"section", WritableSection, "prod", true},
-		{"section", WritableSection, "a]b", true},
+		{"section", WritableSection, "a]b", false},
 		{"section", WritableSection, " a", true},
 		{"section", WritableSection, "", false},
 		{"section", WritableSection, "DEFAULT", false},

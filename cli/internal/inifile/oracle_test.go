@@ -195,6 +195,9 @@ func diffWithPython(t testing.TB, o *oracle, data []byte) string {
 	if err != nil && !errors.As(err, &le) {
 		return fmt.Sprintf("ksm's error is not a line error: %v", err)
 	}
+	if err != nil && le.kind == errHeaderVersions {
+		return "" // ksm refuses what configparser's versions read differently
+	}
 	if !py.OK {
 		if err == nil {
 			return fmt.Sprintf("configparser raises %s (line %v), ksm reads the file", py.Error, deref(py.Line))
@@ -286,6 +289,15 @@ func pyModel(py *pyRead) string {
 	return b.String()
 }
 
+// propertyChanged are the code points whose Case_Ignorable property
+// changed between Unicode 11 (Python 3.7) and 14 (Python 3.11): the final
+// sigma rule after them follows the Unicode of Python 3.11 and later.
+var propertyChanged = map[rune]bool{
+	0x055f: true, // ARMENIAN ABBREVIATION MARK: Case_Ignorable from Unicode 13 on
+	0x1734: true, // HANUNOO SIGN PAMUDPOD: Case_Ignorable until Unicode 13
+	0xa9bd: true, // JAVANESE CONSONANT SIGN KERET: Case_Ignorable from Unicode 12 on
+}
+
 // TestPythonStringFunctions ties pyIsSpace and pyLower (which decide what
 // a key, a value and an indentation are) to python3's str, code point by
 // code point.
@@ -331,6 +343,7 @@ func TestPythonStringFunctions(t *testing.T) {
 			unassigned[r] = true
 		}
 	}
+	olderUnicode := tables.Version < "14"
 	compared := 0
 	for r := rune(0); r <= unicode.MaxRune; r++ {
 		if 0xd800 <= r && r < 0xe000 || unassigned[r] {
@@ -348,7 +361,7 @@ func TestPythonStringFunctions(t *testing.T) {
 		if got := pyLower(c); got != want {
 			report("U+%04X: pyLower = %q, python3 %q", r, got, want)
 		}
-		if got := strings.HasSuffix(pyLower("A"+c+"Σ"), "ς"); got != after[r] {
+		if got := strings.HasSuffix(pyLower("A"+c+"Σ"), "ς"); got != after[r] && !(olderUnicode && propertyChanged[r]) {
 			report("U+%04X: final sigma after it = %v, python3 %v", r, got, after[r])
 		}
 		if got := strings.HasPrefix(pyLower("AΣ" + c)[1:], "ς"); got != before[r] {

@@ -29,8 +29,9 @@ import (
 //   - a line indented deeper than the line of the last key continues that
 //     key's value, whatever it holds ("[section]" and "key = value"
 //     included): the value gets a "\n" and the stripped line;
-//   - else "[" name "]" (up to the last ']', anything after it ignored) is
-//     a section; "DEFAULT" is the defaults section, whose keys every other
+//   - else "[" name "]" (anything after the ']' ignored) is a section,
+//     except that ksm refuses a header with two ']' (Python 3.10 changed
+//     which one ends the name); "DEFAULT" is the defaults section, whose keys every other
 //     section has unless it sets them itself;
 //   - else the line is a key: the name is what comes before the first '='
 //     or ':', stripped and lower-cased, the value what follows, stripped;
@@ -48,14 +49,15 @@ import (
 type errKind int
 
 const (
-	errUTF8          errKind = iota + 1 // UnicodeDecodeError
-	errNoSection                        // MissingSectionHeaderError
-	errDupSection                       // DuplicateSectionError
-	errDupKey                           // DuplicateOptionError
-	errEmptyKey                         // ParsingError
-	errBareContinued                    // AttributeError (3.11), MultilineContinuationError (3.13)
-	errPercent                          // InterpolationSyntaxError
-	errReference                        // a %(name)s reference, which ksm refuses
+	errUTF8           errKind = iota + 1 // UnicodeDecodeError
+	errNoSection                         // MissingSectionHeaderError
+	errDupSection                        // DuplicateSectionError
+	errDupKey                            // DuplicateOptionError
+	errEmptyKey                          // ParsingError
+	errBareContinued                     // AttributeError (3.11), MultilineContinuationError (3.13)
+	errPercent                           // InterpolationSyntaxError
+	errReference                         // a %(name)s reference, which ksm refuses
+	errHeaderVersions                    // a header Pythons before and after 3.10 read differently
 )
 
 // lineError is a keeper.ini that configparser does not read (or that
@@ -159,6 +161,9 @@ func readRaw(data string) (*rawFile, error) {
 			continue
 		}
 		indentLevel = indent
+		if ambiguousHeader(stripped) {
+			return nil, &lineError{errHeaderVersions, lineno, "is a section header with more than one ']', which Python before 3.10 and Python 3.10 and later read as different sections; rename the section"}
+		}
 		if name, ok := sectionHeader(stripped); ok {
 			switch {
 			case seen[name]:
@@ -228,6 +233,18 @@ func sectionHeader(stripped string) (string, bool) {
 		return "", false
 	}
 	return stripped[1:end], true
+}
+
+// ambiguousHeader reports a line that configparser's SECTCRE of Python
+// 3.10 and later (`\[(.+)\]`, the name up to the last ']') and that of
+// earlier versions (`\[([^]]+)\]`, up to the first) read differently:
+// the reading would depend on the Python that runs Keeper's CLI.
+func ambiguousHeader(stripped string) bool {
+	if stripped[0] != '[' {
+		return false
+	}
+	first, last := strings.IndexByte(stripped, ']'), strings.LastIndexByte(stripped, ']')
+	return last >= 2 && first != last
 }
 
 func invalidUTF8Line(data string) int {
