@@ -19,7 +19,8 @@ const fuzzMarker = "S3CR3T+MARK/"
 // rejection by Parse or by CheckWritable is a clear error that never quotes
 // the input; and what Parse accepts and CheckWritable lets through
 // re-encodes to a file that parses to the same sections, keys, values and
-// bare keys. Seeds: testdata/fuzz/FuzzParse, and the reference files.
+// bare keys, in ksm and in python3's configparser (the oracle). Seeds:
+// testdata/fuzz/FuzzParse, and the reference files.
 func FuzzParse(f *testing.F) {
 	for _, name := range []string{"two-profiles.ini", "aws-profiles.ini", "export-plain.txt"} {
 		b, err := os.ReadFile(fixtures + name)
@@ -28,6 +29,7 @@ func FuzzParse(f *testing.F) {
 		}
 		f.Add(b)
 	}
+	o := pyOracle(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		file, err := Parse(data)
 		if err != nil {
@@ -49,6 +51,9 @@ func FuzzParse(f *testing.F) {
 		}
 		if err := CheckWritable(again); err != nil {
 			t.Fatalf("%q is writable but its encoding %q is not: %v", data, enc, err)
+		}
+		if py := o.read(t, enc); !py.OK || pyModel(py) != ksmModel(again) {
+			t.Fatalf("configparser reads ksm's encoding %q of %q otherwise:\n%+v\nksm: %s", enc, data, py, ksmModel(again))
 		}
 	})
 }
