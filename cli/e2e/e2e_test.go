@@ -86,6 +86,10 @@ func params(t *testing.T, dir string) testscript.Params {
 	if err != nil {
 		t.Fatal(err)
 	}
+	configparser, err := filepath.Abs("testdata/read_keeper_ini.py")
+	if err != nil {
+		t.Fatal(err)
+	}
 	return testscript.Params{
 		Dir: dir,
 		Setup: func(env *testscript.Env) error {
@@ -94,6 +98,7 @@ func params(t *testing.T, dir string) testscript.Params {
 			env.Setenv("HOME", home)
 			env.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
 			env.Setenv("REF", ref)
+			env.Setenv("CONFIGPARSER", configparser) // python3 $CONFIGPARSER FILE: keeper.ini as Keeper's CLI reads it
 			env.Setenv("BIN", binDir)
 			config1, err := os.ReadFile(filepath.Join(ref, "config1.b64"))
 			if err != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
@@ -98,13 +99,25 @@ func runShow(c *cli.Context, opts *showOptions) error {
 	w := tabwriter.NewWriter(opts.f.IO.Out, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(w, "Profile:\t%s%s\n", s.Name, active)
 	fmt.Fprintf(w, "Storage:\t%s\n", s.Storage)
-	fmt.Fprintf(w, "Hostname:\t%s\n", s.Hostname)
+	fmt.Fprintf(w, "Hostname:\t%s\n", shown(s.Hostname))
 	if s.Host != s.Hostname {
-		fmt.Fprintf(w, "Host:\t%s\n", s.Host)
+		fmt.Fprintf(w, "Host:\t%s\n", shown(s.Host))
 	}
-	fmt.Fprintf(w, "Server key id:\t%s\n", s.ServerPublicKeyID)
+	fmt.Fprintf(w, "Server key id:\t%s\n", shown(s.ServerPublicKeyID))
 	fmt.Fprintf(w, "Client id:\t%s\n", s.ClientID)
 	return w.Flush()
+}
+
+// shown quotes a value that holds a line break or another unprintable
+// character: keeper.ini values may span lines (configparser's
+// continuation lines), and one must not pass for more lines of output.
+func shown(v string) string {
+	for _, r := range v {
+		if !strconv.IsPrint(r) {
+			return strconv.Quote(v)
+		}
+	}
+	return v
 }
 
 // Fingerprint identifies a client id without revealing it: the first 12
