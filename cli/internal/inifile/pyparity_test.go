@@ -374,3 +374,50 @@ func pyKeepsRaw(py *pyRead, secs []pyWriteSection) bool {
 	}
 	return true
 }
+
+// TestDocExamples reads every ini example of docs/keeper-ini.md with ksm
+// and with python3: a plain ```ini block must read alike in both, an
+// ```ini refused block must be refused by ksm (as the page says), and the
+// page's statements about them hold.
+func TestDocExamples(t *testing.T) {
+	doc, err := os.ReadFile("../../../docs/keeper-ini.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := pyOracle(t)
+	var blocks []string
+	for _, part := range strings.Split(string(doc), "```ini")[1:] {
+		info, body, _ := strings.Cut(part, "\n")
+		body, _, ok := strings.Cut(body, "```")
+		if !ok {
+			t.Fatal("unclosed ini block")
+		}
+		if d := diffWithPython(t, o, []byte(body)); d != "" {
+			t.Errorf("example %q:\n%s", body, d)
+		}
+		f, err := Parse([]byte(body))
+		if refused := strings.TrimSpace(info) == "refused"; refused != (err != nil) {
+			t.Errorf("example %q (refused: %v): err = %v", body, refused, err)
+		}
+		if err == nil {
+			blocks = append(blocks, ksmModel(f))
+		} else {
+			blocks = append(blocks, err.Error())
+		}
+	}
+	for _, want := range []string{
+		`"hostname"="keepersecurity.com\n[_default]\nhostname = evil.example"`,
+		`"clientid"="\"\"\"Y2xpZW50" "appkey"="` + "`YXBwa2V5`" + `" "hostname"="keeper%security.com ; not a comment"`,
+		`"second"{"clientid"="c2Vjb25k" "hostname"="EU" }`,
+		`line 4 repeats a key of section [_default]`,
+		`line 3 (hostname in [_default]) refers to another key with %(...)s`,
+	} {
+		found := false
+		for _, b := range blocks {
+			found = found || strings.Contains(b, want)
+		}
+		if !found {
+			t.Errorf("no example reads as %s:\n%s", want, strings.Join(blocks, "\n"))
+		}
+	}
+}
