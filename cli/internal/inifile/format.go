@@ -23,6 +23,10 @@ func init() {
 var loadOptions = ini.LoadOptions{
 	AllowBooleanKeys: true, // configparser's allow_no_value: bare keys
 	InsensitiveKeys:  true, // configparser lower-cases keys
+	// ini.v1 reads section "a.b" as a child of "a" whose keys it inherits
+	// (Key, HasKey); configparser has no such thing. No section name holds
+	// a line break, so none is anyone's child.
+	ChildSectionDelimiter: "\n",
 }
 
 // ErrMalformed is returned for a file that is not a valid keeper.ini.

@@ -1,8 +1,8 @@
 package inifile
 
 import (
-	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -75,151 +75,252 @@ func (e *lineError) Error() string {
 
 func (e *lineError) Unwrap() error { return ErrMalformed }
 
-// rawKey is one key as configparser holds it before interpolation.
-type rawKey struct {
+// reader is configparser's _read, building the *ini.File as it goes: a
+// key is added when its value ends (at the next key, header or the end).
+type reader struct {
+	f        *ini.File
+	cur      *ini.Section // nil before the first header
+	sections map[string]bool
+	// names points to the key names ("" included) read in cur: those of
+	// DEFAULT, which may be opened again, or those of the current section.
+	names                      *[]string
+	defaultNames, sectionNames []string
+	key                        pendingKey // the key being read; key.open is false for none
+	indentLevel                int
+	comments                   []string
+	// interpolation is the first value that does not interpolate:
+	// configparser raises it only when the value is read, after the file.
+	interpolation error
+}
+
+// pendingKey is a key whose value may still continue.
+type pendingKey struct {
+	open    bool
 	name    string
 	line    int
 	bare    bool
 	first   string   // the value's first line
 	more    []string // its continuation lines, "" for a blank one
-	comment string   // full-line comments before the key
+	comment string
 }
 
 // value joins a key's lines as configparser does at the end of the file.
-func (k *rawKey) value() string {
+func (k *pendingKey) value() string {
 	if len(k.more) == 0 {
 		return k.first
 	}
 	return pyRStrip(k.first + "\n" + strings.Join(k.more, "\n"))
 }
 
-type rawSection struct {
-	name    string
-	line    int
-	comment string
-	keys    []rawKey
-}
-
-func (s *rawSection) find(name string) int {
-	for i := range s.keys {
-		if s.keys[i].name == name {
-			return i
-		}
-	}
-	return -1
-}
-
-// rawFile is a keeper.ini as configparser reads it: its sections in file
-// order and the DEFAULT section's keys.
-type rawFile struct {
-	sections []*rawSection
-	defaults *rawSection
-	trailing string // comments after the last key
-}
-
-// readRaw is configparser's _read over data.
-func readRaw(data string) (*rawFile, error) {
+// parse reads keeper.ini content as configparser does into an *ini.File:
+// each section with its own keys, then the DEFAULT keys it does not set
+// (configparser's order); the DEFAULT keys also stay in ini.v1's default
+// section, so that a write can refuse them (see CheckWritable).
+func parse(data string) (*ini.File, error) {
 	if !utf8.ValidString(data) {
 		return nil, &lineError{errUTF8, invalidUTF8Line(data), "is not valid UTF-8; save keeper.ini as UTF-8"}
 	}
-	rf := &rawFile{defaults: &rawSection{name: ini.DefaultSection}}
-	var (
-		cur         *rawSection // nil before the first header
-		key         = -1        // index in cur.keys of the key being read, -1 for none
-		indentLevel int
-		deferred    error
-		comments    []string
-		seen        = map[string]bool{}
-	)
-	takeComments := func() string {
-		c := strings.Join(comments, "\n")
-		comments = comments[:0]
-		return c
-	}
+	r := &reader{f: ini.Empty(loadOptions), sections: map[string]bool{}}
+	r.f.BlockMode = false // nothing else sees f yet
+	var deferred error
 	lineno := 0
 	for rest := data; rest != ""; {
 		var line string
 		line, rest = nextLine(rest)
 		lineno++
-		stripped := pyStrip(line)
-		if stripped == "" {
-			if cur != nil && key >= 0 && cur.keys[key].name != "" && !cur.keys[key].bare {
-				cur.keys[key].more = append(cur.keys[key].more, "")
+		if err := r.line(line, lineno); err != nil {
+			if le := err.(*lineError); le.kind != errEmptyKey {
+				return nil, err
 			}
-			continue
-		}
-		if stripped[0] == '#' || stripped[0] == ';' {
-			comments = append(comments, stripped)
-			continue
-		}
-		indent := pyIndent(line)
-		if cur != nil && key >= 0 && cur.keys[key].name != "" && indent > indentLevel {
-			if cur.keys[key].bare {
-				return nil, &lineError{errBareContinued, lineno, "is indented under a key that has no value, so configparser cannot read it; give that key a value with '=' or remove the indentation"}
+			if deferred == nil {
+				deferred = err
 			}
-			cur.keys[key].more = append(cur.keys[key].more, stripped)
-			continue
 		}
-		indentLevel = indent
-		if ambiguousHeader(stripped) {
-			return nil, &lineError{errHeaderVersions, lineno, "is a section header with more than one ']', which Python before 3.10 and Python 3.10 and later read as different sections; rename the section"}
-		}
-		if name, ok := sectionHeader(stripped); ok {
-			switch {
-			case seen[name]:
-				return nil, &lineError{errDupSection, lineno, fmt.Sprintf("repeats the section %s; keep one of the two", sectionLabel(name))}
-			case name == ini.DefaultSection:
-				cur = rf.defaults
-				cur.line = lineno
-			default:
-				seen[name] = true
-				cur = &rawSection{name: name, line: lineno}
-				rf.sections = append(rf.sections, cur)
-			}
-			if c := takeComments(); c != "" {
-				cur.comment = joinComment(cur.comment, c)
-			}
-			key = -1
-			continue
-		}
-		if cur == nil {
-			return nil, &lineError{errNoSection, lineno, "comes before the first [section] header; every key belongs in a section"}
-		}
-		k := rawKey{line: lineno}
-		if d := strings.IndexAny(stripped, "=:"); d >= 0 {
-			k.name = pyLower(pyRStrip(stripped[:d]))
-			k.first = pyStrip(stripped[d+1:])
-		} else {
-			k.name = pyLower(stripped)
-			k.bare = true
-		}
-		if k.name == "" && deferred == nil {
-			deferred = &lineError{errEmptyKey, lineno, "has no key name before its '=' or ':'"}
-		}
-		if cur.find(k.name) >= 0 {
-			return nil, &lineError{errDupKey, lineno, fmt.Sprintf("repeats a key of section %s; keep one of the two", sectionLabel(cur.name))}
-		}
-		k.comment = takeComments()
-		cur.keys = append(cur.keys, k)
-		key = len(cur.keys) - 1
+	}
+	if err := r.endKey(); err != nil {
+		return nil, err
 	}
 	if deferred != nil {
 		return nil, deferred
 	}
-	rf.trailing = takeComments()
-	return rf, nil
+	if r.interpolation != nil {
+		return nil, r.interpolation
+	}
+	if r.cur != nil && r.cur.Name() != ini.DefaultSection {
+		r.cur.TrailingComment = r.takeComments()
+	}
+	if err := r.inheritDefaults(); err != nil {
+		return nil, err
+	}
+	r.f.BlockMode = true // as ini.LoadSources leaves it
+	return r.f, nil
+}
+
+// line reads one line; an errEmptyKey error is configparser's deferred
+// ParsingError, any other stops the reading.
+func (r *reader) line(line string, lineno int) error {
+	stripped := pyStrip(line)
+	if stripped == "" {
+		if r.key.open && r.key.name != "" && !r.key.bare {
+			r.key.more = append(r.key.more, "")
+		}
+		return nil
+	}
+	if stripped[0] == '#' || stripped[0] == ';' {
+		r.comments = append(r.comments, stripped)
+		return nil
+	}
+	indent := pyIndent(line)
+	if r.key.open && r.key.name != "" && indent > r.indentLevel {
+		if r.key.bare {
+			return &lineError{errBareContinued, lineno, "is indented under a key that has no value, so configparser cannot read it; give that key a value with '=' or remove the indentation"}
+		}
+		r.key.more = append(r.key.more, stripped)
+		return nil
+	}
+	r.indentLevel = indent
+	if err := r.endKey(); err != nil {
+		return err
+	}
+	if ambiguousHeader(stripped) {
+		return &lineError{errHeaderVersions, lineno, "is a section header with more than one ']', which Python before 3.10 and Python 3.10 and later read as different sections; rename the section"}
+	}
+	if name, ok := sectionHeader(stripped); ok {
+		if r.sections[name] {
+			return &lineError{errDupSection, lineno, fmt.Sprintf("repeats the section %s; keep one of the two", sectionLabel(name))}
+		}
+		if name == ini.DefaultSection {
+			r.cur, r.names = r.f.Section(ini.DefaultSection), &r.defaultNames
+		} else {
+			r.sections[name] = true
+			s, err := r.f.NewSection(name)
+			if err != nil {
+				return &lineError{errDupSection, lineno, "has a section name ksm cannot hold"}
+			}
+			r.cur, r.sectionNames, r.names = s, r.sectionNames[:0], &r.sectionNames
+		}
+		if c := r.takeComments(); c != "" {
+			r.cur.Comment = joinComment(r.cur.Comment, c)
+		}
+		return nil
+	}
+	if r.cur == nil {
+		return &lineError{errNoSection, lineno, "comes before the first [section] header; every key belongs in a section"}
+	}
+	k := pendingKey{open: true, line: lineno, more: r.key.more[:0]}
+	if d := delimiter(stripped); d >= 0 {
+		k.name = pyLower(pyRStrip(stripped[:d]))
+		k.first = pyStrip(stripped[d+1:])
+	} else {
+		k.name = pyLower(stripped)
+		k.bare = true
+	}
+	if slices.Contains(*r.names, k.name) {
+		return &lineError{errDupKey, lineno, fmt.Sprintf("repeats a key of section %s; keep one of the two", sectionLabel(r.cur.Name()))}
+	}
+	*r.names = append(*r.names, k.name)
+	k.comment = r.takeComments()
+	r.key = k
+	if k.name == "" {
+		return &lineError{errEmptyKey, lineno, "has no key name before its '=' or ':'"}
+	}
+	return nil
+}
+
+// endKey adds the key being read to the current section, its value
+// interpolated.
+func (r *reader) endKey() error {
+	k := &r.key
+	if !k.open || k.name == "" {
+		k.open = false
+		return nil
+	}
+	k.open = false
+	var (
+		key *ini.Key
+		err error
+	)
+	if k.bare {
+		key, err = r.cur.NewBooleanKey(k.name)
+	} else {
+		v, ierr := interpolateKey(r.cur.Name(), k)
+		if ierr != nil {
+			if r.interpolation == nil {
+				r.interpolation = ierr
+			}
+			return nil
+		}
+		key, err = r.cur.NewKey(k.name, v)
+	}
+	if err != nil || key.Name() != k.name {
+		return &lineError{errEmptyKey, k.line, "has a key whose lower case differs between Python and Go; rename the key"}
+	}
+	key.Comment = k.comment
+	return nil
+}
+
+func (r *reader) takeComments() string {
+	c := strings.Join(r.comments, "\n")
+	r.comments = r.comments[:0]
+	return c
+}
+
+// inheritDefaults gives every section the DEFAULT keys it does not set,
+// after its own, as configparser lists them.
+func (r *reader) inheritDefaults() error {
+	defaults := r.f.Section(ini.DefaultSection)
+	keys := defaults.Keys()
+	if len(keys) == 0 {
+		return nil
+	}
+	for _, s := range r.f.Sections() {
+		if s == defaults {
+			continue
+		}
+		own := s.KeyStrings()
+		for _, k := range keys {
+			if slices.Contains(own, k.Name()) {
+				continue
+			}
+			var err error
+			if isBare(r.f, defaults, k) {
+				_, err = s.NewBooleanKey(k.Name())
+			} else {
+				_, err = s.NewKey(k.Name(), k.Value())
+			}
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // nextLine splits off the first line of s (universal newlines).
 func nextLine(s string) (line, rest string) {
-	i := strings.IndexAny(s, "\r\n")
+	i := strings.IndexByte(s, '\n')
 	if i < 0 {
+		i = len(s)
+	}
+	if j := strings.IndexByte(s[:i], '\r'); j >= 0 {
+		i = j
+	}
+	if i == len(s) {
 		return s, ""
 	}
 	if s[i] == '\r' && i+1 < len(s) && s[i+1] == '\n' {
 		return s[:i], s[i+2:]
 	}
 	return s[:i], s[i+1:]
+}
+
+// delimiter is the index of the first '=' or ':' in s, or -1.
+func delimiter(s string) int {
+	eq, colon := strings.IndexByte(s, '='), strings.IndexByte(s, ':')
+	if eq < 0 || colon >= 0 && colon < eq {
+		return colon
+	}
+	return eq
 }
 
 // sectionHeader is configparser's SECTCRE, `\[(?P<header>.+)\]`, matched
@@ -280,7 +381,7 @@ func sectionLabel(name string) string {
 
 // keyLabel is sectionLabel for a key name.
 func keyLabel(name string) string {
-	if name != "" && len(name) <= 64 && strings.Trim(name, "abcdefghijklmnopqrstuvwxyz0123456789_-") == "" {
+	if name != "" && len(name) <= 32 && strings.Trim(name, "abcdefghijklmnopqrstuvwxyz0123456789_-") == "" {
 		return name
 	}
 	return "a key"
@@ -326,7 +427,7 @@ func isReference(s string) bool {
 }
 
 // interpolateKey is interpolate with the error Parse reports.
-func interpolateKey(section string, k *rawKey) (string, error) {
+func interpolateKey(section string, k *pendingKey) (string, error) {
 	v, kind := interpolate(k.value())
 	switch kind {
 	case errReference:
@@ -335,84 +436,4 @@ func interpolateKey(section string, k *rawKey) (string, error) {
 		return "", &lineError{errPercent, k.line, fmt.Sprintf("(%s in %s) has a '%%' that is neither %%%% nor %%(name)s, which configparser refuses: write a literal %% as %%%%", keyLabel(k.name), sectionLabel(section))}
 	}
 	return v, nil
-}
-
-// parse reads keeper.ini content as configparser does into an *ini.File:
-// each section with its own keys, then the DEFAULT keys it does not set
-// (configparser's order); the DEFAULT keys also stay in ini.v1's default
-// section, so that a write can refuse them (see CheckWritable).
-func parse(data string) (*ini.File, error) {
-	rf, err := readRaw(data)
-	if err != nil {
-		return nil, err
-	}
-	f := ini.Empty(loadOptions)
-	f.BlockMode = false // nothing else sees f yet
-	values := make([]string, len(rf.defaults.keys))
-	for i := range rf.defaults.keys {
-		if values[i], err = interpolateKey(ini.DefaultSection, &rf.defaults.keys[i]); err != nil {
-			return nil, err
-		}
-	}
-	if err := addKeys(f.Section(ini.DefaultSection), rf.defaults.keys, values, true); err != nil {
-		return nil, err
-	}
-	f.Section(ini.DefaultSection).Comment = rf.defaults.comment
-	var last *ini.Section
-	for _, rs := range rf.sections {
-		s, err := f.NewSection(rs.name)
-		if err != nil {
-			return nil, err
-		}
-		s.Comment = rs.comment
-		vals := make([]string, len(rs.keys))
-		for i := range rs.keys {
-			if vals[i], err = interpolateKey(rs.name, &rs.keys[i]); err != nil {
-				return nil, err
-			}
-		}
-		if err := addKeys(s, rs.keys, vals, true); err != nil {
-			return nil, err
-		}
-		for i := range rf.defaults.keys {
-			if rs.find(rf.defaults.keys[i].name) < 0 {
-				if err := addKeys(s, rf.defaults.keys[i:i+1], values[i:i+1], false); err != nil {
-					return nil, err
-				}
-			}
-		}
-		last = s
-	}
-	if last != nil {
-		last.TrailingComment = rf.trailing
-	}
-	f.BlockMode = true // as ini.LoadSources leaves it
-	return f, nil
-}
-
-var errKeyCase = errors.New("has a key whose lower case differs between Python and Go; rename the key")
-
-func addKeys(s *ini.Section, keys []rawKey, values []string, withComments bool) error {
-	for i := range keys {
-		k := &keys[i]
-		var (
-			key *ini.Key
-			err error
-		)
-		if k.bare {
-			key, err = s.NewBooleanKey(k.name)
-		} else {
-			key, err = s.NewKey(k.name, values[i])
-		}
-		if err != nil {
-			return &lineError{errEmptyKey, k.line, "has a key that ksm cannot hold"}
-		}
-		if key.Name() != k.name {
-			return &lineError{errEmptyKey, k.line, errKeyCase.Error()}
-		}
-		if withComments {
-			key.Comment = k.comment
-		}
-	}
-	return nil
 }

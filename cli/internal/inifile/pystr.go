@@ -17,17 +17,39 @@ import (
 // pyIsSpace is Python's str.isspace for one code point.
 func pyIsSpace(r rune) bool {
 	if r < utf8.RuneSelf {
-		return r == ' ' || '\t' <= r && r <= '\r' || 0x1c <= r && r <= 0x1f
+		return asciiSpace[r]
 	}
 	return unicode.IsSpace(r)
 }
 
+// asciiSpace is pyIsSpace for bytes below utf8.RuneSelf.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true,
+	0x1c: true, 0x1d: true, 0x1e: true, 0x1f: true, ' ': true}
+
 // pyStrip is Python's str.strip().
 func pyStrip(s string) string { return pyRStrip(pyLStrip(s)) }
 
-func pyLStrip(s string) string { return strings.TrimLeftFunc(s, pyIsSpace) }
+func pyLStrip(s string) string {
+	for i := 0; i < len(s); i++ { // keeper.ini is ASCII but for the odd value
+		if c := s[i]; c >= utf8.RuneSelf {
+			return strings.TrimLeftFunc(s[i:], pyIsSpace)
+		} else if !asciiSpace[c] {
+			return s[i:]
+		}
+	}
+	return ""
+}
 
-func pyRStrip(s string) string { return strings.TrimRightFunc(s, pyIsSpace) }
+func pyRStrip(s string) string {
+	for i := len(s) - 1; i >= 0; i-- {
+		if c := s[i]; c >= utf8.RuneSelf {
+			return strings.TrimRightFunc(s[:i+1], pyIsSpace)
+		} else if !asciiSpace[c] {
+			return s[:i+1]
+		}
+	}
+	return ""
+}
 
 // pyIndent is the number of code points before the first non-space one,
 // configparser's measure of a line's indentation (0 for a blank line).
