@@ -306,3 +306,16 @@ func TestSetKeyKeepsOrderAndBareness(t *testing.T) {
 		})
 	}
 }
+
+// ini.v1 would let section "prod.eu" read the keys of section "prod";
+// configparser has no child sections.
+func TestNoChildSections(t *testing.T) {
+	f, err := Parse([]byte("[prod]\nprivatekey = SECRET\n\n[prod.eu]\nhostname = EU\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := f.Section("prod.eu")
+	if s.HasKey("privatekey") || s.Key("privatekey").String() != "" {
+		t.Error(`section "prod.eu" reads the keys of "prod"`)
+	}
+}

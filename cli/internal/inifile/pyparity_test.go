@@ -20,7 +20,7 @@ import (
 // grammar (see parse.go).
 var (
 	genSections = []string{"_config", "_default", "prod", "Prod", "DEFAULT", "default", "a b", " sp ", "x]y",
-		"[nested]", "é", "Σ", "-x", "p%d", "#x", "k = v", "_default"}
+		"[nested]", "é", "Σ", "-x", "p%d", "#x", "k = v", "_default", "prod.eu", "\ufeff"}
 	genKeys = []string{"clientid", "privatekey", "hostname", "appkey", "active_profile", "editor", "ClientId",
 		"HOSTNAME", "a b", "", " k", "İx", "ΑΣ", "ΑΣ b", "k\u00a0", "[k", "k]", "-", "\"q\"", "`b`", "%k",
 		"ß", "ǅ", "K\u212a", "k\x1c", "storage"}
