@@ -76,7 +76,7 @@ def unicode_tables():
     """Python's str functions that configparser relies on, code point by
     code point (surrogates left out), and the code points this Python's
     Unicode version leaves unassigned: str.isspace, str.lower, and the Final
-    Sigma rule of str.lower (after "A" + c, and before c)."""
+    Sigma rule of str.lower (final after "A" + c; not final before c)."""
     cps = [c for c in range(0x110000) if not 0xD800 <= c < 0xE000]
     unassigned, start = [], None
     for c in range(0x110001):
@@ -92,7 +92,7 @@ def unicode_tables():
         "space": [c for c in cps if chr(c).isspace()],
         "lower": [[c, chr(c).lower()] for c in cps if chr(c).lower() != chr(c)],
         "sigma_after": [c for c in cps if ("A" + chr(c) + "\u03a3").lower()[-1] == "\u03c2"],
-        "sigma_before": [c for c in cps if ("A\u03a3" + chr(c)).lower()[1] == "\u03c2"],
+        "sigma_not_before": [c for c in cps if ("A\u03a3" + chr(c)).lower()[1] != "\u03c2"],
     }
 
 
