@@ -82,7 +82,7 @@ func writeTable(w io.Writer, entries []listEntry, color bool) error {
 	b.WriteString("\n Active Profile\n")
 	fmt.Fprintf(&b, " %s %s\n", strings.Repeat("-", activeWidth), strings.Repeat("-", width))
 	for _, e := range entries {
-		mark, name := " ", e.Name
+		mark, name := " ", shown(e.Name) // a hand-written section name may hold an escape sequence
 		if e.Active {
 			mark = "*"
 		}
