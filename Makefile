@@ -45,9 +45,15 @@ test-tools: ## install and check what the tests need
 	@command -v $(GOBIN)/ec2-metadata-mock >/dev/null || $(GO) install $(IMDS_MOCK)
 	@python3 -c 'import moto' 2>/dev/null || { echo "moto is missing: the AWS tests need 'python3 -m moto.server' (pip install 'moto[server]')" >&2; exit 1; }
 
+# The Go example plugin is a module of its own, as a third party's is (so
+# that `go install github.com/ksm-cli/ksm/...` installs only ksm's binaries).
+EXAMPLE_MOD := sdk/examples/go
+
 test: test-tools ## run every test (race detector on), as CI does
 	$(GO) vet ./...
+	cd $(EXAMPLE_MOD) && $(GO) vet ./...
 	$(GO) test -race -count=1 ./...
+	cd $(EXAMPLE_MOD) && $(GO) test -race -count=1 ./...
 
 FUZZTIME ?= 60
 fuzz: ## run every fuzz target for $(FUZZTIME) seconds each (CI runs 15)
@@ -59,6 +65,7 @@ stress: ## the long reliability runs: 200 SIGKILLed writes, 128 concurrent write
 lint: ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	cd $(EXAMPLE_MOD) && $(GO) vet ./...
 
 proto: ## regenerate the gRPC code in shared/proto (needs protoc and the Go plugins)
 	./shared/proto/generate.sh

@@ -62,3 +62,7 @@ func ParseConfig(data []byte) (Config, error) { return shared.ParseConfig(data) 
 // MarshalConfig writes a client config as Keeper's CLI does (indented SDK
 // JSON, keys in Keeper's order).
 func MarshalConfig(c Config) []byte { return shared.MarshalConfig(c) }
+
+// CodeOf returns the code of err (CodeUnknown if it has none), e.g. in a
+// store's tests.
+func CodeOf(err error) Code { return shared.CodeOf(err) }

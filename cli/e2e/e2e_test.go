@@ -57,20 +57,37 @@ func buildAll(dir string) error {
 		}
 		sums = append(sums, typ+"="+sum)
 	}
-	// The SDK's example plugin, as a third party would ship it: in a
-	// directory of its own, not trusted until the user says so.
-	if err := goBuild(filepath.Join(dir, "example", "ksm-storage-env"), "./sdk/example"); err != nil {
+	// The SDK's example plugin, as a third party would ship it: from a
+	// module of its own, into a directory of its own, not trusted until
+	// the user says so.
+	if err := goBuildIn("../../sdk/examples/go", filepath.Join(dir, "example", "ksm-storage-env"), "."); err != nil {
 		return err
+	}
+	// Plugins with one fault each, for `ksm plugin check` (their type names
+	// the fault).
+	faulty := filepath.Join(dir, "faulty", "ksm-storage-stdout")
+	if err := goBuild(faulty, "./internal/conformance/testdata/faulty"); err != nil {
+		return err
+	}
+	for _, fault := range []string{"deadline", "multiline", "reserved", "noversion"} {
+		if err := os.Link(faulty, filepath.Join(dir, "faulty", "ksm-storage-"+fault)); err != nil {
+			return err
+		}
 	}
 	return goBuild(filepath.Join(dir, "ksm"), "./cli/cmd/ksm", "-ldflags", "-X main.bundledPlugins="+strings.Join(sums, ","))
 }
 
 // goBuild compiles a package (relative to the module root).
 func goBuild(out, pkg string, flags ...string) error {
+	return goBuildIn("../..", out, pkg, flags...)
+}
+
+// goBuildIn compiles a package of the module in dir.
+func goBuildIn(dir, out, pkg string, flags ...string) error {
 	// The same tags as `make build`.
 	args := append(append([]string{"build", "-tags", "urfave_cli_no_docs grpcnotrace", "-o", out}, flags...), pkg)
 	cmd := exec.Command("go", args...)
-	cmd.Dir = "../.."
+	cmd.Dir = dir
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("build %s: %v\n%s", pkg, err, out)
 	}

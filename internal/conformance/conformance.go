@@ -53,6 +53,11 @@ type Config struct {
 	// MissingSettings point at a config that does not exist: Load must
 	// fail with CodeNotFound. Nil skips that check.
 	MissingSettings shared.Settings
+	// Guess, when ValidOptions is nil, makes up options from the
+	// description (each required option set to a plain name, relative to
+	// Dir for a path) and uses them if Validate accepts them; likewise
+	// for MissingSettings. For `ksm plugin check` without --option.
+	Guess bool
 	// SampleConfig is saved and loaded back when the store can save
 	// (default FakeConfig). When it cannot, a non-nil SampleConfig is what
 	// Load must return at ValidOptions.
