@@ -112,6 +112,11 @@ func params(t *testing.T, dir string) testscript.Params {
 			env.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
 			env.Setenv("REF", ref)
 			env.Setenv("BIN", binDir)
+			pyexample, err := filepath.Abs("../../sdk/examples/python/ksm-storage-pyexample")
+			if err != nil {
+				return err
+			}
+			env.Setenv("PYEXAMPLE", pyexample)
 			config1, err := os.ReadFile(filepath.Join(ref, "config1.b64"))
 			if err != nil {
 				return err

@@ -394,8 +394,8 @@ func (s *Suite) callsEndAtDeadline(t T, settings shared.Settings) {
 		return
 	}
 	if !p.waitExit(exitAfterShutdown) {
-		t.Errorf("a call outlived its deadline: asked to stop %v after validate and load with a %v deadline, the plugin was still running %v later (shutdown: %v); calls must return when their deadline passes",
-			d, d, exitAfterShutdown, errOrOK(err))
+		t.Errorf("a call outlived its deadline: after validate and load with a %v deadline, the plugin asked to stop was still running %v later (shutdown: %v); calls must return when their deadline passes",
+			d, exitAfterShutdown, errOrOK(err))
 	}
 }
 
@@ -419,6 +419,7 @@ func (s *Suite) errorsAreOneLine(t T) {
 func (s *Suite) nothingOnStdout(t T) {
 	s.mu.Lock()
 	raw := s.raw
+	s.raw = nil // stopped below, not by Close
 	s.mu.Unlock()
 	if raw != nil {
 		ctx, cancel := s.ctx()

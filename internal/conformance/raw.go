@@ -161,9 +161,16 @@ func (p *rawPlugin) waitExit(d time.Duration) bool {
 	}
 }
 
-// stdoutAfterHandshake kills the plugin and returns what it wrote to
+// stdoutAfterHandshake stops the plugin and returns what it wrote to
 // stdout after the handshake.
 func (p *rawPlugin) stdoutAfterHandshake() []byte {
+	// Asked to stop, a plugin flushes its buffers (Python's stdout is
+	// block-buffered on a pipe); killed, it would lose them.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	if served, err := p.shutdown(ctx); served && err == nil {
+		p.waitExit(exitAfterShutdown)
+	}
+	cancel()
 	p.kill()
 	select {
 	case <-p.copied:
