@@ -46,6 +46,9 @@ func handshakeEnv(socketDir string) []string {
 		"PLUGIN_MIN_PORT=10000", "PLUGIN_MAX_PORT=25000",
 		"PLUGIN_UNIX_SOCKET_DIR=" + socketDir,
 		shared.EnvLogLevel + "=warn",
+		// Python buffers stdout on a pipe and a plugin may leave with
+		// os._exit: unbuffered, whatever it prints shows here.
+		"PYTHONUNBUFFERED=1",
 	}
 }
 
