@@ -39,6 +39,10 @@ func run(m *testing.M) int {
 	return m.Run()
 }
 
+// version is linked into every binary as `make build` does
+// (-X main.version): ksm and its plugins report the same.
+const version = "v0.0.0-e2e"
+
 // bundled are the plugins built with ksm, as `make build` lays them out.
 var bundled = map[string]string{"file": "./plugins/file/cmd/ksm-storage-file", "aws": "./plugins/aws/cmd/ksm-storage-aws"}
 
@@ -48,7 +52,7 @@ func buildAll(dir string) error {
 	var sums []string
 	for typ, pkg := range bundled {
 		bin := filepath.Join(dir, "ksm-storage-"+typ)
-		if err := goBuild(bin, pkg); err != nil {
+		if err := goBuild(bin, pkg, "-ldflags", "-X main.version="+version); err != nil {
 			return err
 		}
 		sum, err := pluginhost.HashFile(bin)
@@ -74,7 +78,7 @@ func buildAll(dir string) error {
 			return err
 		}
 	}
-	return goBuild(filepath.Join(dir, "ksm"), "./cli/cmd/ksm", "-ldflags", "-X main.bundledPlugins="+strings.Join(sums, ","))
+	return goBuild(filepath.Join(dir, "ksm"), "./cli/cmd/ksm", "-ldflags", "-X main.version="+version+" -X main.bundledPlugins="+strings.Join(sums, ","))
 }
 
 // goBuild compiles a package (relative to the module root).
