@@ -130,9 +130,6 @@ func (res *results) finish(rows []*row) {
 	if py, floor := byKey["ksm_show_python"], byKey["python_grpc"]; py != nil && floor != nil {
 		add("profile show, Python plugin: over Python's start-up with grpc", "≤ 100 ms", py.MedianMs-floor.MedianMs, 100, "ms")
 	}
-	if py, floor := byKey["ksm_show_python"], byKey["python_grpc"]; py != nil && floor != nil {
-		add("profile show, Python plugin: over Python's start-up with grpc", "≤ 100 ms", py.MedianMs-floor.MedianMs, 100, "ms")
-	}
 	for _, b := range res.GoBench {
 		if b.Name == "BenchmarkRoundTrip" {
 			add("plugin call once connected", "≤ 0.3 ms", b.NsPerOp/1e6, 0.3, "ms")
