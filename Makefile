@@ -44,6 +44,9 @@ demo: build ## walk the main job on the embedded default store, in a temp dir
 test-tools: ## install and check what the tests need
 	@command -v $(GOBIN)/ec2-metadata-mock >/dev/null || $(GO) install $(IMDS_MOCK)
 	@python3 -c 'import moto' 2>/dev/null || { echo "moto is missing: the AWS tests need 'python3 -m moto.server' (pip install 'moto[server]')" >&2; exit 1; }
+	@/usr/bin/python3 -c 'import grpc, google.protobuf, grpc_tools' 2>/dev/null || { \
+		echo "installing Debian's python3-grpcio python3-protobuf python3-grpc-tools (the Python example plugin and its tests)"; \
+		apt-get update -qq && apt-get install -y -qq python3-grpcio python3-protobuf python3-grpc-tools; }
 
 # The Go example plugin is a module of its own, as a third party's is (so
 # that `go install github.com/ksm-cli/ksm/...` installs only ksm's binaries).
@@ -67,8 +70,9 @@ lint: ## gofmt and go vet
 	$(GO) vet ./...
 	cd $(EXAMPLE_MOD) && $(GO) vet ./...
 
-proto: ## regenerate the gRPC code in shared/proto (needs protoc and the Go plugins)
+proto: ## regenerate the code made from shared/proto: Go (protoc and its Go plugins) and the Python example's (python3-grpc-tools)
 	./shared/proto/generate.sh
+	./sdk/examples/python/generate.sh
 
 # `make bench` builds its own copies (others may rebuild ./bin meanwhile),
 # with the flags of `make build`, plus the floors it compares with.
