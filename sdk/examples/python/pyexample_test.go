@@ -8,8 +8,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/ksm-cli/ksm/internal/conformance"
 	"github.com/ksm-cli/ksm/sdk/storagetest"
 	"github.com/ksm-cli/ksm/shared"
 )
@@ -67,5 +69,57 @@ func TestEmbeddedProtoIsCurrent(t *testing.T) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("%s embeds an old storage.proto: run sdk/examples/python/generate.sh and commit", plugin)
+	}
+}
+
+// The checks catch a Python plugin's faults too: a print in Load (Python
+// buffers stdout on a pipe) and a Load that sleeps past its deadline (a
+// thread gRPC cannot stop). Each variant is the example with one change.
+func TestChecksCatchPythonFaults(t *testing.T) {
+	needPython(t)
+	src, err := os.ReadFile(plugin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const load = "def load(request, context):\n"
+	tests := []struct {
+		name, inject, check, line string
+	}{
+		{"print", "    print('loading')\n", "NothingOnStdout", `bytes to stdout after the handshake, starting "loading`},
+		{"sleep", "    import time\n    if context.time_remaining() < 1:\n        time.sleep(3600)\n", "DeadlinesAreHonoured", "a call outlived its deadline"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if !bytes.Contains(src, []byte(load)) {
+				t.Fatalf("%s has no %q", plugin, load)
+			}
+			dir := t.TempDir()
+			bin := filepath.Join(dir, plugin)
+			faulty := bytes.Replace(src, []byte(load), []byte(load+tt.inject), 1)
+			if err := os.WriteFile(bin, faulty, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			suite, err := conformance.New(conformance.Config{
+				Binary: bin, Env: []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir}, Dir: dir,
+				ValidOptions: map[string]string{"path": "ksm.json"},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer suite.Close()
+			var got *conformance.Result
+			conformance.Run(suite.Checks(), func(r conformance.Result) {
+				if r.Name == tt.check {
+					got = &r
+				}
+			})
+			if got == nil || !got.Failed() {
+				t.Fatalf("%s passed a plugin with a %s in Load", tt.check, tt.name)
+			}
+			if !strings.Contains(strings.Join(got.Lines, "\n"), tt.line) {
+				t.Errorf("%s: %q lacks %q", tt.check, got.Lines, tt.line)
+			}
+		})
 	}
 }
