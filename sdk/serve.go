@@ -2,14 +2,17 @@ package sdk
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	plugin "github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc"
@@ -72,19 +75,54 @@ func (s *served) Describe(ctx context.Context) (*Description, error) {
 func (s *served) Validate(ctx context.Context, options map[string]string) (Settings, error) {
 	s.calls.Add(1)
 	defer s.calls.Done()
-	return s.Store.Validate(ctx, options)
+	settings, err := s.Store.Validate(ctx, options)
+	return settings, oneLine(err)
 }
 
 func (s *served) Load(ctx context.Context, settings Settings) (Config, error) {
 	s.calls.Add(1)
 	defer s.calls.Done()
-	return s.Store.Load(ctx, settings)
+	cfg, err := s.Store.Load(ctx, settings)
+	return cfg, oneLine(err)
 }
 
 func (s *served) Save(ctx context.Context, req SaveRequest) error {
 	s.calls.Add(1)
 	defer s.calls.Done()
-	return s.Store.Save(ctx, req)
+	return oneLine(s.Store.Save(ctx, req))
+}
+
+// oneLine keeps an error message one line of plain text, as ksm prints it
+// on a terminal: a message that quotes a path or a server's answer may
+// hold a line break or an escape sequence, which is shown escaped. The
+// code is kept; an error that needs no change is returned as it is.
+func oneLine(err error) error {
+	if err == nil || !strings.ContainsFunc(err.Error(), unicode.IsControl) {
+		return err
+	}
+	code := shared.CodeOf(err)
+	switch {
+	case code != CodeUnknown:
+	case errors.Is(err, context.DeadlineExceeded):
+		code = CodeDeadlineExceeded
+	case errors.Is(err, context.Canceled):
+		code = CodeCanceled
+	}
+	msg := err.Error()
+	var e *shared.Error
+	if errors.As(err, &e) {
+		msg = e.Message
+	}
+	var b strings.Builder
+	for _, r := range msg {
+		if unicode.IsControl(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return &shared.Error{Code: code, Message: b.String()}
 }
 
 // drain waits up to timeout for the calls still running.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -113,4 +114,34 @@ func (b blockingStore) Load(ctx context.Context, _ shared.Settings) (shared.Conf
 	close(b.entered)
 	<-ctx.Done()
 	return nil, ctx.Err()
+}
+
+func TestOneLine(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		code shared.Code
+		msg  string
+	}{
+		{"plain text kept", shared.Errorf(shared.CodeNotFound, "no config at /x"), shared.CodeNotFound, "no config at /x"},
+		{"line break", shared.Errorf(shared.CodeInvalidArgument, "bad:\nnext"), shared.CodeInvalidArgument, `bad:\nnext`},
+		{"escape sequence", shared.Errorf(shared.CodeNotFound, "no \x1b[31mfile\x1b[0m"), shared.CodeNotFound, `no \x1b[31mfile\x1b[0m`},
+		{"plain Go error", errors.New("a\rb"), shared.CodeUnknown, `a\rb`},
+		{"deadline", fmt.Errorf("slow\n%w", context.DeadlineExceeded), shared.CodeDeadlineExceeded, `slow\ncontext deadline exceeded`},
+		{"unicode kept", shared.Errorf(shared.CodeNotFound, "no café ☕"), shared.CodeNotFound, "no café ☕"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := oneLine(tt.err)
+			if shared.CodeOf(got) != tt.code && !(tt.code == shared.CodeDeadlineExceeded && errors.Is(got, context.DeadlineExceeded)) {
+				t.Errorf("code %v, want %v", shared.CodeOf(got), tt.code)
+			}
+			if got.Error() != tt.msg {
+				t.Errorf("message %q, want %q", got.Error(), tt.msg)
+			}
+		})
+	}
+	if oneLine(nil) != nil {
+		t.Error("nil became an error")
+	}
 }

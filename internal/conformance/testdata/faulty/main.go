@@ -32,9 +32,9 @@ var fault = strings.TrimPrefix(filepath.Base(os.Args[0]), shared.BinaryPrefix)
 
 func main() {
 	s := &store{configs: map[string]sdk.Config{}}
-	if fault == "noversion" && os.Getenv(shared.MagicCookieKey) != "" {
-		// The sdk would fill the version in; a plugin in another language
-		// would not.
+	if (fault == "noversion" || fault == "multiline") && os.Getenv(shared.MagicCookieKey) != "" {
+		// The sdk would fill the version in and escape the line breaks; a
+		// plugin in another language would not.
 		plugin.Serve(&plugin.ServeConfig{HandshakeConfig: wire.Handshake, Plugins: wire.PluginSet(s), GRPCServer: plugin.DefaultGRPCServer})
 		return
 	}
