@@ -26,7 +26,7 @@ import (
 	hclog "github.com/hashicorp/go-hclog"
 
 	"github.com/ksm-cli/ksm/internal/conformance"
-	"github.com/ksm-cli/ksm/shared"
+	"github.com/ksm-cli/ksm/sdk"
 )
 
 // Config describes the plugin under test and inputs that suit it.
@@ -47,11 +47,11 @@ type Config struct {
 	InvalidOptions []map[string]string
 	// MissingSettings point at a config that does not exist: Load must
 	// fail with CodeNotFound. Nil skips that check.
-	MissingSettings shared.Settings
+	MissingSettings sdk.Settings
 	// SampleConfig is saved and loaded back when the store can save
 	// (default FakeConfig). When it cannot, a non-nil SampleConfig is what
 	// Load must return at ValidOptions.
-	SampleConfig shared.Config
+	SampleConfig sdk.Config
 	// StartTimeout bounds each launch and CallTimeout each call (10s each
 	// if zero).
 	StartTimeout, CallTimeout time.Duration
@@ -62,7 +62,7 @@ type Config struct {
 
 // FakeConfig is a well-formed client config with made-up values, for
 // round trips.
-func FakeConfig() shared.Config { return conformance.FakeConfig() }
+func FakeConfig() sdk.Config { return conformance.FakeConfig() }
 
 // Run runs each check of the contract on cfg.Binary as a subtest of t.
 func Run(t *testing.T, cfg Config) {
