@@ -45,10 +45,19 @@ test-tools: ## install and check what the tests need
 	@python3 -c 'import configparser' 2>/dev/null || { echo "python3 is missing: the keeper.ini tests compare ksm with Python's configparser (apt-get install python3)" >&2; exit 1; }
 	@command -v $(GOBIN)/ec2-metadata-mock >/dev/null || $(GO) install $(IMDS_MOCK)
 	@python3 -c 'import moto' 2>/dev/null || { echo "moto is missing: the AWS tests need 'python3 -m moto.server' (pip install 'moto[server]')" >&2; exit 1; }
+	@/usr/bin/python3 -c 'import grpc, google.protobuf, grpc_tools' 2>/dev/null || { \
+		echo "installing Debian's python3-grpcio python3-protobuf python3-grpc-tools (the Python example plugin and its tests)"; \
+		apt-get update -qq && apt-get install -y -qq python3-grpcio python3-protobuf python3-grpc-tools; }
+
+# The Go example plugin is a module of its own, as a third party's is (so
+# that `go install github.com/ksm-cli/ksm/...` installs only ksm's binaries).
+EXAMPLE_MOD := sdk/examples/go
 
 test: test-tools ## run every test (race detector on), as CI does
 	$(GO) vet ./...
+	cd $(EXAMPLE_MOD) && $(GO) vet ./...
 	$(GO) test -race -count=1 ./...
+	cd $(EXAMPLE_MOD) && $(GO) test -race -count=1 ./...
 
 FUZZTIME ?= 60
 fuzz: ## run every fuzz target for $(FUZZTIME) seconds each (CI runs 15)
@@ -60,9 +69,11 @@ stress: ## the long reliability runs: 200 SIGKILLed writes, 128 concurrent write
 lint: ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	cd $(EXAMPLE_MOD) && $(GO) vet ./...
 
-proto: ## regenerate the gRPC code in shared/proto (needs protoc and the Go plugins)
+proto: ## regenerate the code made from shared/proto: Go (protoc and its Go plugins) and the Python example's (python3-grpc-tools)
 	./shared/proto/generate.sh
+	./sdk/examples/python/generate.sh
 
 # `make bench` builds its own copies (others may rebuild ./bin meanwhile),
 # with the flags of `make build`, plus the floors it compares with.

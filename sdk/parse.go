@@ -4,8 +4,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-
-	"github.com/ksm-cli/ksm/shared"
 )
 
 // Values are option values checked by Parse, defaults applied: every
@@ -21,14 +19,14 @@ func (v Values) Bool(name string) bool { return v[name] == "true" }
 // Parse checks given (the options map of Validate) against the declared
 // options: no unknown names, required ones set, bools and enums valid.
 // Errors have code InvalidArgument and never repeat a sensitive value.
-func Parse(declared []shared.Option, given map[string]string) (Values, error) {
-	byName := make(map[string]shared.Option, len(declared))
+func Parse(declared []Option, given map[string]string) (Values, error) {
+	byName := make(map[string]Option, len(declared))
 	for _, o := range declared {
 		byName[o.Name] = o
 	}
 	for name := range given {
 		if _, ok := byName[name]; !ok {
-			return nil, shared.Errorf(shared.CodeInvalidArgument, "unknown option --%s (known: %s)", name, optionList(declared))
+			return nil, Errorf(CodeInvalidArgument, "unknown option --%s (known: %s)", name, optionList(declared))
 		}
 	}
 	values := make(Values, len(declared))
@@ -39,7 +37,7 @@ func Parse(declared []shared.Option, given map[string]string) (Values, error) {
 		}
 		if v == "" {
 			if o.Required {
-				return nil, shared.Errorf(shared.CodeInvalidArgument, "--%s is required", o.Name)
+				return nil, Errorf(CodeInvalidArgument, "--%s is required", o.Name)
 			}
 			values[o.Name] = ""
 			continue
@@ -53,30 +51,30 @@ func Parse(declared []shared.Option, given map[string]string) (Values, error) {
 	return values, nil
 }
 
-func check(o shared.Option, v string) (string, error) {
+func check(o Option, v string) (string, error) {
 	switch o.Type {
-	case shared.OptionBool:
+	case OptionBool:
 		b, err := strconv.ParseBool(v)
 		if err != nil {
-			return "", shared.Errorf(shared.CodeInvalidArgument, "--%s takes true or false%s", o.Name, given(o, v))
+			return "", Errorf(CodeInvalidArgument, "--%s takes true or false%s", o.Name, given(o, v))
 		}
 		return strconv.FormatBool(b), nil
-	case shared.OptionEnum:
+	case OptionEnum:
 		if !slices.Contains(o.Allowed, v) {
-			return "", shared.Errorf(shared.CodeInvalidArgument, "--%s must be one of %s%s", o.Name, strings.Join(o.Allowed, ", "), given(o, v))
+			return "", Errorf(CodeInvalidArgument, "--%s must be one of %s%s", o.Name, strings.Join(o.Allowed, ", "), given(o, v))
 		}
 	}
 	return v, nil
 }
 
-func given(o shared.Option, v string) string {
+func given(o Option, v string) string {
 	if o.Sensitive {
 		return ""
 	}
 	return " (got " + strconv.Quote(v) + ")"
 }
 
-func optionList(declared []shared.Option) string {
+func optionList(declared []Option) string {
 	if len(declared) == 0 {
 		return "none"
 	}

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ksm-cli/ksm/shared"
 )
@@ -39,5 +41,107 @@ func TestRunByHandMessage(t *testing.T) {
 				t.Errorf("got %q, want one paragraph containing %q", out, tt.want)
 			}
 		})
+	}
+}
+
+// Serve completes what the author leaves out, and keeps what they set.
+func TestServedDescription(t *testing.T) {
+	tests := []struct {
+		name            string
+		in              shared.Description
+		version         string
+		protocolVersion int
+	}{
+		{"filled", shared.Description{Name: "x"}, "v1.2.3", shared.ProtocolVersion},
+		{"kept", shared.Description{Name: "x", Version: "2.0.0", ProtocolVersion: 7}, "2.0.0", 7},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := tt.in
+			s := &served{Store: fixedStore{&in}, version: "v1.2.3"}
+			got, err := s.Describe(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Version != tt.version || got.ProtocolVersion != tt.protocolVersion {
+				t.Errorf("got version %q protocol %d, want %q %d", got.Version, got.ProtocolVersion, tt.version, tt.protocolVersion)
+			}
+			if in.Version != tt.in.Version {
+				t.Error("Describe changed the store's own description")
+			}
+		})
+	}
+}
+
+type fixedStore struct{ d *shared.Description }
+
+func (f fixedStore) Describe(context.Context) (*shared.Description, error) { return f.d, nil }
+func (fixedStore) Validate(context.Context, map[string]string) (shared.Settings, error) {
+	return nil, nil
+}
+func (fixedStore) Load(context.Context, shared.Settings) (shared.Config, error) { return nil, nil }
+func (fixedStore) Save(context.Context, shared.SaveRequest) error               { return nil }
+
+// drain waits for running calls, and no longer than it is told.
+func TestDrain(t *testing.T) {
+	entered := make(chan struct{})
+	s := &served{Store: blockingStore{entered: entered}}
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { _, _ = s.Load(ctx, nil) }()
+	<-entered // the call is running
+	start := time.Now()
+	s.drain(50 * time.Millisecond)
+	if took := time.Since(start); took < 50*time.Millisecond {
+		t.Errorf("drain returned after %v with a call running", took)
+	}
+	cancel()
+	done := make(chan struct{})
+	go func() { s.drain(10 * time.Second); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Error("drain did not return once the call ended")
+	}
+}
+
+// blockingStore's Load runs until its ctx ends.
+type blockingStore struct {
+	fixedStore
+	entered chan struct{}
+}
+
+func (b blockingStore) Load(ctx context.Context, _ shared.Settings) (shared.Config, error) {
+	close(b.entered)
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+func TestOneLine(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		code shared.Code
+		msg  string
+	}{
+		{"plain text kept", shared.Errorf(shared.CodeNotFound, "no config at /x"), shared.CodeNotFound, "no config at /x"},
+		{"line break", shared.Errorf(shared.CodeInvalidArgument, "bad:\nnext"), shared.CodeInvalidArgument, `bad:\nnext`},
+		{"escape sequence", shared.Errorf(shared.CodeNotFound, "no \x1b[31mfile\x1b[0m"), shared.CodeNotFound, `no \x1b[31mfile\x1b[0m`},
+		{"plain Go error", errors.New("a\rb"), shared.CodeUnknown, `a\rb`},
+		{"deadline", fmt.Errorf("slow\n%w", context.DeadlineExceeded), shared.CodeDeadlineExceeded, `slow\ncontext deadline exceeded`},
+		{"unicode kept", shared.Errorf(shared.CodeNotFound, "no café ☕"), shared.CodeNotFound, "no café ☕"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := oneLine(tt.err)
+			if shared.CodeOf(got) != tt.code && !(tt.code == shared.CodeDeadlineExceeded && errors.Is(got, context.DeadlineExceeded)) {
+				t.Errorf("code %v, want %v", shared.CodeOf(got), tt.code)
+			}
+			if got.Error() != tt.msg {
+				t.Errorf("message %q, want %q", got.Error(), tt.msg)
+			}
+		})
+	}
+	if oneLine(nil) != nil {
+		t.Error("nil became an error")
 	}
 }

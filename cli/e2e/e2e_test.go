@@ -39,6 +39,10 @@ func run(m *testing.M) int {
 	return m.Run()
 }
 
+// version is linked into every binary as `make build` does
+// (-X main.version): ksm and its plugins report the same.
+const version = "v0.0.0-e2e"
+
 // bundled are the plugins built with ksm, as `make build` lays them out.
 var bundled = map[string]string{"file": "./plugins/file/cmd/ksm-storage-file", "aws": "./plugins/aws/cmd/ksm-storage-aws"}
 
@@ -48,7 +52,7 @@ func buildAll(dir string) error {
 	var sums []string
 	for typ, pkg := range bundled {
 		bin := filepath.Join(dir, "ksm-storage-"+typ)
-		if err := goBuild(bin, pkg); err != nil {
+		if err := goBuild(bin, pkg, "-ldflags", "-X main.version="+version); err != nil {
 			return err
 		}
 		sum, err := pluginhost.HashFile(bin)
@@ -57,20 +61,37 @@ func buildAll(dir string) error {
 		}
 		sums = append(sums, typ+"="+sum)
 	}
-	// The SDK's example plugin, as a third party would ship it: in a
-	// directory of its own, not trusted until the user says so.
-	if err := goBuild(filepath.Join(dir, "example", "ksm-storage-env"), "./sdk/example"); err != nil {
+	// The SDK's example plugin, as a third party would ship it: from a
+	// module of its own, into a directory of its own, not trusted until
+	// the user says so.
+	if err := goBuildIn("../../sdk/examples/go", filepath.Join(dir, "example", "ksm-storage-env"), "."); err != nil {
 		return err
 	}
-	return goBuild(filepath.Join(dir, "ksm"), "./cli/cmd/ksm", "-ldflags", "-X main.bundledPlugins="+strings.Join(sums, ","))
+	// Plugins with one fault each, for `ksm plugin check` (their type names
+	// the fault).
+	faulty := filepath.Join(dir, "faulty", "ksm-storage-stdout")
+	if err := goBuild(faulty, "./internal/conformance/testdata/faulty"); err != nil {
+		return err
+	}
+	for _, fault := range []string{"deadline", "multiline", "reserved", "noversion"} {
+		if err := os.Link(faulty, filepath.Join(dir, "faulty", "ksm-storage-"+fault)); err != nil {
+			return err
+		}
+	}
+	return goBuild(filepath.Join(dir, "ksm"), "./cli/cmd/ksm", "-ldflags", "-X main.version="+version+" -X main.bundledPlugins="+strings.Join(sums, ","))
 }
 
 // goBuild compiles a package (relative to the module root).
 func goBuild(out, pkg string, flags ...string) error {
+	return goBuildIn("../..", out, pkg, flags...)
+}
+
+// goBuildIn compiles a package of the module in dir.
+func goBuildIn(dir, out, pkg string, flags ...string) error {
 	// The same tags as `make build`.
 	args := append(append([]string{"build", "-tags", "urfave_cli_no_docs grpcnotrace", "-o", out}, flags...), pkg)
 	cmd := exec.Command("go", args...)
-	cmd.Dir = "../.."
+	cmd.Dir = dir
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("build %s: %v\n%s", pkg, err, out)
 	}
@@ -100,6 +121,11 @@ func params(t *testing.T, dir string) testscript.Params {
 			env.Setenv("REF", ref)
 			env.Setenv("CONFIGPARSER", configparser) // python3 $CONFIGPARSER FILE: keeper.ini as Keeper's CLI reads it
 			env.Setenv("BIN", binDir)
+			pyexample, err := filepath.Abs("../../sdk/examples/python/ksm-storage-pyexample")
+			if err != nil {
+				return err
+			}
+			env.Setenv("PYEXAMPLE", pyexample)
 			config1, err := os.ReadFile(filepath.Join(ref, "config1.b64"))
 			if err != nil {
 				return err

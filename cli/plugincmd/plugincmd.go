@@ -12,10 +12,10 @@ import (
 func NewCommand(f *cmdutil.Factory) *cli.Command {
 	return &cli.Command{
 		Name:  "plugin",
-		Usage: "List and trust storage plugins (ksm-storage-<type>)",
+		Usage: "List, trust and check storage plugins (ksm-storage-<type>)",
 		Description: `Storage plugins are found in $KSM_PLUGIN_PATH when it is set, else beside the
 ksm executable, then in the user's config dir (ksm/plugins). Never in the
 current directory.`,
-		Subcommands: []*cli.Command{newListCommand(f), newTrustCommand(f)},
+		Subcommands: []*cli.Command{newListCommand(f), newTrustCommand(f), newCheckCommand(f)},
 	}
 }

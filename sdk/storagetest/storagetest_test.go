@@ -30,15 +30,20 @@ func TestBadPlugin(t *testing.T) {
 		why   string // a line the failure must show
 	}{
 		{"RunByHand", true, "want exit status 1"},
-		{"DescribeIsSane", true, `describe: name "worse" differs from the binary's name ksm-storage-bad`},
+		{"Handshake", false, ""},
+		{"Starts", false, ""},
+		{"DescribeIsValid", true, `describe: name "worse" differs from the binary's name ksm-storage-bad`},
 		{"DescribeIsStatic", true, "describe changed between two calls"},
 		{"ValidateAcceptsValidOptions", false, ""},
-		{"ValidateRejectsInvalidOptions", true, "validate: got unknown (<nil>), want invalid argument"},
-		{"LoadMissingIsNotFound", true, "load(MissingSettings): got unknown (nothing there), want not found"},
+		{"OptionNamesAreFree", true, `option "profile" is a name ksm reserves`},
+		{"ValidateRejectsInvalidOptions", true, "validate (unknown option): got unknown (<nil>), want invalid argument"},
+		{"LoadMissingIsNotFound", true, "load(settings of a missing config): got unknown (nothing there), want not found"},
 		{"LoadEmptySettingsFailsCleanly", true, "the plugin failed during load (a bug in the plugin)"},
-		{"SaveIsUnimplemented", true, "save (CanSave is false): got unknown (<nil>), want unimplemented"},
+		{"SaveIsUnimplemented", true, "save (can_save is false): got unknown (<nil>), want unimplemented"},
 		{"LoadGivesSampleConfig", true, "loaded config differs in appKey, appOwnerPublicKey, clientId"},
 		{"DeadlinesAreHonoured", true, "plugin unusable after short deadlines"},
+		{"ErrorsAreOneLine", false, ""},
+		{"NothingOnStdout", false, ""},
 	}
 	for _, tt := range tests {
 		verdict := "--- PASS: TestBadPluginChild/" + tt.check + " "

@@ -31,6 +31,8 @@ type fixtures struct {
 	awsSettings map[string]string
 	// current is the build measured; baseline, if set, the one compared.
 	current, baseline *build
+	// python: the Python example's rows run (see python.go).
+	python bool
 }
 
 func (fx *fixtures) builds() []*build {
@@ -164,6 +166,13 @@ func (fx *fixtures) setup() error {
 		if err := fx.setupAWS(warm); err != nil {
 			return err
 		}
+	}
+	if havePython() {
+		if err := fx.setupPython(warm); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(os.Stderr, "%s cannot import grpc (apt-get install python3-grpcio python3-protobuf): no Python rows\n", python)
 	}
 	// The cold rows read the same profiles with a config dir of their own,
 	// whose trust file is removed before each run.

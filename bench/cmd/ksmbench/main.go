@@ -203,6 +203,9 @@ func buildRows(fx *fixtures) []*row {
 			&row{key: "awsget", label: "Go aws-sdk process: GetSecretValue", floor: true, peak: true,
 				want: "bytes", proc: proc(append(aws, "AWS_PROFILE=bench"), fx.exe("awsget"), "ksm-bench")})
 	}
+	if fx.python {
+		rows = append(rows, pythonFloors(fx)...)
+	}
 	rows = append(rows, ksmRows(fx, fx.current)...)
 	if fx.baseline != nil {
 		rows = append(rows, ksmRows(fx, fx.baseline)...)
@@ -255,6 +258,11 @@ func ksmRows(fx *fixtures, b *build) []*row {
 		aws.plugin = &pluginSpec{exe: filepath.Join(b.dir, "ksm-storage-aws"), env: append(fx.pluginEnv(), fx.awsEnv()...),
 			settings: fx.awsSettings}
 		rows = append(rows, aws)
+	}
+	if fx.python && b == fx.current {
+		py := newRow("ksm_show_python", "ksm profile show (Python example plugin)", "python_grpc")
+		py.want, py.proc = `Storage:\s+pyexample`, proc(append(showEnv, fx.pythonEnv()...), ksm, "profile", "show", "viapy")
+		rows = append(rows, py)
 	}
 	return rows
 }

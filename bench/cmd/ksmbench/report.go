@@ -127,6 +127,9 @@ func (res *results) finish(rows []*row) {
 	if a, m := byKey["ksm_show_aws"], byKey["moto_get"]; a != nil && m != nil {
 		add("profile show, aws store: overhead over moto", "≤ 35 ms", a.MedianMs-m.MedianMs, 35, "ms")
 	}
+	if py, floor := byKey["ksm_show_python"], byKey["python_grpc"]; py != nil && floor != nil {
+		add("profile show, Python plugin: over Python's start-up with grpc", "≤ 100 ms", py.MedianMs-floor.MedianMs, 100, "ms")
+	}
 	for _, b := range res.GoBench {
 		if b.Name == "BenchmarkRoundTrip" {
 			add("plugin call once connected", "≤ 0.3 ms", b.NsPerOp/1e6, 0.3, "ms")
@@ -205,7 +208,7 @@ func (res *results) print(w io.Writer) {
 		}
 		fmt.Fprintf(w, "  %-*s  %9.2f  %9.2f  %9s  %10s  %s\n", width, r.Label, r.MedianMs, r.P90Ms, cpu, over, fmtPeaks(r.PeakKiB))
 	}
-	fmt.Fprintln(w, "(times in ms; over floor = median minus the median of the row's floor: the hello-world with go-plugin linked, the bare go-plugin launch, or moto)")
+	fmt.Fprintln(w, "(times in ms; over floor = median minus the median of the row's floor: the hello-world with go-plugin linked, the bare go-plugin launch, moto, or Python importing grpc)")
 	res.printComparison(w, width)
 	if len(res.GoBench) > 0 {
 		fmt.Fprintln(w)

@@ -11,7 +11,7 @@ import (
 )
 
 func TestDescribe(t *testing.T) {
-	d, err := New(nil).Describe(context.Background())
+	d, err := New("test", nil).Describe(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func TestValidate(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv("AWS_SECRET_ACCESS_KEY", tc.env)
-			got, err := New(nil).Validate(context.Background(), tc.opts)
+			got, err := New("test", nil).Validate(context.Background(), tc.opts)
 			if tc.want != nil {
 				if err != nil {
 					t.Fatalf("unexpected error: %v", err)

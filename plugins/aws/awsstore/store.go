@@ -12,32 +12,29 @@ import (
 	"github.com/ksm-cli/ksm/shared"
 )
 
-// Version is the plugin's version, set at build time with
-// -ldflags "-X github.com/ksm-cli/ksm/plugins/aws/awsstore.Version=...".
-var Version = "dev"
-
 // Store implements shared.Store on AWS Secrets Manager.
 type Store struct {
+	version string
 	log     hclog.Logger
 	connect connector
 }
 
 var _ shared.Store = (*Store)(nil)
 
-// New returns the store; log gets debug lines (never a secret value) and
-// may be nil.
-func New(log hclog.Logger) *Store {
+// New returns the store; version is what Describe reports; log gets debug
+// lines (never a secret value) and may be nil.
+func New(version string, log hclog.Logger) *Store {
 	if log == nil {
 		log = hclog.NewNullLogger()
 	}
-	return &Store{log: log, connect: sdkConnect}
+	return &Store{version: version, log: log, connect: sdkConnect}
 }
 
 // Describe is static: no network, no credentials.
 func (s *Store) Describe(context.Context) (*shared.Description, error) {
 	return &shared.Description{
 		Name:            "aws",
-		Version:         Version,
+		Version:         s.version,
 		ProtocolVersion: shared.ProtocolVersion,
 		Summary:         "AWS Secrets Manager, reached with the EC2 instance role, an AWS profile or access keys",
 		Options:         options(),

@@ -13,27 +13,23 @@ import (
 	"github.com/ksm-cli/ksm/shared"
 )
 
-// Version is the plugin's version, set at build time with
-// -ldflags "-X github.com/ksm-cli/ksm/plugins/file/filestore.Version=...".
-var Version = "dev"
-
 // Store implements shared.Store on a file.
-type Store struct{}
+type Store struct{ version string }
 
 var _ shared.Store = (*Store)(nil)
 
-// New returns the file store.
-func New() *Store { return &Store{} }
+// New returns the file store; version is what Describe reports.
+func New(version string) *Store { return &Store{version: version} }
 
 var setupOptions = []shared.Option{
 	sdk.String("path", "file holding the client config (SDK JSON or base64 of it); an absolute path is best", sdk.Required()),
 }
 
 // Describe is static.
-func (*Store) Describe(context.Context) (*shared.Description, error) {
+func (s *Store) Describe(context.Context) (*shared.Description, error) {
 	return &shared.Description{
 		Name:            "file",
-		Version:         Version,
+		Version:         s.version,
 		ProtocolVersion: shared.ProtocolVersion,
 		Summary:         "a file of its own, e.g. a Kubernetes or Docker secret mounted at /run/secrets/ksm-config",
 		Options:         setupOptions,

@@ -64,7 +64,7 @@ func TestValidate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := New().Validate(context.Background(), tt.options)
+			got, err := New("test").Validate(context.Background(), tt.options)
 			if tt.wantErr != "" {
 				if shared.CodeOf(err) != tt.code || err.Error() != tt.wantErr {
 					t.Fatalf("got %v %v, want %v %q", shared.CodeOf(err), err, tt.code, tt.wantErr)
@@ -94,7 +94,7 @@ func TestLoadForms(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join(dir, strings.ReplaceAll(name, " ", "-"))
 			write(t, path, content, 0o600)
-			got, err := New().Load(context.Background(), shared.Settings{"path": path})
+			got, err := New("test").Load(context.Background(), shared.Settings{"path": path})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -146,7 +146,7 @@ func TestLoadErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := New().Load(context.Background(), tt.settings)
+			_, err := New("test").Load(context.Background(), tt.settings)
 			if shared.CodeOf(err) != tt.code || !strings.HasPrefix(err.Error(), tt.want) {
 				t.Fatalf("got %v %q, want %v %q", shared.CodeOf(err), err, tt.code, tt.want)
 			}
@@ -163,7 +163,7 @@ func TestLoadUnreadable(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "ksm.json")
 	write(t, path, "{}", 0o000)
-	_, err := New().Load(context.Background(), shared.Settings{"path": path})
+	_, err := New("test").Load(context.Background(), shared.Settings{"path": path})
 	if shared.CodeOf(err) != shared.CodePermissionDenied || err.Error() != "cannot read "+path+": permission denied" {
 		t.Fatalf("got %v %v", shared.CodeOf(err), err)
 	}
@@ -215,7 +215,7 @@ func TestSaveWritesFormattedPrivateFile(t *testing.T) {
 	defer syscall.Umask(old)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "ksm.json")
-	s := New()
+	s := New("test")
 	if err := s.Save(context.Background(), shared.SaveRequest{Settings: shared.Settings{"path": path}, Config: testConfig()}); err != nil {
 		t.Fatal(err)
 	}
@@ -264,7 +264,7 @@ func TestSaveReplacing(t *testing.T) {
 			if tt.existing != "" {
 				write(t, path, tt.existing, 0o644)
 			}
-			err := New().Save(context.Background(), shared.SaveRequest{Settings: shared.Settings{"path": path}, Config: testConfig(), Overwrite: tt.overwrite})
+			err := New("test").Save(context.Background(), shared.SaveRequest{Settings: shared.Settings{"path": path}, Config: testConfig(), Overwrite: tt.overwrite})
 			data, _ := os.ReadFile(path)
 			if tt.want != "" {
 				if shared.CodeOf(err) != tt.code || err.Error() != path+" "+tt.want {
@@ -312,7 +312,7 @@ func TestSaveErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := New().Save(context.Background(), tt.req)
+			err := New("test").Save(context.Background(), tt.req)
 			if shared.CodeOf(err) != tt.code || !strings.HasPrefix(err.Error(), tt.want) {
 				t.Fatalf("got %v %q, want %v %q", shared.CodeOf(err), err, tt.code, tt.want)
 			}
@@ -328,7 +328,7 @@ func TestSaveThroughSymlink(t *testing.T) {
 		t.Fatal(err)
 	}
 	write(t, target, string(shared.MarshalConfig(testConfig())), 0o600)
-	if err := New().Save(context.Background(), shared.SaveRequest{Settings: shared.Settings{"path": link}, Config: testConfig()}); err != nil {
+	if err := New("test").Save(context.Background(), shared.SaveRequest{Settings: shared.Settings{"path": link}, Config: testConfig()}); err != nil {
 		t.Fatal(err)
 	}
 	if fi, err := os.Lstat(link); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
@@ -348,7 +348,7 @@ func TestSaveWaitsForTheLock(t *testing.T) {
 	req := shared.SaveRequest{Settings: shared.Settings{"path": path}, Config: testConfig()}
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
-	err := New().Save(ctx, req)
+	err := New("test").Save(ctx, req)
 	if shared.CodeOf(err) != shared.CodeDeadlineExceeded || err.Error() != "timed out waiting for the lock on "+path+" (another ksm is writing it)" {
 		t.Fatalf("got %v %v", shared.CodeOf(err), err)
 	}
@@ -358,7 +358,7 @@ func TestSaveWaitsForTheLock(t *testing.T) {
 	if err := other.Unlock(); err != nil {
 		t.Fatal(err)
 	}
-	if err := New().Save(context.Background(), req); err != nil {
+	if err := New("test").Save(context.Background(), req); err != nil {
 		t.Fatalf("after unlock: %v", err)
 	}
 }
@@ -373,7 +373,7 @@ func TestConcurrentSaves(t *testing.T) {
 			defer wg.Done()
 			cfg := testConfig()
 			cfg["clientId"] = fmt.Sprint("client-", i)
-			errs <- New().Save(context.Background(), shared.SaveRequest{Settings: shared.Settings{"path": path}, Config: cfg})
+			errs <- New("test").Save(context.Background(), shared.SaveRequest{Settings: shared.Settings{"path": path}, Config: cfg})
 		}()
 	}
 	wg.Wait()
@@ -383,14 +383,14 @@ func TestConcurrentSaves(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	got, err := New().Load(context.Background(), shared.Settings{"path": path})
+	got, err := New("test").Load(context.Background(), shared.Settings{"path": path})
 	if err != nil || !strings.HasPrefix(got["clientId"], "client-") {
 		t.Errorf("after concurrent saves: %v %v", got["clientId"], err)
 	}
 }
 
 func TestDescribe(t *testing.T) {
-	d, err := New().Describe(context.Background())
+	d, err := New("test").Describe(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -405,7 +405,7 @@ func TestDescribe(t *testing.T) {
 // A new store file's missing directories are created, owner-only.
 func TestSaveCreatesDirectory(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "new", "dir", "ksm.json")
-	err := New().Save(context.Background(), shared.SaveRequest{Settings: shared.Settings{"path": path}, Config: testConfig()})
+	err := New("test").Save(context.Background(), shared.SaveRequest{Settings: shared.Settings{"path": path}, Config: testConfig()})
 	if err != nil {
 		t.Fatal(err)
 	}

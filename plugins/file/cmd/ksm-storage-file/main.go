@@ -7,6 +7,10 @@ import (
 	"github.com/ksm-cli/ksm/sdk"
 )
 
+// version is set at link time by `make build` (-X main.version=...), as for
+// every binary of ksm; Serve reports the module's version when it is empty.
+var version = ""
+
 func main() {
-	sdk.Serve(filestore.New())
+	sdk.Serve(filestore.New(version))
 }

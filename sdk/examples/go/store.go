@@ -6,7 +6,6 @@ import (
 	"regexp"
 
 	"github.com/ksm-cli/ksm/sdk"
-	"github.com/ksm-cli/ksm/shared"
 )
 
 // envPrefix: ksm passes the plugin only variables it declares, so the
@@ -20,7 +19,7 @@ type envStore struct{}
 
 // Validate checks the options and returns the settings ksm keeps in
 // keeper.ini: here simply the variable's name.
-func (envStore) Validate(_ context.Context, options map[string]string) (shared.Settings, error) {
+func (envStore) Validate(_ context.Context, options map[string]string) (sdk.Settings, error) {
 	values, err := sdk.Parse(setupOptions, options)
 	if err != nil {
 		return nil, err
@@ -29,32 +28,32 @@ func (envStore) Validate(_ context.Context, options map[string]string) (shared.S
 	if err != nil {
 		return nil, err
 	}
-	return shared.Settings{"variable": name}, nil
+	return sdk.Settings{"variable": name}, nil
 }
 
-func (envStore) Load(_ context.Context, settings shared.Settings) (shared.Config, error) {
+func (envStore) Load(_ context.Context, settings sdk.Settings) (sdk.Config, error) {
 	name, err := variable(settings["variable"])
 	if err != nil {
 		return nil, err
 	}
 	value, ok := os.LookupEnv(name)
 	if !ok || value == "" {
-		return nil, shared.Errorf(shared.CodeNotFound, "environment variable %s is not set", name)
+		return nil, sdk.Errorf(sdk.CodeNotFound, "environment variable %s is not set", name)
 	}
-	cfg, err := shared.ParseConfig([]byte(value))
+	cfg, err := sdk.ParseConfig([]byte(value))
 	if err != nil {
-		return nil, shared.Errorf(shared.CodeInvalidArgument, "%s does not hold a ksm config (SDK JSON or base64 of it): %v", name, err)
+		return nil, sdk.Errorf(sdk.CodeInvalidArgument, "%s does not hold a ksm config (SDK JSON or base64 of it): %v", name, err)
 	}
 	return cfg, nil
 }
 
-func (envStore) Save(context.Context, shared.SaveRequest) error {
-	return shared.Errorf(shared.CodeUnimplemented, "the env store is read-only: set the variable yourself")
+func (envStore) Save(context.Context, sdk.SaveRequest) error {
+	return sdk.Errorf(sdk.CodeUnimplemented, "the env store is read-only: set the variable yourself")
 }
 
 func variable(name string) (string, error) {
 	if !variablePattern.MatchString(name) {
-		return "", shared.Errorf(shared.CodeInvalidArgument, "--variable must be an upper-case name starting with %s", envPrefix)
+		return "", sdk.Errorf(sdk.CodeInvalidArgument, "--variable must be an upper-case name starting with %s", envPrefix)
 	}
 	return name, nil
 }

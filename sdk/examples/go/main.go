@@ -12,7 +12,6 @@ import (
 	"context"
 
 	"github.com/ksm-cli/ksm/sdk"
-	"github.com/ksm-cli/ksm/shared"
 )
 
 // version is set at build time: -ldflags "-X main.version=1.2.3".
@@ -23,19 +22,18 @@ func main() {
 }
 
 // options are the flags of `ksm profile setup --type=env`.
-var setupOptions = []shared.Option{
+var setupOptions = []sdk.Option{
 	sdk.String("variable", "environment variable holding the config (SDK JSON or base64), named KSM_EXAMPLE_*",
 		sdk.Required()),
 }
 
-func (envStore) Describe(context.Context) (*shared.Description, error) {
-	return &shared.Description{
-		Name:            "env",
-		Version:         version,
-		ProtocolVersion: shared.ProtocolVersion,
-		Summary:         "client config in an environment variable (read-only)",
-		Options:         setupOptions,
-		CanSave:         false,
-		Env:             []string{envPrefix + "*"},
+func (envStore) Describe(context.Context) (*sdk.Description, error) {
+	return &sdk.Description{
+		Name:    "env",
+		Version: version,
+		Summary: "client config in an environment variable (read-only)",
+		Options: setupOptions,
+		CanSave: false,
+		Env:     []string{envPrefix + "*"},
 	}, nil
 }

@@ -1,0 +1,220 @@
+package plugincmd
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ksm-cli/ksm/cli/internal/cmdutil"
+	"github.com/ksm-cli/ksm/internal/conformance"
+	"github.com/ksm-cli/ksm/internal/launch"
+	"github.com/ksm-cli/ksm/shared"
+)
+
+type checkOptions struct {
+	f       *cmdutil.Factory
+	options cli.StringSlice
+	missing cli.StringSlice
+}
+
+func newCheckCommand(f *cmdutil.Factory) *cli.Command {
+	opts := &checkOptions{f: f}
+	return &cli.Command{
+		Name:      "check",
+		Usage:     "Run the storage plugin contract against a plugin, in any language",
+		ArgsUsage: "TYPE|PATH",
+		Description: `Starts the plugin as ksm does, in a sandbox (a temporary directory as its
+working directory, HOME and TMPDIR), runs every check of the contract
+(docs/plugin-protocol.md) and prints one line per check. Exits 1 if any
+check fails. The plugin is run whether or not it is trusted, and its trust
+is left as it was. It gets the variables it declares from this environment.
+
+Without --option, each required option is set to "ksm-check-config" (a file
+in the sandbox, for a path); if the plugin refuses that, the checks that
+need a working store are skipped: give options it accepts.
+
+Examples:
+   ksm plugin check file
+   ksm plugin check ./ksm-storage-vault --option path=secret/ksm
+   AWS_PROFILE=dev ksm plugin check aws --option secret=ksm-check`,
+		Flags: []cli.Flag{
+			&cli.StringSliceFlag{Name: "option", Usage: "a setup `NAME=VALUE` that validate accepts (repeatable)", Destination: &opts.options},
+			&cli.StringSliceFlag{Name: "missing", Usage: "a setting `NAME=VALUE` of a config that does not exist: load must say not found (repeatable)", Destination: &opts.missing},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 1 {
+				return cmdutil.Usagef("plugin check takes exactly one store TYPE or plugin PATH")
+			}
+			return runCheck(c.Context, opts, c.Args().First())
+		},
+	}
+}
+
+func runCheck(ctx context.Context, opts *checkOptions, arg string) error {
+	f := opts.f
+	valid, err := pairs("--option", opts.options.Value())
+	if err != nil {
+		return err
+	}
+	missing, err := pairs("--missing", opts.missing.Value())
+	if err != nil {
+		return err
+	}
+	path, err := pluginPath(f, arg)
+	if err != nil {
+		return err
+	}
+	sandbox, err := os.MkdirTemp("", "ksm-plugin-check-")
+	if err != nil {
+		return fmt.Errorf("cannot make a sandbox directory: %w", err)
+	}
+	defer os.RemoveAll(sandbox)
+	for _, d := range []string{"home", "tmp"} {
+		if err := os.Mkdir(filepath.Join(sandbox, d), 0o700); err != nil {
+			return err
+		}
+	}
+	env := sandboxEnv(f.Getenv, sandbox, nil)
+	if declared := declaredEnv(ctx, f, path, env); len(declared) > 0 {
+		env = sandboxEnv(f.Getenv, sandbox, declared)
+	}
+	suite, err := conformance.New(conformance.Config{
+		Binary: path, Env: env, Dir: sandbox,
+		ValidOptions: valid, MissingSettings: missing, Guess: valid == nil,
+		StartTimeout: f.Plugins.StartTimeout, CallTimeout: f.Timeout,
+		Logger: f.Log.Named("plugin"),
+	})
+	if err != nil {
+		return err
+	}
+	defer suite.Close()
+
+	out := f.IO.Out
+	fmt.Fprintf(out, "Checking %s (type %s) against storage protocol %d.\n", path, conformance.TypeOf(path), shared.ProtocolVersion)
+	var passed, failed, skipped int
+	conformance.Run(suite.Checks(), func(r conformance.Result) {
+		switch {
+		case r.Failed():
+			failed++
+			fmt.Fprintf(out, "FAIL  %s\n", r.Name)
+			writeLines(out, r.Lines)
+		case r.Skipped:
+			skipped++
+			fmt.Fprintf(out, "SKIP  %s: %s\n", r.Name, strings.Join(r.Lines, "; "))
+		default:
+			passed++
+			fmt.Fprintf(out, "ok    %s\n", r.Name)
+		}
+		writeLines(out, r.Notes)
+	})
+	fmt.Fprintf(out, "%d passed, %d failed, %d skipped.\n", passed, failed, skipped)
+	if failed > 0 {
+		return fmt.Errorf("plugin %s fails %d of the contract's checks (above)", filepath.Base(path), failed)
+	}
+	return nil
+}
+
+func writeLines(w io.Writer, lines []string) {
+	for _, l := range lines {
+		fmt.Fprintf(w, "      %s\n", l)
+	}
+}
+
+// pluginPath finds the plugin of a type as ksm would, or takes a path
+// (anything with a path separator) as it is.
+func pluginPath(f *cmdutil.Factory, arg string) (string, error) {
+	if !strings.ContainsRune(arg, filepath.Separator) && !strings.ContainsRune(arg, '/') {
+		p, err := f.PluginHost().Find(arg)
+		if err != nil {
+			return "", err
+		}
+		return p.Path, nil
+	}
+	path, err := filepath.Abs(arg)
+	if err != nil {
+		return "", err
+	}
+	if !strings.HasPrefix(filepath.Base(path), shared.BinaryPrefix) {
+		return "", cmdutil.Usagef("%s is not named %s<type>; a plugin's type is its name's suffix", arg, shared.BinaryPrefix)
+	}
+	if _, err := exec.LookPath(path); err != nil {
+		return "", fmt.Errorf("%s is not an executable file: %w", arg, err)
+	}
+	return path, nil
+}
+
+// pairs reads NAME=VALUE flags; nil when none.
+func pairs(flag string, values []string) (map[string]string, error) {
+	if len(values) == 0 {
+		return nil, nil
+	}
+	m := map[string]string{}
+	for _, v := range values {
+		name, value, ok := strings.Cut(v, "=")
+		if !ok || name == "" {
+			return nil, cmdutil.Usagef("%s takes NAME=VALUE, got %q", flag, v)
+		}
+		m[name] = value
+	}
+	return m, nil
+}
+
+// sandboxEnv is the plugin's environment: a home and temp dir of its own
+// in the sandbox, the locale and PATH (an interpreter is found through it),
+// and the variables it declares, from ours, as ksm passes them.
+func sandboxEnv(getenv func(string) string, sandbox string, declared []string) []string {
+	env := []string{"HOME=" + filepath.Join(sandbox, "home"), "TMPDIR=" + filepath.Join(sandbox, "tmp")}
+	for _, name := range []string{"PATH", "LANG", "LC_ALL", "TZ"} {
+		if v := getenv(name); v != "" {
+			env = append(env, name+"="+v)
+		}
+	}
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if name == "HOME" || name == "TMPDIR" || secret(name) || !matches(name, declared) {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return env
+}
+
+// secret names ksm's own secrets, which no plugin gets even if it asks
+// (as cli/internal/pluginhost's neverPassed).
+func secret(name string) bool {
+	return name == "KSM_TOKEN" || name == "KSM_CLI_TOKEN" || name == "KSM_CONFIG" || strings.HasPrefix(name, "KSM_CONFIG_BASE64_")
+}
+
+func matches(name string, patterns []string) bool {
+	for _, p := range patterns {
+		if prefix, ok := strings.CutSuffix(p, "*"); ok && prefix != "" && strings.HasPrefix(name, prefix) || name == p {
+			return true
+		}
+	}
+	return false
+}
+
+// declaredEnv asks the plugin which variables it needs; a plugin that does
+// not answer gets none (the checks then say why it does not start).
+func declaredEnv(ctx context.Context, f *cmdutil.Factory, path string, env []string) []string {
+	cmd := exec.Command(path)
+	cmd.Env = env
+	conn, err := launch.Launch(ctx, launch.LaunchConfig{Cmd: cmd, Logger: f.Log.Named("plugin"), StartTimeout: f.Plugins.StartTimeout})
+	if err != nil {
+		return nil
+	}
+	defer conn.Close()
+	callCtx, cancel := context.WithTimeout(ctx, f.Timeout)
+	defer cancel()
+	d, err := conn.Store.Describe(callCtx)
+	if err != nil {
+		return nil
+	}
+	return d.Env
+}

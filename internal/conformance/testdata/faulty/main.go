@@ -1,0 +1,103 @@
+// Command faulty is a working storage plugin with one fault, chosen by the
+// type in its name (ksm-storage-<fault>), so that each check of the
+// contract can be shown to catch it:
+//
+//	stdout     prints to stdout during Load
+//	deadline   Load ignores its context and sleeps an hour (when its
+//	           deadline is short, to keep the other checks quick)
+//	multiline  errors span lines and hold an escape sequence
+//	reserved   declares an option named "profile"
+//	noversion  reports no version
+//
+// Any other type is the plugin without a fault.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	plugin "github.com/hashicorp/go-plugin"
+
+	"github.com/ksm-cli/ksm/internal/wire"
+	"github.com/ksm-cli/ksm/sdk"
+	"github.com/ksm-cli/ksm/shared"
+)
+
+var fault = strings.TrimPrefix(filepath.Base(os.Args[0]), shared.BinaryPrefix)
+
+func main() {
+	s := &store{configs: map[string]sdk.Config{}}
+	if (fault == "noversion" || fault == "multiline") && os.Getenv(shared.MagicCookieKey) != "" {
+		// The sdk would fill the version in and escape the line breaks; a
+		// plugin in another language would not.
+		plugin.Serve(&plugin.ServeConfig{HandshakeConfig: wire.Handshake, Plugins: wire.PluginSet(s), GRPCServer: plugin.DefaultGRPCServer})
+		return
+	}
+	sdk.Serve(s)
+}
+
+type store struct {
+	mu      sync.Mutex
+	configs map[string]sdk.Config
+}
+
+func (s *store) options() []sdk.Option {
+	name := "slot"
+	if fault == "reserved" {
+		name = "profile"
+	}
+	return []sdk.Option{sdk.String(name, "where the config is kept", sdk.Required())}
+}
+
+func (s *store) Describe(context.Context) (*sdk.Description, error) {
+	version := "1.0.0"
+	if fault == "noversion" {
+		version = ""
+	}
+	return &sdk.Description{Name: fault, Version: version, ProtocolVersion: shared.ProtocolVersion,
+		Summary: "a plugin with one fault", Options: s.options(), CanSave: true}, nil
+}
+
+func (s *store) Validate(_ context.Context, options map[string]string) (sdk.Settings, error) {
+	v, err := sdk.Parse(s.options(), options)
+	if err != nil {
+		if fault == "multiline" {
+			return nil, sdk.Errorf(sdk.CodeInvalidArgument, "bad options:\n\x1b[31m%v\x1b[0m", err)
+		}
+		return nil, err
+	}
+	return sdk.Settings{"where": v.String(s.options()[0].Name)}, nil
+}
+
+func (s *store) Load(ctx context.Context, settings sdk.Settings) (sdk.Config, error) {
+	switch fault {
+	case "stdout":
+		fmt.Println("loading", settings["where"])
+	case "deadline":
+		if d, ok := ctx.Deadline(); ok && time.Until(d) < time.Second {
+			time.Sleep(time.Hour)
+		}
+	}
+	if settings["where"] == "" {
+		return nil, sdk.Errorf(sdk.CodeInvalidArgument, "no settings; run ksm profile setup again")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cfg, ok := s.configs[settings["where"]]
+	if !ok {
+		return nil, sdk.Errorf(sdk.CodeNotFound, "no config at %s", settings["where"])
+	}
+	return cfg, nil
+}
+
+func (s *store) Save(_ context.Context, req sdk.SaveRequest) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.configs[req.Settings["where"]] = req.Config
+	return nil
+}
