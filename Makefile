@@ -11,13 +11,17 @@ GOTAGS  := urfave_cli_no_docs grpcnotrace
 # dynamic loader or libc start-up, no pthread stacks; ksm and each plugin
 # start a few milliseconds sooner (see make bench).
 GOBUILD := CGO_ENABLED=0 $(GO) build -trimpath -tags '$(GOTAGS)'
+# Developer-only commands (the bench driver, the Keeper test server) build
+# only with this tag, so that `go install ./...` installs exactly ksm and
+# its plugins; the tests and vet pass it to keep checking them.
+DEVTAGS := devtools
 BIN     := bin
 
 # Tools the tests start as real servers (see ../shared/docs/TESTBEDS.md).
 IMDS_MOCK := github.com/aws/amazon-ec2-metadata-mock/cmd/ec2-metadata-mock@v1.13.0
 GOBIN     := $(shell $(GO) env GOPATH)/bin
 
-.PHONY: all build install test test-tools demo lint bench fuzz stress proto clean help
+.PHONY: all plugins build install test test-tools demo lint bench fuzz stress proto clean help
 
 all: build
 
@@ -27,6 +31,9 @@ help: ## list the targets
 # The plugins built with ksm; ksm trusts them beside it by their SHA-256,
 # which is linked into it.
 PLUGINS := file aws
+
+plugins: ## print the store types built with ksm (tests read the list here)
+	@echo $(PLUGINS)
 
 build: ## build ksm and its plugins into ./bin
 	@mkdir -p $(BIN)
@@ -46,8 +53,8 @@ test-tools: ## install and check what the tests need
 	@python3 -c 'import moto' 2>/dev/null || { echo "moto is missing: the AWS tests need 'python3 -m moto.server' (pip install 'moto[server]')" >&2; exit 1; }
 
 test: test-tools ## run every test (race detector on), as CI does
-	$(GO) vet ./...
-	$(GO) test -race -count=1 ./...
+	$(GO) vet -tags $(DEVTAGS) ./...
+	$(GO) test -tags $(DEVTAGS) -race -count=1 ./...
 
 FUZZTIME ?= 60
 fuzz: ## run every fuzz target for $(FUZZTIME) seconds each (CI runs 15)
@@ -58,7 +65,7 @@ stress: ## the long reliability runs: 200 SIGKILLed writes, 128 concurrent write
 
 lint: ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
-	$(GO) vet ./...
+	$(GO) vet -tags $(DEVTAGS) ./...
 
 proto: ## regenerate the gRPC code in shared/proto (needs protoc and the Go plugins)
 	./shared/proto/generate.sh
@@ -81,7 +88,7 @@ ifneq ($(BENCH_BASE),)
 	git archive $(BENCH_BASE) | tar -x -C bench/results/base/src
 	@$(MAKE) --no-print-directory -C bench/results/base/src build BIN=$(CURDIR)/bench/results/base/bin VERSION=$(BENCH_BASE)
 endif
-	$(GO) run ./bench/cmd/ksmbench -bin $(BENCH_BIN) -out bench/results $(if $(BENCH_BASE),-baseline bench/results/base/bin) $(BENCH_FLAGS)
+	$(GO) run -tags $(DEVTAGS) ./bench/cmd/ksmbench -bin $(BENCH_BIN) -out bench/results $(if $(BENCH_BASE),-baseline bench/results/base/bin) $(BENCH_FLAGS)
 
 clean: ## remove build output
 	rm -rf $(BIN)
