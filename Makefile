@@ -50,6 +50,7 @@ demo: build ## walk the main job on the embedded default store, in a temp dir
 
 test-tools: ## install and check what the tests need
 	@command -v $(GOBIN)/ec2-metadata-mock >/dev/null || $(GO) install $(IMDS_MOCK)
+	@command -v zsh >/dev/null && command -v fish >/dev/null || { apt-get update && apt-get install -y --no-install-recommends zsh fish; } # completion tests
 	@python3 -c 'import moto' 2>/dev/null || { echo "moto is missing: the AWS tests need 'python3 -m moto.server' (pip install 'moto[server]')" >&2; exit 1; }
 
 test: test-tools ## run every test (race detector on), as CI does
