@@ -2,6 +2,7 @@ package cmdutil
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -33,10 +34,7 @@ func (f *Factory) PluginHost() *pluginhost.Host {
 		}
 		exeDir = filepath.Dir(exe)
 	}
-	configDir := f.Getenv("XDG_CONFIG_HOME")
-	if configDir == "" {
-		configDir, _ = os.UserConfigDir()
-	}
+	configDir := f.userConfigDir()
 	f.host = &pluginhost.Host{
 		Dirs:         pluginhost.Dirs(f.Getenv, exeDir, configDir),
 		ExeDir:       exeDir,
@@ -47,6 +45,27 @@ func (f *Factory) PluginHost() *pluginhost.Host {
 		Notices:      f.IO.ErrOut,
 	}
 	return f.host
+}
+
+func (f *Factory) userConfigDir() string {
+	if dir := f.Getenv("XDG_CONFIG_HOME"); dir != "" {
+		return dir
+	}
+	dir, _ := os.UserConfigDir()
+	return dir
+}
+
+// UserPluginDir is the user's own plugin directory, searched after the
+// directory of ksm (unless KSM_PLUGIN_PATH is set), where `ksm plugin
+// install` puts plugins.
+func (f *Factory) UserPluginDir() (string, error) {
+	// pluginhost.Dirs owns the layout: with no KSM_PLUGIN_PATH and no
+	// executable directory, it returns just the user's directory.
+	dirs := pluginhost.Dirs(func(string) string { return "" }, "", f.userConfigDir())
+	if len(dirs) == 0 {
+		return "", errors.New("no user config directory: set HOME or XDG_CONFIG_HOME (an absolute path)")
+	}
+	return dirs[0], nil
 }
 
 // LoadFromStore loads an external profile's config through its plugin:
