@@ -21,7 +21,7 @@ BIN     := bin
 IMDS_MOCK := github.com/aws/amazon-ec2-metadata-mock/cmd/ec2-metadata-mock@v1.13.0
 GOBIN     := $(shell $(GO) env GOPATH)/bin
 
-.PHONY: all plugins build install test test-tools demo lint bench fuzz stress proto clean help
+.PHONY: all plugins build completions release-snapshot install test test-tools demo lint bench fuzz stress proto clean help
 
 all: build
 
@@ -35,11 +35,38 @@ PLUGINS := file aws
 plugins: ## print the store types built with ksm (tests read the list here)
 	@echo $(PLUGINS)
 
-build: ## build ksm and its plugins into ./bin
+# GOOS/GOARCH in the environment cross-build (GoReleaser does, through
+# scripts/goreleaser-build); EXE is then .exe for Windows.
+EXE := $(shell $(GO) env GOEXE)
+
+build: ## build ksm and its plugins into ./bin (the one build recipe: tests, releases and the Dockerfile use it)
 	@mkdir -p $(BIN)
-	$(foreach p,$(PLUGINS),$(GOBUILD) -ldflags '$(LDFLAGS)' -o $(BIN)/ksm-storage-$(p) ./plugins/$(p)/cmd/ksm-storage-$(p) &&) true
-	sums=$$(for p in $(PLUGINS); do printf '%s=%s,' $$p $$(sha256sum $(BIN)/ksm-storage-$$p | cut -d' ' -f1); done); \
-	$(GOBUILD) -ldflags '$(LDFLAGS) -X main.bundledPlugins='"$$sums" -o $(BIN)/ksm ./cli/cmd/ksm
+	$(foreach p,$(PLUGINS),$(GOBUILD) -ldflags '$(LDFLAGS)' -o $(BIN)/ksm-storage-$(p)$(EXE) ./plugins/$(p)/cmd/ksm-storage-$(p) &&) true
+	sums=$$(for p in $(PLUGINS); do printf '%s=%s,' $$p $$(sha256sum $(BIN)/ksm-storage-$$p$(EXE) | cut -d' ' -f1); done); \
+	$(GOBUILD) -ldflags '$(LDFLAGS) -X main.bundledPlugins='"$$sums" -o $(BIN)/ksm$(EXE) ./cli/cmd/ksm
+
+completions: build ## write the shell completion scripts into $(BIN)/completions
+	@mkdir -p $(BIN)/completions
+	$(BIN)/ksm completion bash > $(BIN)/completions/ksm.bash
+	$(BIN)/ksm completion zsh > $(BIN)/completions/_ksm
+	$(BIN)/ksm completion fish > $(BIN)/completions/ksm.fish
+
+# Releases: GoReleaser (archives for linux, darwin, windows x amd64, arm64;
+# deb and rpm; checksums) builds through `make build` (see .goreleaser.yaml).
+# release-snapshot builds for this machine's platform only (as CI does);
+# RELEASE_ALL=1 builds every target.
+GORELEASER_VERSION := v2.15.1
+GORELEASER := $(GOBIN)/goreleaser
+RELEASE_ALL ?=
+RELEASE_CONFIG := $(if $(RELEASE_ALL),.goreleaser.yaml,dist-host.goreleaser.yaml)
+
+release-snapshot: ## build release archives and packages into dist/ with GoReleaser, then install and run them
+	@$(GORELEASER) --version 2>/dev/null | grep -q 'GitVersion: *$(GORELEASER_VERSION)$$' || $(GO) install github.com/goreleaser/goreleaser/v2@$(GORELEASER_VERSION)
+ifeq ($(RELEASE_ALL),)
+	sed -e 's/^\(  *goos:\).*/\1 [$(shell $(GO) env GOHOSTOS)]/' -e 's/^\(  *goarch:\).*/\1 [$(shell $(GO) env GOHOSTARCH)]/' .goreleaser.yaml > $(RELEASE_CONFIG)
+endif
+	$(GORELEASER) release --snapshot --clean --config $(RELEASE_CONFIG)
+	KSM_RELEASE_DIST=$(CURDIR)/dist $(GO) test -count=1 -run TestRelease -v ./release/
 
 install: build ## install ksm and its plugins side by side into $(PREFIX)/bin
 	install -d $(DESTDIR)$(PREFIX)/bin
@@ -92,4 +119,4 @@ endif
 	$(GO) run -tags $(DEVTAGS) ./bench/cmd/ksmbench -bin $(BENCH_BIN) -out bench/results $(if $(BENCH_BASE),-baseline bench/results/base/bin) $(BENCH_FLAGS)
 
 clean: ## remove build output
-	rm -rf $(BIN)
+	rm -rf $(BIN) dist dist-bin dist-host.goreleaser.yaml
