@@ -204,7 +204,15 @@ func values(f *cmdutil.Factory, kind valueKind) []string {
 		if err != nil {
 			return nil
 		}
-		return profiles.NewBook(file).Names()
+		// Only valid names: a hand-edited section name could hold an
+		// escape sequence, and the shell prints candidates as they are.
+		var names []string
+		for _, n := range profiles.NewBook(file).Names() {
+			if profiles.ValidateName(n) == nil {
+				names = append(names, n)
+			}
+		}
+		return names
 	case storeTypes:
 		var types []string
 		for _, p := range f.PluginHost().Discover() {
