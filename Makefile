@@ -70,7 +70,7 @@ endif
 
 install: build ## install ksm and its plugins side by side into $(PREFIX)/bin
 	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 0755 $(BIN)/* $(DESTDIR)$(PREFIX)/bin/
+	install -m 0755 $(BIN)/ksm$(EXE) $(BIN)/ksm-storage-* $(DESTDIR)$(PREFIX)/bin/
 
 demo: build ## walk the main job on the embedded default store, in a temp dir
 	./scripts/demo.sh

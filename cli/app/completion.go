@@ -35,7 +35,7 @@ _ksm() {
     _files
     return
   fi
-  (( ${#out} )) && compadd -Q -S '' -a out
+  (( ${#out} )) && compadd -Q -a out
 }
 if [[ "${funcstack[1]}" == "_ksm" ]]; then
   _ksm "$@"
