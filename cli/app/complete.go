@@ -1,10 +1,12 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -116,7 +118,7 @@ func complete(app *cli.App, f *cmdutil.Factory, words []string) []string {
 		candidates = values(f, flagValues[name])
 		cur = cur[len(prefix):]
 	case !dashDash && strings.HasPrefix(cur, "-"):
-		candidates = flagNames(app, leaf)
+		candidates = append(flagNames(app, leaf), storeOptionFlags(f, path, before)...)
 	case len(subcommands) > 0 && positional == 0:
 		for _, c := range subcommands {
 			if !c.Hidden {
@@ -193,6 +195,49 @@ func flagNames(app *cli.App, leaf *cli.Command) []string {
 	return slices.Compact(names)
 }
 
+// storeOptionFlags are the options of the store `profile setup --type=T`
+// names, from a trusted plugin's description (cached by the trust file, so
+// usually without starting it); nothing when it is not trusted.
+func storeOptionFlags(f *cmdutil.Factory, path, before []string) []string {
+	if strings.Join(path, " ") != "profile setup" {
+		return nil
+	}
+	typ := ""
+	for i, w := range before {
+		if v, ok := strings.CutPrefix(w, "--type="); ok {
+			typ = v
+		} else if w == "--type" && i+1 < len(before) {
+			typ = before[i+1]
+		}
+	}
+	if typ == "" {
+		return nil
+	}
+	h := f.PluginHost()
+	p, err := h.Find(typ)
+	if err != nil {
+		return nil
+	}
+	if _, trusted, _ := h.Status(p); !trusted {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), completionTimeout)
+	defer cancel()
+	desc, err := h.Description(ctx, p)
+	if err != nil {
+		return nil
+	}
+	var flags []string
+	for _, o := range desc.Options {
+		flags = append(flags, "--"+o.Name)
+	}
+	return flags
+}
+
+// completionTimeout bounds a plugin started to complete its options: a
+// TAB must not hang.
+const completionTimeout = 3 * time.Second
+
 func values(f *cmdutil.Factory, kind valueKind) []string {
 	switch kind {
 	case profileNames:
@@ -231,6 +276,7 @@ func values(f *cmdutil.Factory, kind valueKind) []string {
 
 // runComplete prints the candidates; completion never fails loudly.
 func runComplete(app *cli.App, f *cmdutil.Factory, words []string) int {
+	f.Plugins.StartTimeout = completionTimeout
 	for _, c := range complete(app, f, words) {
 		fmt.Fprintln(f.IO.Out, c)
 	}
