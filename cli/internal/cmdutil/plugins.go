@@ -100,6 +100,12 @@ func (f *Factory) InitIntoStore(ctx context.Context, req StoreInitRequest) (shar
 	if !s.Desc.CanSave {
 		return nil, fmt.Errorf("the %s store cannot save configs, so profile init cannot write into it", req.Type)
 	}
+	// Named here as init spells it: the store would say "--path is required".
+	for _, o := range s.Desc.Options {
+		if _, given := req.Options[o.Name]; o.Required && o.Default == "" && !given {
+			return nil, Usagef("missing required store option %s: pass --store-option %s=VALUE (see `ksm profile setup --type=%s --help`)", o.Name, o.Name, req.Type)
+		}
+	}
 	call := func() (context.Context, context.CancelFunc) { return context.WithTimeout(ctx, f.Timeout) }
 	cctx, cancel := call()
 	settings, err := s.Store.Validate(cctx, req.Options)
