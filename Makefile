@@ -11,13 +11,17 @@ GOTAGS  := urfave_cli_no_docs grpcnotrace
 # dynamic loader or libc start-up, no pthread stacks; ksm and each plugin
 # start a few milliseconds sooner (see make bench).
 GOBUILD := CGO_ENABLED=0 $(GO) build -trimpath -tags '$(GOTAGS)'
+# Developer-only commands (the bench driver, the Keeper test server) build
+# only with this tag, so that `go install ./...` installs exactly ksm and
+# its plugins; the tests and vet pass it to keep checking them.
+DEVTAGS := devtools
 BIN     := bin
 
 # Tools the tests start as real servers (see ../shared/docs/TESTBEDS.md).
 IMDS_MOCK := github.com/aws/amazon-ec2-metadata-mock/cmd/ec2-metadata-mock@v1.13.0
 GOBIN     := $(shell $(GO) env GOPATH)/bin
 
-.PHONY: all build install test test-tools demo lint bench fuzz stress proto clean help
+.PHONY: all plugins build completions release-snapshot install test test-tools demo lint bench fuzz stress proto clean help
 
 all: build
 
@@ -28,15 +32,45 @@ help: ## list the targets
 # which is linked into it.
 PLUGINS := file aws
 
-build: ## build ksm and its plugins into ./bin
+plugins: ## print the store types built with ksm (tests read the list here)
+	@echo $(PLUGINS)
+
+# GOOS/GOARCH in the environment cross-build (GoReleaser does, through
+# scripts/goreleaser-build); EXE is then .exe for Windows.
+EXE := $(shell $(GO) env GOEXE)
+
+build: ## build ksm and its plugins into ./bin (the one build recipe: tests, releases and the Dockerfile use it)
 	@mkdir -p $(BIN)
-	$(foreach p,$(PLUGINS),$(GOBUILD) -ldflags '$(LDFLAGS)' -o $(BIN)/ksm-storage-$(p) ./plugins/$(p)/cmd/ksm-storage-$(p) &&) true
-	sums=$$(for p in $(PLUGINS); do printf '%s=%s,' $$p $$(sha256sum $(BIN)/ksm-storage-$$p | cut -d' ' -f1); done); \
-	$(GOBUILD) -ldflags '$(LDFLAGS) -X main.bundledPlugins='"$$sums" -o $(BIN)/ksm ./cli/cmd/ksm
+	$(foreach p,$(PLUGINS),$(GOBUILD) -ldflags '$(LDFLAGS)' -o $(BIN)/ksm-storage-$(p)$(EXE) ./plugins/$(p)/cmd/ksm-storage-$(p) &&) true
+	sums=$$(for p in $(PLUGINS); do printf '%s=%s,' $$p $$(sha256sum $(BIN)/ksm-storage-$$p$(EXE) | cut -d' ' -f1); done); \
+	$(GOBUILD) -ldflags '$(LDFLAGS) -X main.bundledPlugins='"$$sums" -o $(BIN)/ksm$(EXE) ./cli/cmd/ksm
+
+completions: build ## write the shell completion scripts into $(BIN)/completions
+	@mkdir -p $(BIN)/completions
+	$(BIN)/ksm completion bash > $(BIN)/completions/ksm.bash
+	$(BIN)/ksm completion zsh > $(BIN)/completions/_ksm
+	$(BIN)/ksm completion fish > $(BIN)/completions/ksm.fish
+
+# Releases: GoReleaser (archives for linux, darwin, windows x amd64, arm64;
+# deb and rpm; checksums) builds through `make build` (see .goreleaser.yaml).
+# release-snapshot builds for this machine's platform only (as CI does);
+# RELEASE_ALL=1 builds every target.
+GORELEASER_VERSION := v2.15.1
+GORELEASER := $(GOBIN)/goreleaser
+RELEASE_ALL ?=
+RELEASE_CONFIG := $(if $(RELEASE_ALL),.goreleaser.yaml,dist-host.goreleaser.yaml)
+
+release-snapshot: ## build release archives and packages into dist/ with GoReleaser, then install and run them
+	@$(GORELEASER) --version 2>/dev/null | grep -q 'GitVersion: *$(GORELEASER_VERSION)$$' || $(GO) install github.com/goreleaser/goreleaser/v2@$(GORELEASER_VERSION)
+ifeq ($(RELEASE_ALL),)
+	sed -e 's/^\(  *goos:\).*/\1 [$(shell $(GO) env GOHOSTOS)]/' -e 's/^\(  *goarch:\).*/\1 [$(shell $(GO) env GOHOSTARCH)]/' .goreleaser.yaml > $(RELEASE_CONFIG)
+endif
+	$(GORELEASER) release --snapshot --clean --config $(RELEASE_CONFIG)
+	KSM_RELEASE_DIST=$(CURDIR)/dist $(GO) test -count=1 -run TestRelease -v ./release/
 
 install: build ## install ksm and its plugins side by side into $(PREFIX)/bin
 	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 0755 $(BIN)/* $(DESTDIR)$(PREFIX)/bin/
+	install -m 0755 $(BIN)/ksm$(EXE) $(BIN)/ksm-storage-* $(DESTDIR)$(PREFIX)/bin/
 
 demo: build ## walk the main job on the embedded default store, in a temp dir
 	./scripts/demo.sh
@@ -44,6 +78,7 @@ demo: build ## walk the main job on the embedded default store, in a temp dir
 test-tools: ## install and check what the tests need
 	@python3 -c 'import configparser' 2>/dev/null || { echo "python3 is missing: the keeper.ini tests compare ksm with Python's configparser (apt-get install python3)" >&2; exit 1; }
 	@command -v $(GOBIN)/ec2-metadata-mock >/dev/null || $(GO) install $(IMDS_MOCK)
+	@command -v zsh >/dev/null && command -v fish >/dev/null || { apt-get update && apt-get install -y --no-install-recommends zsh fish; } # completion tests
 	@python3 -c 'import moto' 2>/dev/null || { echo "moto is missing: the AWS tests need 'python3 -m moto.server' (pip install 'moto[server]')" >&2; exit 1; }
 	@/usr/bin/python3 -c 'import grpc, google.protobuf, grpc_tools' 2>/dev/null || { \
 		echo "installing Debian's python3-grpcio python3-protobuf python3-grpc-tools (the Python example plugin and its tests)"; \
@@ -54,9 +89,9 @@ test-tools: ## install and check what the tests need
 EXAMPLE_MOD := sdk/examples/go
 
 test: test-tools ## run every test (race detector on), as CI does
-	$(GO) vet ./...
+	$(GO) vet -tags $(DEVTAGS) ./...
 	cd $(EXAMPLE_MOD) && $(GO) vet ./...
-	$(GO) test -race -count=1 ./...
+	$(GO) test -tags $(DEVTAGS) -race -count=1 ./...
 	cd $(EXAMPLE_MOD) && $(GO) test -race -count=1 ./...
 
 FUZZTIME ?= 60
@@ -68,7 +103,7 @@ stress: ## the long reliability runs: 200 SIGKILLed writes, 128 concurrent write
 
 lint: ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
-	$(GO) vet ./...
+	$(GO) vet -tags $(DEVTAGS) ./...
 	cd $(EXAMPLE_MOD) && $(GO) vet ./...
 
 proto: ## regenerate the code made from shared/proto: Go (protoc and its Go plugins) and the Python example's (python3-grpc-tools)
@@ -93,7 +128,7 @@ ifneq ($(BENCH_BASE),)
 	git archive $(BENCH_BASE) | tar -x -C bench/results/base/src
 	@$(MAKE) --no-print-directory -C bench/results/base/src build BIN=$(CURDIR)/bench/results/base/bin VERSION=$(BENCH_BASE)
 endif
-	$(GO) run ./bench/cmd/ksmbench -bin $(BENCH_BIN) -out bench/results $(if $(BENCH_BASE),-baseline bench/results/base/bin) $(BENCH_FLAGS)
+	$(GO) run -tags $(DEVTAGS) ./bench/cmd/ksmbench -bin $(BENCH_BIN) -out bench/results $(if $(BENCH_BASE),-baseline bench/results/base/bin) $(BENCH_FLAGS)
 
 clean: ## remove build output
-	rm -rf $(BIN)
+	rm -rf $(BIN) dist dist-bin dist-host.goreleaser.yaml

@@ -66,11 +66,10 @@ Examples:
    ksm profile list
    ksm profile show prod
    ksm profile export prod --file-format json`,
-		EnableBashCompletion: true,
-		Reader:               f.IO.In,
-		Writer:               f.IO.Out,
-		ErrWriter:            f.IO.ErrOut,
-		ExitErrHandler:       func(*cli.Context, error) {}, // Main decides the exit code
+		Reader:         f.IO.In,
+		Writer:         f.IO.Out,
+		ErrWriter:      f.IO.ErrOut,
+		ExitErrHandler: func(*cli.Context, error) {}, // Main decides the exit code
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "ini-file", Usage: "use this keeper.ini instead of searching for one", EnvVars: nil, TakesFile: true},
 			&cli.StringFlag{Name: "profile", Usage: "profile to use instead of the active one", EnvVars: []string{"KSM_CLI_PROFILE"}},
@@ -151,6 +150,9 @@ func NewFactory(io *iostreams.Streams) *cmdutil.Factory {
 func Main(ctx context.Context, args []string, io *iostreams.Streams, build Build) int {
 	f := NewFactory(io)
 	a := New(f, build)
+	if len(args) > 1 && args[1] == completeCommand {
+		return runComplete(a, f, args[2:])
+	}
 	err := a.RunContext(ctx, normalizeArgs(a, args))
 	return report(io, err)
 }

@@ -1,5 +1,5 @@
 // Package plugincmd implements `ksm plugin ...`: listing the storage
-// plugins ksm can find and trusting one.
+// plugins ksm can find, trusting, installing and removing one.
 package plugincmd
 
 import (
@@ -12,10 +12,10 @@ import (
 func NewCommand(f *cmdutil.Factory) *cli.Command {
 	return &cli.Command{
 		Name:  "plugin",
-		Usage: "List, trust and check storage plugins (ksm-storage-<type>)",
+		Usage: "List, trust, check, install and remove storage plugins (ksm-storage-<type>)",
 		Description: `Storage plugins are found in $KSM_PLUGIN_PATH when it is set, else beside the
 ksm executable, then in the user's config dir (ksm/plugins). Never in the
 current directory.`,
-		Subcommands: []*cli.Command{newListCommand(f), newTrustCommand(f), newCheckCommand(f)},
+		Subcommands: []*cli.Command{newListCommand(f), newTrustCommand(f), newCheckCommand(f), newInstallCommand(f), newRemoveCommand(f)},
 	}
 }

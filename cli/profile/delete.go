@@ -43,10 +43,12 @@ func runDelete(ctx context.Context, opts *deleteOptions) error {
 	}
 	var wasActive bool
 	var active string
+	left := 0
 	path, err := opts.f.Update(ctx, func(b *profiles.Book) error {
 		wasActive = b.Active() == opts.Name
 		var err error
 		active, err = b.Delete(opts.Name)
+		left = len(b.Names())
 		return err
 	})
 	if err != nil {
@@ -54,6 +56,8 @@ func runDelete(ctx context.Context, opts *deleteOptions) error {
 	}
 	fmt.Fprintf(opts.f.IO.ErrOut, "Deleted profile %s from %s.\n", opts.Name, path)
 	switch {
+	case left == 0:
+		fmt.Fprintln(opts.f.IO.ErrOut, "No profile is left; create one with `ksm profile init` or `ksm profile import`.")
 	case wasActive && active != "":
 		fmt.Fprintf(opts.f.IO.ErrOut, "%s is now the active profile.\n", active)
 	case wasActive:

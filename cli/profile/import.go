@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -26,12 +27,15 @@ func newImportCommand(f *cmdutil.Factory) *cli.Command {
 		Name:      "import",
 		Usage:     "Import a config printed by `profile export` (SDK JSON or a keeper.ini, base64)",
 		ArgsUsage: "CONFIG|-",
-		Description: `CONFIG is what "ksm profile export" (or Keeper's CLI) prints. Pass "-" to read
-it from standard input, which keeps it out of the process list.
+		Description: `CONFIG is what "ksm profile export" (or Keeper's CLI) prints: base64 of SDK
+JSON or of a keeper.ini. Pass "-" to read it from standard input, which keeps
+it out of the process list; there the plain JSON or keeper.ini is accepted
+too. To import a file, redirect it: "ksm profile import - < FILE".
 
 Examples:
    ksm profile import eyJob3N0bmFtZSI6...
    ksm profile import -p prod - < prod.b64
+   ksm profile import -p prod - < config.json
    ksm profile import --output-file /etc/ksm/keeper.ini - < config.b64`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "profile-name", Aliases: []string{"p"}, Usage: "profile to create (default: $KSM_CLI_PROFILE or _default; for a keeper.ini, its own names)", Destination: &opts.Name},
@@ -62,6 +66,9 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	}
 	imp, err := profiles.DecodeImport(raw)
 	if err != nil {
+		if isFile(opts.Config) {
+			return cmdutil.Usagef("%q is a file, but profile import takes the config itself; to read it from the file run `ksm profile import - < %q`", opts.Config, opts.Config)
+		}
 		return err
 	}
 	incoming, err := importedProfiles(opts, imp)
@@ -142,4 +149,14 @@ func importedProfiles(opts *importOptions, imp *profiles.Imported) ([]*profiles.
 		imp.Profiles[0].Name = opts.Name
 	}
 	return imp.Profiles, nil
+}
+
+// isFile reports whether arg names an existing file: the usual mistake of
+// passing the file `ksm profile export` was saved to instead of its content.
+func isFile(arg string) bool {
+	if arg == "-" {
+		return false
+	}
+	fi, err := os.Stat(arg)
+	return err == nil && !fi.IsDir()
 }

@@ -54,6 +54,8 @@ func newSetupCommand(f *cmdutil.Factory) *cli.Command {
 		UsageText:       "ksm profile setup --type=TYPE [-p NAME] [--from-profile NAME] [--force] [store options]",
 		Description:     setupDescription,
 		SkipFlagParsing: true,
+		// Not parsed here (see runSetupCommand), but listed for completion.
+		Flags: setupFlags(&setupOptions{}),
 		Action: func(c *cli.Context) error {
 			return runSetupCommand(c.Context, f, c.Args().Slice())
 		},
@@ -84,16 +86,11 @@ func runSetupCommand(ctx context.Context, f *cmdutil.Factory, args []string) err
 		ErrWriter:       f.IO.ErrOut,
 		HideHelpCommand: true,
 		// This app is one command: its flags are not "global".
-		CustomAppHelpTemplate: strings.Replace(cli.AppHelpTemplate, "GLOBAL OPTIONS", "OPTIONS", 1),
+		CustomAppHelpTemplate: strings.ReplaceAll(cli.AppHelpTemplate, "GLOBAL OPTIONS", "OPTIONS"),
 		HideVersion:           true,
 		ExitErrHandler:        func(*cli.Context, error) {},
 		OnUsageError:          func(_ *cli.Context, err error, _ bool) error { return &cmdutil.UsageError{Err: err} },
-		Flags: append([]cli.Flag{
-			&cli.StringFlag{Name: "type", Usage: "the store `TYPE` (a ksm-storage-TYPE plugin)", Destination: &opts.Type},
-			&cli.StringFlag{Name: "profile-name", Aliases: []string{"p"}, Usage: "profile to create (default: $KSM_CLI_PROFILE or _default)", Destination: &opts.Name},
-			&cli.StringFlag{Name: "from-profile", Usage: "first save this profile's config into the store", Destination: &opts.FromProfile},
-			&cli.BoolFlag{Name: "force", Usage: "replace an existing profile, and let the store overwrite what it holds", Destination: &opts.Force},
-		}, storeFlags...),
+		Flags:                 append(setupFlags(opts), storeFlags...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return cmdutil.Usagef("profile setup takes no arguments, got %q; store options are flags", c.Args().First())
@@ -109,6 +106,16 @@ func runSetupCommand(ctx context.Context, f *cmdutil.Factory, args []string) err
 		},
 	}
 	return cmd.RunContext(ctx, append([]string{"ksm profile setup"}, args...))
+}
+
+// setupFlags are setup's own flags; the store's options are added to them.
+func setupFlags(opts *setupOptions) []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "type", Usage: "the store `TYPE` (a ksm-storage-TYPE plugin)", Destination: &opts.Type},
+		&cli.StringFlag{Name: "profile-name", Aliases: []string{"p"}, Usage: "profile to create (default: $KSM_CLI_PROFILE or _default)", Destination: &opts.Name},
+		&cli.StringFlag{Name: "from-profile", Usage: "first save this profile's config into the store", Destination: &opts.FromProfile},
+		&cli.BoolFlag{Name: "force", Usage: "replace an existing profile, and let the store overwrite what it holds", Destination: &opts.Force},
+	}
 }
 
 func runSetup(ctx context.Context, opts *setupOptions, s *pluginhost.Session) error {
@@ -224,11 +231,14 @@ func optionFlags(d *shared.Description) []cli.Flag {
 		if o.Sensitive {
 			usage += " [sensitive: prefer the environment variable, or \"-\" to read standard input]"
 		}
+		if o.Required {
+			usage += " (required)"
+		}
 		switch o.Type {
 		case shared.OptionBool:
-			flags = append(flags, &cli.BoolFlag{Name: o.Name, Usage: usage, EnvVars: o.EnvVars, Value: o.Default == "true", Required: o.Required, Category: "Store options"})
+			flags = append(flags, &cli.BoolFlag{Name: o.Name, Usage: usage, EnvVars: o.EnvVars, Value: o.Default == "true", Category: "Store options"})
 		default:
-			flags = append(flags, &cli.StringFlag{Name: o.Name, Usage: usage, EnvVars: o.EnvVars, Value: o.Default, Required: o.Required,
+			flags = append(flags, &cli.StringFlag{Name: o.Name, Usage: usage, EnvVars: o.EnvVars, Value: o.Default,
 				DefaultText: defaultText(o), Category: "Store options"})
 		}
 	}
@@ -245,6 +255,9 @@ func defaultText(o shared.Option) string {
 // optionValues collects the store options that were given or have a
 // default, checks enum values, and reads "-" values from stdin.
 func optionValues(c *cli.Context, d *shared.Description, stdin io.Reader) (map[string]string, error) {
+	if err := requireOptions(c, d); err != nil {
+		return nil, err
+	}
 	values := map[string]string{}
 	readStdin := false
 	for _, o := range d.Options {
@@ -272,6 +285,24 @@ func optionValues(c *cli.Context, d *shared.Description, stdin io.Reader) (map[s
 		values[o.Name] = v
 	}
 	return values, nil
+}
+
+// requireOptions names every required store option that was not given,
+// on one line (urfave/cli's own check would print the whole help first).
+func requireOptions(c *cli.Context, d *shared.Description) error {
+	var missing []string
+	for _, o := range d.Options {
+		if o.Required && o.Default == "" && !c.IsSet(o.Name) {
+			missing = append(missing, "--"+o.Name)
+		}
+	}
+	switch len(missing) {
+	case 0:
+		return nil
+	case 1:
+		return cmdutil.Usagef("missing required option %s; see `ksm profile setup --type=%s --help`", missing[0], d.Name)
+	}
+	return cmdutil.Usagef("missing required options %s; see `ksm profile setup --type=%s --help`", strings.Join(missing, ", "), d.Name)
 }
 
 func installedTypes(f *cmdutil.Factory) string {

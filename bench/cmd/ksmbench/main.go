@@ -1,3 +1,5 @@
+//go:build devtools
+
 // Command ksmbench measures ksm whole-process: wall-clock medians over
 // repeated runs, CPU time and peak memory, each beside floors measured in
 // the same run on the same machine (/bin/true, a Go hello-world, a bare

@@ -134,13 +134,25 @@ func envProfileName(getenv func(string) string) (string, error) {
 	return name, nil
 }
 
+// parseEnvConfig reads SDK JSON (raw or base64), or what `ksm profile
+// export` prints by default: base64 of a keeper.ini holding one profile.
 func parseEnvConfig(variable, value string) (shared.Config, error) {
 	cfg, err := shared.ParseConfig([]byte(value))
-	if err != nil {
-		// ParseConfig's messages name keys only, never values.
-		return nil, fmt.Errorf("environment variable %s does not hold a usable keeper config (%v); set it to what `ksm profile export --file-format json` prints", variable, err)
+	if err == nil {
+		return cfg, nil
 	}
-	return cfg, nil
+	// Both decoders' messages name keys only, never values.
+	if imp, iniErr := profiles.DecodeImport(value); iniErr == nil && imp.Config == nil {
+		switch p := imp.Profiles[0]; {
+		case len(imp.Profiles) > 1:
+			return nil, fmt.Errorf("environment variable %s holds a keeper.ini with %d profiles; set it to one profile (`ksm profile export NAME`), or give each its own %sN", variable, len(imp.Profiles), EnvConfigBase64)
+		case p.External():
+			return nil, fmt.Errorf("environment variable %s holds a profile whose config is in the %q store, not the config itself; export a profile kept in keeper.ini", variable, p.Storage)
+		default:
+			return p.Config, nil
+		}
+	}
+	return nil, fmt.Errorf("environment variable %s does not hold a usable keeper config (%v); set it to what `ksm profile export` prints", variable, err)
 }
 
 // inMemoryBook is a keeper.ini that exists only in memory; the first

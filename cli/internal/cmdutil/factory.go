@@ -188,6 +188,9 @@ func (f *Factory) ProfileName(book *profiles.Book, arg string) (string, error) {
 			return n, nil
 		}
 	}
+	if len(book.Names()) == 0 {
+		return "", errors.New("there is no profile; create one with `ksm profile init` or `ksm profile import`")
+	}
 	return "", errors.New("no active profile; choose one with `ksm profile active NAME` or pass --profile NAME")
 }
 

@@ -2,6 +2,7 @@ package cmdutil
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -33,10 +34,7 @@ func (f *Factory) PluginHost() *pluginhost.Host {
 		}
 		exeDir = filepath.Dir(exe)
 	}
-	configDir := f.Getenv("XDG_CONFIG_HOME")
-	if configDir == "" {
-		configDir, _ = os.UserConfigDir()
-	}
+	configDir := f.userConfigDir()
 	f.host = &pluginhost.Host{
 		Dirs:         pluginhost.Dirs(f.Getenv, exeDir, configDir),
 		ExeDir:       exeDir,
@@ -47,6 +45,27 @@ func (f *Factory) PluginHost() *pluginhost.Host {
 		Notices:      f.IO.ErrOut,
 	}
 	return f.host
+}
+
+func (f *Factory) userConfigDir() string {
+	if dir := f.Getenv("XDG_CONFIG_HOME"); dir != "" {
+		return dir
+	}
+	dir, _ := os.UserConfigDir()
+	return dir
+}
+
+// UserPluginDir is the user's own plugin directory, searched after the
+// directory of ksm (unless KSM_PLUGIN_PATH is set), where `ksm plugin
+// install` puts plugins.
+func (f *Factory) UserPluginDir() (string, error) {
+	// pluginhost.Dirs owns the layout: with no KSM_PLUGIN_PATH and no
+	// executable directory, it returns just the user's directory.
+	dirs := pluginhost.Dirs(func(string) string { return "" }, "", f.userConfigDir())
+	if len(dirs) == 0 {
+		return "", errors.New("no user config directory: set HOME or XDG_CONFIG_HOME (an absolute path)")
+	}
+	return dirs[0], nil
 }
 
 // LoadFromStore loads an external profile's config through its plugin:
@@ -80,6 +99,12 @@ func (f *Factory) InitIntoStore(ctx context.Context, req StoreInitRequest) (shar
 	defer s.Close()
 	if !s.Desc.CanSave {
 		return nil, fmt.Errorf("the %s store cannot save configs, so profile init cannot write into it", req.Type)
+	}
+	// Named here as init spells it: the store would say "--path is required".
+	for _, o := range s.Desc.Options {
+		if _, given := req.Options[o.Name]; o.Required && o.Default == "" && !given {
+			return nil, Usagef("missing required store option %s: pass --store-option %s=VALUE (see `ksm profile setup --type=%s --help`)", o.Name, o.Name, req.Type)
+		}
 	}
 	call := func() (context.Context, context.CancelFunc) { return context.WithTimeout(ctx, f.Timeout) }
 	cctx, cancel := call()

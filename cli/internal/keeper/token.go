@@ -10,6 +10,10 @@ import (
 	"github.com/ksm-cli/ksm/cli/internal/region"
 )
 
+// tokenHint ends every message about a malformed token: what one looks
+// like and where to get one.
+const tokenHint = "; a one-time access token looks like US:<43 base64url characters>; create one in the Keeper vault (Secrets Manager > your application > Devices > Add Device) or with Commander (`secrets-manager client add --app APP`)"
+
 // tokenKeySize is the length of a one-time token's key: Keeper prints it
 // as 43 characters of base64url without padding.
 const tokenKeySize = 32
@@ -42,13 +46,13 @@ func ParseToken(s string) (Token, error) {
 	prefix, key = strings.TrimSpace(prefix), strings.TrimSpace(key)
 	if hasPrefix {
 		if prefix == "" {
-			return Token{}, newError(ErrBadToken, nil, "token has nothing before ':': expected REGION:KEY, e.g. US:KEY")
+			return Token{}, newError(ErrBadToken, nil, "token has nothing before ':'"+tokenHint)
 		}
 		if key == "" {
 			if p, ok := echoablePrefix(prefix); ok {
-				return Token{}, newError(ErrBadToken, nil, "token has no key part after '%s:'", p)
+				return Token{}, newError(ErrBadToken, nil, "token has no key part after '%s:'"+tokenHint, p)
 			}
-			return Token{}, newError(ErrBadToken, nil, "token has no key part after the ':'")
+			return Token{}, newError(ErrBadToken, nil, "token has no key part after the ':'"+tokenHint)
 		}
 		if _, err := ResolveHost(prefix); err != nil {
 			return Token{}, err
@@ -59,10 +63,10 @@ func ParseToken(s string) (Token, error) {
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(key, "="))
 	if err != nil {
-		return Token{}, newError(ErrBadToken, nil, "token key is not valid base64url")
+		return Token{}, newError(ErrBadToken, nil, "token key is not valid base64url"+tokenHint)
 	}
 	if len(raw) != tokenKeySize {
-		return Token{}, newError(ErrBadToken, nil, "token key must be %d bytes, got %d", tokenKeySize, len(raw))
+		return Token{}, newError(ErrBadToken, nil, "token key must be %d bytes, got %d"+tokenHint, tokenKeySize, len(raw))
 	}
 	return Token{Host: prefix, key: raw}, nil
 }

@@ -95,7 +95,7 @@ func (b *Book) SetActive(name string) error {
 		return err
 	}
 	if !b.Has(name) {
-		return notFound(name)
+		return b.notFound(name)
 	}
 	b.config()
 	inifile.SetKey(b.f, inifile.ConfigSection, activeKey, name, false)
@@ -110,7 +110,7 @@ func (b *Book) Get(name string) (*Profile, error) {
 		return nil, err
 	}
 	if !b.Has(name) {
-		return nil, notFound(name)
+		return nil, b.notFound(name)
 	}
 	s := b.f.Section(name)
 	p := &Profile{Name: name}
@@ -180,7 +180,7 @@ func (b *Book) Delete(name string) (newActive string, err error) {
 		return "", err
 	}
 	if !b.Has(name) {
-		return "", notFound(name)
+		return "", b.notFound(name)
 	}
 	b.f.DeleteSection(name)
 	if b.Active() != name {
@@ -194,15 +194,24 @@ func (b *Book) Delete(name string) (newActive string, err error) {
 	return names[0], b.SetActive(names[0])
 }
 
-type notFoundError struct{ name string }
+type notFoundError struct {
+	name string
+	none bool // there is no profile at all
+}
 
 func (e *notFoundError) Error() string {
+	if e.none {
+		return fmt.Sprintf("the profile %s does not exist in the INI config, which has no profile; create one with `ksm profile init` or `ksm profile import`", e.name)
+	}
 	return fmt.Sprintf("the profile %s does not exist in the INI config; run `ksm profile list` to see the profiles", e.name)
 }
 
 func (e *notFoundError) Is(target error) bool { return target == ErrNotFound }
 
-func notFound(name string) error { return &notFoundError{name} }
+// notFound names the profile; with no profile left, listing them is no help.
+func (b *Book) notFound(name string) error {
+	return &notFoundError{name: name, none: len(b.Names()) == 0}
+}
 
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))

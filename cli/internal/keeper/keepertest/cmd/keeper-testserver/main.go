@@ -1,3 +1,5 @@
+//go:build devtools
+
 // Command keeper-testserver runs a keepertest server for end-to-end tests
 // of the ksm binary. It prints one JSON line on stdout:
 //
