@@ -1,0 +1,46 @@
+package keyringstore
+
+import (
+	"errors"
+
+	"github.com/zalando/go-keyring"
+)
+
+// Keyring is the OS keyring as the store uses it: one secret per service
+// and user (Python keyring's "username", Keeper's item name).
+type Keyring interface {
+	// Get returns ErrNotFound when there is no such item.
+	Get(service, item string) (string, error)
+	Set(service, item, secret string) error
+	// Delete returns ErrNotFound when there is no such item.
+	Delete(service, item string) error
+}
+
+// ErrNotFound: the keyring has no such item.
+var ErrNotFound = keyring.ErrNotFound
+
+// OSKeyring is the platform's keyring through zalando/go-keyring: the
+// Secret Service over D-Bus (GNOME Keyring, KWallet) on Linux and the
+// BSDs, the Keychain through /usr/bin/security on macOS, the Credential
+// Manager on Windows; all without cgo.
+type OSKeyring struct{}
+
+func (OSKeyring) Get(service, item string) (string, error) {
+	s, err := keyring.Get(service, item)
+	return s, notFound(err)
+}
+
+func (OSKeyring) Set(service, item, secret string) error {
+	return keyring.Set(service, item, secret)
+}
+
+func (OSKeyring) Delete(service, item string) error {
+	return notFound(keyring.Delete(service, item))
+}
+
+func notFound(err error) error {
+	if errors.Is(err, keyring.ErrNotFound) {
+		return ErrNotFound
+	}
+	return err
+}
