@@ -16,6 +16,11 @@ BIN     := bin
 # Tools the tests start as real servers (see ../shared/docs/TESTBEDS.md).
 IMDS_MOCK := github.com/aws/amazon-ec2-metadata-mock/cmd/ec2-metadata-mock@v1.13.0
 GOBIN     := $(shell $(GO) env GOPATH)/bin
+# The keyring tests run GNOME Keyring on a private D-Bus session and hold
+# ksm to Python's keyring library (Debian's /usr/bin/python3 packages).
+KEYRING_DEBS := dbus-daemon gnome-keyring python3-keyring python3-secretstorage
+# Plugins whose OS-specific code must at least compile everywhere they ship.
+CROSS_OS  := darwin windows
 
 .PHONY: all build install test test-tools demo lint bench fuzz stress proto clean help
 
@@ -26,7 +31,7 @@ help: ## list the targets
 
 # The plugins built with ksm; ksm trusts them beside it by their SHA-256,
 # which is linked into it.
-PLUGINS := file aws
+PLUGINS := file aws keyring
 
 build: ## build ksm and its plugins into ./bin
 	@mkdir -p $(BIN)
@@ -44,6 +49,11 @@ demo: build ## walk the main job on the embedded default store, in a temp dir
 test-tools: ## install and check what the tests need
 	@command -v $(GOBIN)/ec2-metadata-mock >/dev/null || $(GO) install $(IMDS_MOCK)
 	@python3 -c 'import moto' 2>/dev/null || { echo "moto is missing: the AWS tests need 'python3 -m moto.server' (pip install 'moto[server]')" >&2; exit 1; }
+	@missing=$$(for p in $(KEYRING_DEBS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] || { echo "the keyring tests need these Debian packages: "$$missing" (apt-get install them as root)" >&2; exit 1; }; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
 
 test: test-tools ## run every test (race detector on), as CI does
 	$(GO) vet ./...
@@ -56,9 +66,11 @@ fuzz: ## run every fuzz target for $(FUZZTIME) seconds each (CI runs 15)
 stress: ## the long reliability runs: 200 SIGKILLed writes, 128 concurrent writers
 	KSM_STRESS=1 $(GO) test -race -count=1 -timeout 30m -run 'Stress' -v ./cli/e2e/
 
-lint: ## gofmt and go vet
+lint: ## gofmt, go vet, and the keyring plugin built for macOS and Windows
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(foreach os,$(CROSS_OS),GOOS=$(os) GOARCH=amd64 $(GOBUILD) -o /dev/null ./plugins/keyring/cmd/ksm-storage-keyring &&) true
+	$(foreach os,$(CROSS_OS),GOOS=$(os) GOARCH=amd64 $(GO) vet ./plugins/keyring/... &&) true
 
 proto: ## regenerate the gRPC code in shared/proto (needs protoc and the Go plugins)
 	./shared/proto/generate.sh

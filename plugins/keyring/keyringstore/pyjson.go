@@ -13,7 +13,7 @@ import (
 // encoding/json's (which escapes <, > and & and writes UTF-8).
 
 // pyString quotes s as json.dumps does with ensure_ascii (its default):
-// the short escapes, \u00XX for other control characters, \uXXXX (a
+// the short escapes, \u00XX for other control characters and DEL, \uXXXX (a
 // surrogate pair above U+FFFF) for everything outside ASCII.
 func pyString(s string) string {
 	var b strings.Builder
@@ -36,7 +36,7 @@ func pyString(s string) string {
 			b.WriteString(`\f`)
 		default:
 			switch {
-			case r < 0x20:
+			case r < 0x20 || r == 0x7f: // Python escapes all but space to ~
 				fmt.Fprintf(&b, `\u%04x`, r)
 			case r < 0x80:
 				b.WriteRune(r)

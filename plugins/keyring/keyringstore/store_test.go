@@ -1,0 +1,78 @@
+package keyringstore
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ksm-cli/ksm/shared"
+)
+
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		name    string
+		options map[string]string
+		want    shared.Settings
+		wantErr string
+	}{
+		{"defaults", map[string]string{}, shared.Settings{"service": "KSM-cli", "item": "ksm-cli-profile-_default"}, ""},
+		{"keeper profile", map[string]string{"item": "ksm-cli-profile-prod"}, shared.Settings{"service": "KSM-cli", "item": "ksm-cli-profile-prod"}, ""},
+		{"own service, any item", map[string]string{"service": "my-app", "item": "ksm-cli-profile-a b"}, shared.Settings{"service": "my-app", "item": "ksm-cli-profile-a b"}, ""},
+		{"index", map[string]string{"item": "ksm-cli-common"}, nil, "--item ksm-cli-common is Keeper's profile list, not a profile; give ksm-cli-profile-NAME"},
+		{"integrity", map[string]string{"item": "ksm-cli-profile-a-integrity"}, nil, "--item ksm-cli-profile-a-integrity names an integrity item; give the item itself"},
+		{"not a keeper name", map[string]string{"item": "ksm-cli-profile-a.b"}, nil, "--item ksm-cli-profile-a.b: Keeper's CLI only reads profile names of 1-64 letters, digits, - and _"},
+		{"keeper name too long", map[string]string{"item": "ksm-cli-profile-" + strings.Repeat("a", 65)}, nil, "Keeper's CLI only reads profile names"},
+		{"control character", map[string]string{"item": "a\x1b[31mb"}, nil, `the keyring item name "a\x1b[31mb" holds a control character`},
+		{"too long", map[string]string{"service": strings.Repeat("s", 257)}, nil, "the keyring service name is longer than 256 bytes"},
+		{"unknown option", map[string]string{"path": "/x"}, nil, "unknown option --path"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := New().Validate(context.Background(), tt.options)
+			if tt.wantErr != "" {
+				if shared.CodeOf(err) != shared.CodeInvalidArgument || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("got %v %v, want %q", shared.CodeOf(err), err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || len(got) != len(tt.want) || got["item"] != tt.want["item"] || got["service"] != tt.want["service"] {
+				t.Fatalf("got %v %v, want %v", got, err, tt.want)
+			}
+		})
+	}
+}
+
+// hungKeyring never answers, as a keyring waiting on its unlock prompt.
+type hungKeyring struct{ release chan struct{} }
+
+func (h hungKeyring) Get(string, string) (string, error) { <-h.release; return "", ErrNotFound }
+func (h hungKeyring) Set(string, string, string) error   { <-h.release; return nil }
+func (h hungKeyring) Delete(string, string) error        { <-h.release; return nil }
+
+func TestHungKeyringFailsAtTheDeadline(t *testing.T) {
+	h := hungKeyring{release: make(chan struct{})}
+	defer close(h.release)
+	s := &Store{kr: h, getenv: func(string) string { return "unix:path=/x" }}
+	settings := shared.Settings{"service": "KSM-cli", "item": "ksm-cli-profile-a"}
+	for _, call := range []struct {
+		name string
+		run  func(ctx context.Context) error
+	}{
+		{"load", func(ctx context.Context) error { _, err := s.Load(ctx, settings); return err }},
+		{"save", func(ctx context.Context) error {
+			return s.Save(ctx, shared.SaveRequest{Settings: settings, Config: shared.Config{"clientId": "c", "privateKey": "p", "appKey": "a", "hostname": "h"}})
+		}},
+	} {
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		begin := time.Now()
+		err := call.run(ctx)
+		cancel()
+		if shared.CodeOf(err) != shared.CodeDeadlineExceeded || !strings.Contains(err.Error(), "locked and waiting for its unlock prompt") {
+			t.Errorf("%s: got %v %v", call.name, shared.CodeOf(err), err)
+		}
+		if took := time.Since(begin); took > time.Second {
+			t.Errorf("%s: returned after %v with a 50ms deadline", call.name, took)
+		}
+	}
+}
