@@ -40,7 +40,11 @@ func run(m *testing.M) int {
 }
 
 // bundled are the plugins built with ksm, as `make build` lays them out.
-var bundled = map[string]string{"file": "./plugins/file/cmd/ksm-storage-file", "aws": "./plugins/aws/cmd/ksm-storage-aws"}
+var bundled = map[string]string{
+	"file":    "./plugins/file/cmd/ksm-storage-file",
+	"aws":     "./plugins/aws/cmd/ksm-storage-aws",
+	"keyring": "./plugins/keyring/cmd/ksm-storage-keyring",
+}
 
 // buildAll builds like `make build`: the plugins, then ksm with their
 // SHA-256 sums linked in so that it trusts them beside it.
