@@ -23,6 +23,7 @@ import (
 //
 //	pykeyring [-stdin FILE] CMD ARGS...  keeper_keyring.py (see keyringtest); output on stdout
 //	keyringlock                          lock the keyring, as a screen lock does
+//	keyringfreeze                        stop the Secret Service: it never answers again
 //	within DURATION CMD ARGS...          exec CMD, which must end (pass or fail) within DURATION
 func TestKeyringScripts(t *testing.T) {
 	keyringtest.RequirePython(t)
@@ -52,6 +53,7 @@ func TestKeyringScripts(t *testing.T) {
 			}
 			p.Cmds["pykeyring"] = func(ts *testscript.TestScript, neg bool, args []string) { cmdPyKeyring(t, s, ts, neg, args) }
 			p.Cmds["keyringlock"] = func(ts *testscript.TestScript, neg bool, args []string) { s.Lock(t) }
+			p.Cmds["keyringfreeze"] = func(ts *testscript.TestScript, neg bool, args []string) { s.Freeze(t) }
 			p.Cmds["within"] = cmdWithin
 			testscript.Run(t, p)
 		})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/ksm-cli/ksm/shared"
 )
@@ -19,6 +20,14 @@ func (s *Store) do(ctx context.Context, fn func() error) error {
 	if why := sessionBus(s.getenv); why != "" {
 		return noKeyringError(why)
 	}
+	// Give up a little before the host does, so that it gets this store's
+	// explanation rather than a bare "did not answer before the deadline".
+	if deadline, ok := ctx.Deadline(); ok {
+		margin := min(answerMargin, time.Until(deadline)/5)
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, deadline.Add(-margin))
+		defer cancel()
+	}
 	done := make(chan error, 1)
 	go func() { done <- fn() }()
 	select {
@@ -28,6 +37,10 @@ func (s *Store) do(ctx context.Context, fn func() error) error {
 		return deadlineError(ctx.Err())
 	}
 }
+
+// answerMargin is the most a call's deadline is shortened by: time for the
+// answer to reach the host.
+const answerMargin = 250 * time.Millisecond
 
 func (s *Store) get(ctx context.Context, service, item string) (string, error) {
 	var text string

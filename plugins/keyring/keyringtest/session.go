@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -33,6 +34,8 @@ type Session struct {
 	Address string
 	// Home is the session's HOME; the keyring files live under it.
 	Home string
+
+	keyring *exec.Cmd // the Secret Service, when started
 }
 
 // busConfig is a session bus that starts nothing on demand: without
@@ -111,6 +114,7 @@ func (s *Session) startKeyring(t testing.TB) {
 	cmd.Env = s.Env
 	cmd.Stdin = strings.NewReader(Password)
 	startProcess(t, "gnome-keyring-daemon", cmd)
+	s.keyring = cmd
 	// Ready when the login keyring, unlocked with the password, is the
 	// default collection.
 	s.waitFor(t, "gnome-keyring-daemon", func(c *dbus.Conn) bool {
@@ -177,6 +181,22 @@ func (s *Session) Lock(t testing.TB) {
 	if len(locked) != 1 {
 		t.Fatalf("keyringtest: lock %s: locked %v, prompt %v", path, locked, prompt)
 	}
+}
+
+// Freeze stops the Secret Service (SIGSTOP) until the test ends: it keeps
+// its bus name, and calls to it are never answered, as when a keyring
+// waits on an unlock prompt no one sees.
+func (s *Session) Freeze(t testing.TB) {
+	t.Helper()
+	if s.keyring == nil {
+		t.Fatal("keyringtest: Freeze needs a session from Start")
+	}
+	p := s.keyring.Process
+	if err := p.Signal(syscall.SIGSTOP); err != nil {
+		t.Fatalf("keyringtest: stop gnome-keyring-daemon: %v", err)
+	}
+	// Registered after startProcess's kill: cleanups run last first.
+	t.Cleanup(func() { _ = p.Signal(syscall.SIGCONT) })
 }
 
 // require fails the test, naming the package, when a program is missing.

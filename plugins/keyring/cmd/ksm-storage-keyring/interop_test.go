@@ -254,6 +254,35 @@ func TestLockedKeyring(t *testing.T) {
 	t.Logf("locked keyring: %v after %v", err, took.Round(time.Millisecond))
 }
 
+// A Secret Service that never answers (stopped here) holds no call past
+// its deadline.
+func TestHungKeyring(t *testing.T) {
+	s := keyringtest.Start(t)
+	store := start(t, s.Env)
+	if err := store.Save(ctx(t), shared.SaveRequest{Settings: settings("ksm-cli-profile-prod"), Config: sample()}); err != nil {
+		t.Fatal(err)
+	}
+	s.Freeze(t)
+	for _, d := range []time.Duration{100 * time.Millisecond, time.Second} {
+		c, cancel := contextWithTimeout(d)
+		begin := time.Now()
+		_, err := store.Load(c, settings("ksm-cli-profile-prod"))
+		took := time.Since(begin)
+		cancel()
+		want := "the OS keyring did not answer in time; it may be locked and waiting for its unlock prompt: unlock it (log in to the desktop session) and retry"
+		if shared.CodeOf(err) != shared.CodeDeadlineExceeded || err.Error() != want {
+			t.Errorf("%v deadline: got %v %v", d, shared.CodeOf(err), err)
+		}
+		if took > d+time.Second {
+			t.Errorf("%v deadline: answered after %v", d, took)
+		}
+	}
+	// The plugin still answers the host.
+	if _, err := store.Describe(ctx(t)); err != nil {
+		t.Errorf("describe after hung calls: %v", err)
+	}
+}
+
 func TestNoSecretService(t *testing.T) {
 	bus := keyringtest.StartBus(t)
 	tests := []struct {
