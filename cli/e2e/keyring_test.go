@@ -120,3 +120,55 @@ func TestBundledAreTheMakefilesPlugins(t *testing.T) {
 		t.Errorf("e2e bundles %v, the Makefile %v", got, want)
 	}
 }
+
+// Every ksm command in the keyring plugin's README is run by a keyring
+// script: some `exec ksm` line there has all of the example's words (an
+// upper-case placeholder such as TOKEN stands for any word).
+func TestKeyringReadmeExamplesAreRun(t *testing.T) {
+	readme, err := os.ReadFile("../../plugins/keyring/README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var scripts [][]string
+	files, _ := filepath.Glob("testdata/keyring/*.txtar")
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(string(data), "\n") {
+			if rest, ok := strings.CutPrefix(line, "exec ksm "); ok {
+				scripts = append(scripts, strings.Fields(rest))
+			}
+		}
+	}
+	placeholder := regexp.MustCompile(`^[A-Z][A-Z_]+$`)
+	examples := 0
+	inCode := false
+	for _, line := range strings.Split(string(readme), "\n") {
+		if strings.HasPrefix(line, "```") {
+			inCode = !inCode
+			continue
+		}
+		rest, ok := strings.CutPrefix(line, "ksm ")
+		if !inCode || !ok {
+			continue
+		}
+		examples++
+		words := strings.Fields(rest)
+		run := slices.ContainsFunc(scripts, func(script []string) bool {
+			for _, w := range words {
+				if !placeholder.MatchString(w) && !slices.Contains(script, w) {
+					return false
+				}
+			}
+			return true
+		})
+		if !run {
+			t.Errorf("README example not run by any testdata/keyring script: ksm %s", rest)
+		}
+	}
+	if examples == 0 {
+		t.Error("no ksm examples found in the README")
+	}
+}
