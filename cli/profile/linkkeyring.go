@@ -118,7 +118,7 @@ func runLinkKeyring(ctx context.Context, opts *linkKeyringOptions) error {
 func checkKeeperProfile(ctx context.Context, f *cmdutil.Factory, s *pluginhost.Session, service, name string) (linked, error) {
 	cctx, cancel := context.WithTimeout(ctx, f.Timeout)
 	defer cancel()
-	settings, err := s.Store.Validate(cctx, map[string]string{"service": service, "item": keeperlayout.ProfileItem(name)})
+	settings, err := s.Store.Validate(cctx, map[string]string{keeperlayout.SettingService: service, keeperlayout.SettingItem: keeperlayout.ProfileItem(name)})
 	if err != nil {
 		return linked{}, pluginhost.Explain(cmdutil.KeyringType, "validate", err)
 	}

@@ -26,7 +26,7 @@ const LinkKeyringCommand = "ksm profile link-keyring"
 func (f *Factory) KeeperKeyringProfiles(ctx context.Context, s *pluginhost.Session, service string) ([]string, string, error) {
 	cctx, cancel := context.WithTimeout(ctx, f.Timeout)
 	defer cancel()
-	idx, err := s.Store.Load(cctx, shared.Settings{"service": service, "item": keeperlayout.IndexItem})
+	idx, err := s.Store.Load(cctx, shared.Settings{keeperlayout.SettingService: service, keeperlayout.SettingItem: keeperlayout.IndexItem})
 	if err != nil {
 		return nil, "", pluginhost.Explain(KeyringType, "read Keeper's profile list", err)
 	}

@@ -23,6 +23,13 @@ const (
 	IntegritySuffix = "-integrity"
 )
 
+// The keyring store's settings in keeper.ini (and its setup options):
+// which service and item hold a profile's config.
+const (
+	SettingService = "service"
+	SettingItem    = "item"
+)
+
 // nameRE is what Keeper's CLI accepts as a profile name.
 var nameRE = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,64}$`)
 

@@ -21,21 +21,22 @@ var ErrNotFound = keyring.ErrNotFound
 
 // OSKeyring is the platform's keyring through zalando/go-keyring: the
 // Secret Service over D-Bus (GNOME Keyring, KWallet) on Linux and the
-// BSDs, the Keychain through /usr/bin/security on macOS, the Credential
-// Manager on Windows; all without cgo.
+// BSDs, with Python keyring's item attributes (keyring_secretservice.go);
+// the Keychain through /usr/bin/security on macOS, the Credential Manager
+// on Windows; all without cgo.
 type OSKeyring struct{}
 
 func (OSKeyring) Get(service, item string) (string, error) {
-	s, err := keyring.Get(service, item)
+	s, err := osGet(service, item)
 	return s, notFound(err)
 }
 
 func (OSKeyring) Set(service, item, secret string) error {
-	return keyring.Set(service, item, secret)
+	return osSet(service, item, secret)
 }
 
 func (OSKeyring) Delete(service, item string) error {
-	return notFound(keyring.Delete(service, item))
+	return notFound(osDelete(service, item))
 }
 
 func notFound(err error) error {

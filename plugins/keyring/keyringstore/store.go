@@ -33,8 +33,8 @@ func New() *Store { return &Store{kr: OSKeyring{}, getenv: os.Getenv} }
 
 // Settings keys in keeper.ini.
 const (
-	settingService = "service"
-	settingItem    = "item"
+	settingService = keeperlayout.SettingService
+	settingItem    = keeperlayout.SettingItem
 )
 
 // DefaultItem is Keeper's CLI's item for its default profile.

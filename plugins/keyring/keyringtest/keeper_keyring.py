@@ -9,6 +9,10 @@ reference the tests hold ksm to.
   dumps                     stdin JSON object -> the item text, on stdout
   get ITEM | set ITEM       raw item text on stdout / from stdin
   delete ITEM               delete an item
+  set-bare ITEM             store an item with only service and username (as
+                            other Secret Service clients do), from stdin
+  count ITEM                how many Secret Service items match it
+  attributes ITEM           their attributes, one JSON object a line
   backend                   print the keyring backend in use
 """
 import hashlib
@@ -69,6 +73,16 @@ def main():
         keyring.set_password(SERVICE, args[0], sys.stdin.read())
     elif cmd == "delete":
         keyring.delete_password(SERVICE, args[0])
+    elif cmd == "set-bare":
+        collection = keyring.get_keyring().get_preferred_collection()
+        collection.create_item("bare", {"service": SERVICE, "username": args[0]}, sys.stdin.read().encode(), replace=True)
+    elif cmd == "count":
+        collection = keyring.get_keyring().get_preferred_collection()
+        print(len(list(collection.search_items({"service": SERVICE, "username": args[0]}))))
+    elif cmd == "attributes":
+        collection = keyring.get_keyring().get_preferred_collection()
+        for item in collection.search_items({"service": SERVICE, "username": args[0]}):
+            print(json.dumps(item.get_attributes(), sort_keys=True))
     elif cmd == "backend":
         print(type(keyring.get_keyring()).__module__)
     else:

@@ -4,6 +4,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
 	"strings"
 	"testing"
@@ -83,6 +84,54 @@ func TestKsmWritesKeeperReads(t *testing.T) {
 func q(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
+}
+
+// Whoever writes last, each name is one Secret Service item with Python
+// keyring's attributes: the service replaces an item only when the new one
+// has the same attributes, so anything else leaves duplicates that either
+// CLI may read next.
+func TestOneItemWhoeverWrites(t *testing.T) {
+	s := keyringtest.Start(t)
+	store := start(t, s.Env)
+	const item = "ksm-cli-profile-shared"
+	pythons := map[string]string{"application": "Python keyring library", "service": "KSM-cli", "username": item}
+	// An item another client wrote with only service and username.
+	if _, err := s.Keeper(t, "not a config", "set-bare", item); err != nil {
+		t.Fatal(err)
+	}
+	cfg := sample()
+	for round := range 3 {
+		cfg["note"] = fmt.Sprint("round ", round)
+		if err := store.Save(ctx(t), shared.SaveRequest{Settings: settings(item), Config: cfg, Overwrite: true}); err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range []string{item, item + "-integrity"} {
+			if n, _ := s.Keeper(t, "", "count", it); strings.TrimSpace(n) != "1" {
+				t.Fatalf("round %d: after ksm's save, %s items named %s", round, strings.TrimSpace(n), it)
+			}
+		}
+		// The service may add its own (xdg:schema): Python's three decide.
+		out, _ := s.Keeper(t, "", "attributes", item)
+		var attrs map[string]string
+		if err := json.Unmarshal([]byte(out), &attrs); err != nil {
+			t.Fatalf("attributes %q: %v", out, err)
+		}
+		delete(attrs, "xdg:schema")
+		if !maps.Equal(attrs, pythons) {
+			t.Errorf("round %d: attributes %v, want %v", round, attrs, pythons)
+		}
+		cfg["note"] = fmt.Sprint("python ", round)
+		if _, err := s.Keeper(t, keeperJSON(t, cfg), "write-profile", "shared"); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := s.Keeper(t, "", "count", item); strings.TrimSpace(n) != "1" {
+			t.Fatalf("round %d: after Python's save, %s items", round, strings.TrimSpace(n))
+		}
+		got, err := store.Load(ctx(t), settings(item))
+		if err != nil || got["note"] != cfg["note"] {
+			t.Fatalf("round %d: ksm read %q (%v), want Python's last write", round, got["note"], err)
+		}
+	}
 }
 
 // Items Keeper's CLI wrote keep their keys when ksm rewrites the list.
