@@ -26,6 +26,11 @@ func (s *Store) Save(ctx context.Context, req shared.SaveRequest) error {
 	if err := req.Config.Validate(); err != nil {
 		return shared.Errorf(shared.CodeInvalidArgument, "cannot save: %v", err)
 	}
+	unlock, err := s.lockSaves(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	keeperName, inKeeperList := keeperlayout.ProfileOf(service, item)
 	var idx *Index
 	if inKeeperList {

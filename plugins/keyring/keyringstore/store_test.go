@@ -2,6 +2,8 @@ package keyringstore
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -51,9 +53,13 @@ func (h hungKeyring) Set(string, string, string) error   { <-h.release; return n
 func (h hungKeyring) Delete(string, string) error        { <-h.release; return nil }
 
 func TestHungKeyringFailsAtTheDeadline(t *testing.T) {
+	// (Save also waits on the save lock, in XDG_RUNTIME_DIR: free here.)
 	h := hungKeyring{release: make(chan struct{})}
 	defer close(h.release)
-	s := &Store{kr: h, getenv: func(string) string { return "unix:path=/x" }}
+	runtime := t.TempDir()
+	s := &Store{kr: h, getenv: func(name string) string {
+		return map[string]string{"DBUS_SESSION_BUS_ADDRESS": "unix:path=/x", "XDG_RUNTIME_DIR": runtime}[name]
+	}}
 	settings := shared.Settings{"service": "KSM-cli", "item": "ksm-cli-profile-a"}
 	for _, call := range []struct {
 		name string
@@ -74,5 +80,30 @@ func TestHungKeyringFailsAtTheDeadline(t *testing.T) {
 		if took := time.Since(begin); took > time.Second {
 			t.Errorf("%s: returned after %v with a 50ms deadline", call.name, took)
 		}
+	}
+}
+
+// A save waits for another ksm's save, until its deadline.
+func TestSaveWaitsForTheLock(t *testing.T) {
+	runtime := t.TempDir()
+	getenv := func(name string) string {
+		return map[string]string{"DBUS_SESSION_BUS_ADDRESS": "unix:path=/x", "XDG_RUNTIME_DIR": runtime}[name]
+	}
+	holder := &Store{getenv: getenv}
+	unlock, err := holder.lockSaves(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Store{kr: hungKeyring{release: make(chan struct{})}, getenv: getenv}
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	err = s.Save(ctx, shared.SaveRequest{Settings: shared.Settings{"service": "KSM-cli", "item": "x"},
+		Config: shared.Config{"clientId": "c", "privateKey": "p", "appKey": "a", "hostname": "h"}})
+	if shared.CodeOf(err) != shared.CodeDeadlineExceeded || !strings.HasPrefix(err.Error(), "timed out waiting for another ksm saving to the OS keyring") {
+		t.Errorf("got %v %v", shared.CodeOf(err), err)
+	}
+	unlock()
+	if fi, err := os.Stat(filepath.Join(runtime, "ksm-keyring.lock")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("lock file: %v %v", fi, err)
 	}
 }

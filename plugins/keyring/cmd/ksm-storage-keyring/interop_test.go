@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -376,4 +377,41 @@ func diffKeys(got, want map[string]string) []string {
 		}
 	}
 	return d
+}
+
+// Concurrent saves of Keeper profiles (several ksm processes at once) all
+// end up in Keeper's profile list: its read-modify-write is serialised.
+func TestConcurrentSavesKeepEveryProfileListed(t *testing.T) {
+	s := keyringtest.Start(t)
+	stores := []shared.Store{start(t, s.Env), start(t, s.Env), start(t, s.Env)}
+	const n = 9
+	errs := make(chan error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- stores[i%len(stores)].Save(ctx(t), shared.SaveRequest{Settings: settings(fmt.Sprint("ksm-cli-profile-p", i)), Config: sample()})
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, err := s.Keeper(t, "", "read-common")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var common struct {
+		Profiles []string `json:"profiles"`
+	}
+	if err := json.Unmarshal([]byte(out), &common); err != nil {
+		t.Fatal(err)
+	}
+	if len(common.Profiles) != n {
+		t.Errorf("Keeper's list holds %d profiles, want %d: %v", len(common.Profiles), n, common.Profiles)
+	}
 }
