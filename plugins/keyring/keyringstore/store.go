@@ -104,13 +104,21 @@ func checkSettings(s shared.Settings) error {
 	return nil
 }
 
-// where reads a profile's settings.
+// where reads a profile's settings (hand-edited ones too: names go into
+// messages, so control characters are refused here).
 func where(s shared.Settings) (service, item string, err error) {
-	if s[settingItem] == "" || s[settingService] == "" {
+	service, item = s[settingService], s[settingItem]
+	switch {
+	case item == "" || service == "":
 		return "", "", shared.Errorf(shared.CodeInvalidArgument, "the profile has no keyring item or service setting; run `ksm profile setup --type=keyring` again")
+	case strings.IndexFunc(service+item, unicode.IsControl) >= 0:
+		return "", "", shared.Errorf(shared.CodeInvalidArgument, "the profile's keyring item or service name holds a control character; run `ksm profile setup --type=keyring` again")
 	}
-	return s[settingService], s[settingItem], nil
+	return service, item, nil
 }
+
+// maxItem bounds what is read from an item: a config is about 1 KiB.
+const maxItem = 64 << 10
 
 // Load reads and verifies the item. Loading Keeper's index item answers
 // with its profile list instead (see keeperlayout).
@@ -148,6 +156,9 @@ func (s *Store) readVerified(ctx context.Context, service, item string) (string,
 	text, err := s.get(ctx, service, item)
 	if err != nil {
 		return "", err
+	}
+	if len(text) > maxItem {
+		return "", shared.Errorf(shared.CodeInvalidArgument, "keyring item %s (service %s) is larger than %d KiB: not a ksm config", item, service, maxItem>>10)
 	}
 	sum, err := s.get(ctx, service, item+keeperlayout.IntegritySuffix)
 	switch {

@@ -107,3 +107,44 @@ func TestSaveWaitsForTheLock(t *testing.T) {
 		t.Errorf("lock file: %v %v", fi, err)
 	}
 }
+
+// mapKeyring is an in-memory keyring, for the store's checks that come
+// before or after the keyring itself.
+type mapKeyring map[string]string
+
+func (m mapKeyring) Get(service, item string) (string, error) {
+	v, ok := m[service+"\x00"+item]
+	if !ok {
+		return "", ErrNotFound
+	}
+	return v, nil
+}
+func (m mapKeyring) Set(service, item, secret string) error {
+	m[service+"\x00"+item] = secret
+	return nil
+}
+func (m mapKeyring) Delete(service, item string) error { delete(m, service+"\x00"+item); return nil }
+
+func TestLoadRefusesHostileSettingsAndItems(t *testing.T) {
+	big := strings.Repeat("A", maxItem+1)
+	kr := mapKeyring{"KSM-cli\x00big": big, "KSM-cli\x00big-integrity": integrity(big)}
+	s := &Store{kr: kr, getenv: func(string) string { return "unix:path=/x" }}
+	tests := []struct {
+		name     string
+		settings shared.Settings
+		want     string
+	}{
+		{"escape in service", shared.Settings{"service": "a\x1b[2J", "item": "ksm-cli-common"}, "the profile's keyring item or service name holds a control character"},
+		{"newline in item", shared.Settings{"service": "KSM-cli", "item": "a\nb"}, "the profile's keyring item or service name holds a control character"},
+		{"no item", shared.Settings{"service": "KSM-cli"}, "the profile has no keyring item or service setting"},
+		{"huge item", shared.Settings{"service": "KSM-cli", "item": "big"}, "keyring item big (service KSM-cli) is larger than 64 KiB: not a ksm config"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := s.Load(context.Background(), tt.settings)
+			if shared.CodeOf(err) != shared.CodeInvalidArgument || !strings.HasPrefix(err.Error(), tt.want) {
+				t.Fatalf("got %v %v, want %q", shared.CodeOf(err), err, tt.want)
+			}
+		})
+	}
+}
