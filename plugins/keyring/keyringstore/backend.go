@@ -12,8 +12,6 @@ type Keyring interface {
 	// Get returns ErrNotFound when there is no such item.
 	Get(service, item string) (string, error)
 	Set(service, item, secret string) error
-	// Delete returns ErrNotFound when there is no such item.
-	Delete(service, item string) error
 }
 
 // ErrNotFound: the keyring has no such item.
@@ -33,10 +31,6 @@ func (OSKeyring) Get(service, item string) (string, error) {
 
 func (OSKeyring) Set(service, item, secret string) error {
 	return osSet(service, item, secret)
-}
-
-func (OSKeyring) Delete(service, item string) error {
-	return notFound(osDelete(service, item))
 }
 
 func notFound(err error) error {

@@ -10,5 +10,3 @@ import "github.com/zalando/go-keyring"
 func osGet(service, item string) (string, error) { return keyring.Get(service, item) }
 
 func osSet(service, item, secret string) error { return keyring.Set(service, item, secret) }
-
-func osDelete(service, item string) error { return keyring.Delete(service, item) }

@@ -103,23 +103,3 @@ func isPythons(svc *ss.SecretService, path dbus.ObjectPath) (bool, error) {
 	got, ok := v.Value().(map[string]string)
 	return ok && got["application"] == pythonApplication, nil
 }
-
-func osDelete(service, item string) error {
-	svc, err := ss.NewSecretService()
-	if err != nil {
-		return err
-	}
-	found, err := search(svc, svc.GetLoginCollection(), service, item)
-	if err != nil {
-		return err
-	}
-	if len(found) == 0 {
-		return ErrNotFound
-	}
-	for _, p := range found {
-		if err := svc.Delete(p); err != nil {
-			return err
-		}
-	}
-	return nil
-}

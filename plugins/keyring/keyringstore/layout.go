@@ -5,7 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/ksm-cli/ksm/plugins/keyring/keeperlayout"
@@ -30,36 +30,14 @@ func checkIntegrity(text, stored string) error {
 }
 
 // encodeConfig is the item text for a profile: the config as json.dumps
-// writes it (keys in Keeper's export order, others after them sorted),
-// wrapped as {"data": ...}.
+// writes it, keys in Keeper's export order, wrapped as {"data": ...}.
 func encodeConfig(cfg shared.Config) string {
-	var keys []string
-	for _, k := range shared.ConfigKeyOrder {
-		if _, ok := cfg[k]; ok {
-			keys = append(keys, k)
-		}
-	}
-	var extra []string
-	for k := range cfg {
-		if !containsString(shared.ConfigKeyOrder, k) {
-			extra = append(extra, k)
-		}
-	}
-	sort.Strings(extra)
-	pairs := make([]pair, 0, len(cfg))
-	for _, k := range append(keys, extra...) {
-		pairs = append(pairs, pair{k, pyString(cfg[k])})
+	keys := shared.OrderedKeys(cfg)
+	pairs := make([]pair, len(keys))
+	for i, k := range keys {
+		pairs[i] = pair{k, pyString(cfg[k])}
 	}
 	return pyDataItem(pyObject(pairs))
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // dataOf unwraps an item's {"data": "..."}; like Keeper's CLI it also
@@ -121,7 +99,7 @@ func decodeIndex(text string) (*Index, error) {
 	}
 	idx := &Index{inner: data}
 	for _, p := range v.Profiles {
-		if s, ok := p.(string); ok && keeperlayout.ValidName(s) && !containsString(idx.Profiles, s) {
+		if s, ok := p.(string); ok && keeperlayout.ValidName(s) && !slices.Contains(idx.Profiles, s) {
 			idx.Profiles = append(idx.Profiles, s)
 		}
 	}

@@ -50,7 +50,6 @@ type hungKeyring struct{ release chan struct{} }
 
 func (h hungKeyring) Get(string, string) (string, error) { <-h.release; return "", ErrNotFound }
 func (h hungKeyring) Set(string, string, string) error   { <-h.release; return nil }
-func (h hungKeyring) Delete(string, string) error        { <-h.release; return nil }
 
 func TestHungKeyringFailsAtTheDeadline(t *testing.T) {
 	// (Save also waits on the save lock, in XDG_RUNTIME_DIR: free here.)
@@ -123,7 +122,6 @@ func (m mapKeyring) Set(service, item, secret string) error {
 	m[service+"\x00"+item] = secret
 	return nil
 }
-func (m mapKeyring) Delete(service, item string) error { delete(m, service+"\x00"+item); return nil }
 
 func TestLoadRefusesHostileSettingsAndItems(t *testing.T) {
 	big := strings.Repeat("A", maxItem+1)
