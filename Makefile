@@ -20,6 +20,13 @@ BIN     := bin
 # Tools the tests start as real servers (see ../shared/docs/TESTBEDS.md).
 IMDS_MOCK := github.com/aws/amazon-ec2-metadata-mock/cmd/ec2-metadata-mock@v1.13.0
 GOBIN     := $(shell $(GO) env GOPATH)/bin
+# Debian packages the tests use: GNOME Keyring on a private D-Bus session and
+# Python's keyring library (keyring store), Python's gRPC (the Python example
+# plugin), zsh and fish (completion). Debian's /usr/bin/python3 has them.
+TEST_DEBS := dbus-daemon gnome-keyring python3-keyring python3-secretstorage \
+	python3-grpcio python3-protobuf python3-grpc-tools zsh fish
+# Plugins whose OS-specific code must at least compile everywhere they ship.
+CROSS_OS  := darwin windows
 
 .PHONY: all plugins build completions release-snapshot install test test-tools demo lint bench fuzz stress proto clean help
 
@@ -30,7 +37,7 @@ help: ## list the targets
 
 # The plugins built with ksm; ksm trusts them beside it by their SHA-256,
 # which is linked into it.
-PLUGINS := file aws
+PLUGINS := file aws keyring
 
 plugins: ## print the store types built with ksm (tests read the list here)
 	@echo $(PLUGINS)
@@ -78,11 +85,12 @@ demo: build ## walk the main job on the embedded default store, in a temp dir
 test-tools: ## install and check what the tests need
 	@python3 -c 'import configparser' 2>/dev/null || { echo "python3 is missing: the keeper.ini tests compare ksm with Python's configparser (apt-get install python3)" >&2; exit 1; }
 	@command -v $(GOBIN)/ec2-metadata-mock >/dev/null || $(GO) install $(IMDS_MOCK)
-	@command -v zsh >/dev/null && command -v fish >/dev/null || { apt-get update && apt-get install -y --no-install-recommends zsh fish; } # completion tests
 	@python3 -c 'import moto' 2>/dev/null || { echo "moto is missing: the AWS tests need 'python3 -m moto.server' (pip install 'moto[server]')" >&2; exit 1; }
-	@/usr/bin/python3 -c 'import grpc, google.protobuf, grpc_tools' 2>/dev/null || { \
-		echo "installing Debian's python3-grpcio python3-protobuf python3-grpc-tools (the Python example plugin and its tests)"; \
-		apt-get update -qq && apt-get install -y -qq python3-grpcio python3-protobuf python3-grpc-tools; }
+	@missing=$$(for p in $(TEST_DEBS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] || { echo "the tests need these Debian packages: "$$missing" (apt-get install them as root)" >&2; exit 1; }; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
 
 # The Go example plugin is a module of its own, as a third party's is (so
 # that `go install github.com/ksm-cli/ksm/...` installs only ksm's binaries).
@@ -101,10 +109,12 @@ fuzz: ## run every fuzz target for $(FUZZTIME) seconds each (CI runs 15)
 stress: ## the long reliability runs: 200 SIGKILLed writes, 128 concurrent writers
 	KSM_STRESS=1 $(GO) test -race -count=1 -timeout 30m -run 'Stress' -v ./cli/e2e/
 
-lint: ## gofmt and go vet
+lint: ## gofmt, go vet, and the keyring plugin built for macOS and Windows
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet -tags $(DEVTAGS) ./...
 	cd $(EXAMPLE_MOD) && $(GO) vet ./...
+	$(foreach os,$(CROSS_OS),GOOS=$(os) GOARCH=amd64 $(GOBUILD) -o /dev/null ./plugins/keyring/cmd/ksm-storage-keyring &&) true
+	$(foreach os,$(CROSS_OS),GOOS=$(os) GOARCH=amd64 $(GO) vet ./plugins/keyring/... &&) true
 
 proto: ## regenerate the code made from shared/proto: Go (protoc and its Go plugins) and the Python example's (python3-grpc-tools)
 	./shared/proto/generate.sh

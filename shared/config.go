@@ -115,9 +115,9 @@ func knownKey(k string) bool {
 	return k == KeyServerPublicKey || slices.Contains(ConfigKeyOrder, k)
 }
 
-// MarshalConfig writes the SDK JSON as Keeper's CLI does: 4-space indent,
+// OrderedKeys are a config's keys in the order Keeper's CLI writes them:
 // the known keys in export order, any other keys after them sorted.
-func MarshalConfig(c Config) []byte {
+func OrderedKeys(c Config) []string {
 	var keys []string
 	seen := map[string]bool{}
 	for _, k := range ConfigKeyOrder {
@@ -133,8 +133,13 @@ func MarshalConfig(c Config) []byte {
 		}
 	}
 	sort.Strings(extra)
-	keys = append(keys, extra...)
+	return append(keys, extra...)
+}
 
+// MarshalConfig writes the SDK JSON as Keeper's CLI does: 4-space indent,
+// keys in OrderedKeys order.
+func MarshalConfig(c Config) []byte {
+	keys := OrderedKeys(c)
 	var b bytes.Buffer
 	b.WriteString("{\n")
 	for i, k := range keys {

@@ -43,6 +43,9 @@ func runList(opts *listOptions) error {
 	switch {
 	case errors.Is(err, cmdutil.ErrNoIni):
 		fmt.Fprintln(opts.f.IO.ErrOut, "No keeper.ini found; add a profile with `ksm profile init` or `ksm profile import`.")
+		if hint := opts.f.KeyringHint(); hint != "" {
+			fmt.Fprintln(opts.f.IO.ErrOut, hint+".")
+		}
 	case err != nil:
 		return err
 	default:

@@ -23,6 +23,7 @@ func NewCommand(f *cmdutil.Factory, extra ...*cli.Command) *cli.Command {
 			newExportCommand(f),
 			newDeleteCommand(f),
 			newSetupCommand(f),
+			newLinkKeyringCommand(f),
 		}, extra...),
 	}
 }

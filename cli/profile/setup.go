@@ -41,6 +41,7 @@ Examples:
    ksm profile setup --type=file -p k8s --path /run/secrets/ksm-config
    ksm profile setup --type=file -p moved --path ~/.ksm/prod.json --from-profile prod
    ksm profile setup --type=aws -p cloud --secret ksm-config --credentials ec2instance
+   ksm profile setup --type=keyring -p desk --item ksm-cli-profile-desk --from-profile local
    ksm profile setup --type=aws --help`
 
 // The setup command parses its flags in two steps: urfave/cli only sees the

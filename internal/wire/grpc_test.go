@@ -336,3 +336,17 @@ func TestFromStatusUnmarked(t *testing.T) {
 		}
 	}
 }
+
+// A store that gives up before the host's deadline and says why (a
+// keyring waiting on an unlock prompt) is heard out, not reported as a
+// plugin that did not answer.
+func TestStoreDeadlineExplanationKept(t *testing.T) {
+	const why = "the keyring did not answer in time; unlock it"
+	client, _ := serveInProcess(t, loadFails(shared.Errorf(shared.CodeDeadlineExceeded, why)))
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := client.Load(ctx, nil)
+	if shared.CodeOf(err) != shared.CodeDeadlineExceeded || err.Error() != why {
+		t.Errorf("got %v %q, want %q", shared.CodeOf(err), err, why)
+	}
+}

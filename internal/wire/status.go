@@ -46,11 +46,12 @@ func fromStatus(ctx context.Context, method string, err error) error {
 		return &shared.Error{Code: shared.CodeUnknown, Message: fmt.Sprintf("%s: %v", method, err)}
 	}
 	// The plugin's ctx carries our deadline and may see it pass a moment
-	// before ours does.
+	// before ours does. A store that gave up before the deadline and said
+	// why (a keyring waiting on its unlock prompt) is heard out.
 	_, hasDeadline := ctx.Deadline()
 	ctxErr := ctx.Err()
 	switch {
-	case errors.Is(ctxErr, context.DeadlineExceeded), hasDeadline && st.Code() == codes.DeadlineExceeded:
+	case errors.Is(ctxErr, context.DeadlineExceeded), hasDeadline && st.Code() == codes.DeadlineExceeded && !fromStore(st):
 		return &shared.Error{Code: shared.CodeDeadlineExceeded, Message: fmt.Sprintf("the plugin did not answer %s before the deadline", method)}
 	case ctxErr != nil:
 		return &shared.Error{Code: shared.CodeCanceled, Message: fmt.Sprintf("%s was cancelled", method)}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -51,6 +52,10 @@ type Factory struct {
 	InitStore StoreInitFunc
 
 	modeWarned bool
+
+	// The no-keeper.ini hint (keyring.go), computed at most once.
+	hintOnce sync.Once
+	hint     string
 }
 
 // StoreInitFunc is the plugin host's part of `profile init --storage`: it
@@ -129,7 +134,7 @@ func (f *Factory) RequireIni() error {
 }
 
 func (f *Factory) noIni() error {
-	return fmt.Errorf("%w (looked in %s); create one with `ksm profile init` or `ksm profile import`, or pass --ini-file", ErrNoIni, f.searchedDirs())
+	return &noIniError{f: f, searched: f.searchedDirs()}
 }
 
 // readIni is Read without the container variables.

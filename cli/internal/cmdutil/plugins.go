@@ -113,6 +113,11 @@ func (f *Factory) InitIntoStore(ctx context.Context, req StoreInitRequest) (shar
 	if err != nil {
 		return nil, pluginhost.Explain(req.Type, "validate", err)
 	}
+	if !req.Overwrite {
+		if err := f.checkStoreFree(ctx, s, req.Type, settings); err != nil {
+			return nil, err
+		}
+	}
 	cfg, err := req.Redeem(ctx)
 	if err != nil {
 		return nil, err
@@ -123,4 +128,20 @@ func (f *Factory) InitIntoStore(ctx context.Context, req StoreInitRequest) (shar
 		return nil, pluginhost.Explain(req.Type, "save", err) // init adds that the token is used up
 	}
 	return settings, nil
+}
+
+// checkStoreFree loads from the store before the token is redeemed: a store
+// that already holds a config there (another profile's keys), or that
+// cannot be reached, stops init while the one-time token is still unused.
+func (f *Factory) checkStoreFree(ctx context.Context, s *pluginhost.Session, typ string, settings shared.Settings) error {
+	cctx, cancel := context.WithTimeout(ctx, f.Timeout)
+	defer cancel()
+	_, err := s.Store.Load(cctx, settings)
+	switch {
+	case err == nil:
+		return fmt.Errorf("the %s store already holds a config there; use --force to replace it, or other --store-option values (the token was not used)", typ)
+	case shared.CodeOf(err) == shared.CodeNotFound:
+		return nil
+	}
+	return fmt.Errorf("%w (the token was not used)", pluginhost.Explain(typ, "check", err))
 }

@@ -1,0 +1,12 @@
+// Command ksm-storage-keyring keeps a ksm profile's client config in the
+// OS keyring, in the layout Keeper's CLI 1.4 uses there.
+package main
+
+import (
+	"github.com/ksm-cli/ksm/plugins/keyring/keyringstore"
+	"github.com/ksm-cli/ksm/sdk"
+)
+
+func main() {
+	sdk.Serve(keyringstore.New())
+}

@@ -1,0 +1,207 @@
+// Package keyringstore is the OS keyring storage for ksm profiles: the
+// client config lives in a keyring item, in the layout Keeper's CLI 1.4
+// uses (service KSM-cli, items ksm-cli-profile-NAME with an -integrity
+// companion, the profile list in ksm-cli-common), so that profiles move
+// freely between the two CLIs and no key touches the disk.
+package keyringstore
+
+import (
+	"context"
+	"os"
+	"strings"
+	"unicode"
+
+	"github.com/ksm-cli/ksm/plugins/keyring/keeperlayout"
+	"github.com/ksm-cli/ksm/sdk"
+	"github.com/ksm-cli/ksm/shared"
+)
+
+// Version is the plugin's version, set at build time with
+// -ldflags "-X github.com/ksm-cli/ksm/plugins/keyring/keyringstore.Version=...".
+var Version = "dev"
+
+// Store implements shared.Store on the OS keyring.
+type Store struct {
+	kr     Keyring
+	getenv func(string) string
+}
+
+var _ shared.Store = (*Store)(nil)
+
+// New returns the store on the platform's keyring.
+func New() *Store { return &Store{kr: OSKeyring{}, getenv: os.Getenv} }
+
+// Settings keys in keeper.ini.
+const (
+	settingService = keeperlayout.SettingService
+	settingItem    = keeperlayout.SettingItem
+)
+
+// DefaultItem is Keeper's CLI's item for its default profile.
+var DefaultItem = keeperlayout.ProfileItem("_default")
+
+var setupOptions = []shared.Option{
+	sdk.String(settingItem, "keyring item (user name) holding the config; Keeper's CLI names its profile NAME's item ksm-cli-profile-NAME", sdk.Default(DefaultItem)),
+	sdk.String(settingService, "keyring service (application) name; Keeper's CLI uses "+keeperlayout.Service, sdk.Default(keeperlayout.Service)),
+}
+
+// env: the Secret Service is reached over the D-Bus session bus, found
+// through these (DISPLAY for an X11 autolaunched bus is not supported).
+var env = []string{"DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR"}
+
+// Describe is static.
+func (*Store) Describe(context.Context) (*shared.Description, error) {
+	return &shared.Description{
+		Name:            "keyring",
+		Version:         Version,
+		ProtocolVersion: shared.ProtocolVersion,
+		Summary:         "the OS keyring (Secret Service, macOS Keychain, Windows Credential Manager), in Keeper CLI 1.4's layout",
+		Options:         setupOptions,
+		CanSave:         true,
+		Env:             env,
+	}, nil
+}
+
+// Validate checks the names; it does not touch the keyring (setup's Load
+// does, right after).
+func (*Store) Validate(_ context.Context, options map[string]string) (shared.Settings, error) {
+	values, err := sdk.Parse(setupOptions, options)
+	if err != nil {
+		return nil, err
+	}
+	s := shared.Settings{settingService: values.String(settingService), settingItem: values.String(settingItem)}
+	if err := checkSettings(s); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// maxName bounds item and service names (Windows allows 32 KiB for the
+// whole target name, macOS about 3000 bytes for everything).
+const maxName = 256
+
+func checkSettings(s shared.Settings) error {
+	service, item := s[settingService], s[settingItem]
+	for _, f := range []struct{ flag, v string }{{"service", service}, {"item", item}} {
+		switch {
+		case f.v == "":
+			return shared.Errorf(shared.CodeInvalidArgument, "the keyring %s name is empty; give --%s NAME", f.flag, f.flag)
+		case len(f.v) > maxName:
+			return shared.Errorf(shared.CodeInvalidArgument, "the keyring %s name is longer than %d bytes", f.flag, maxName)
+		case strings.IndexFunc(f.v, unicode.IsControl) >= 0:
+			return shared.Errorf(shared.CodeInvalidArgument, "the keyring %s name %q holds a control character", f.flag, f.v)
+		}
+	}
+	switch {
+	case item == keeperlayout.IndexItem:
+		return shared.Errorf(shared.CodeInvalidArgument, "--item %s is Keeper's profile list, not a profile; give ksm-cli-profile-NAME", item)
+	case strings.HasSuffix(item, keeperlayout.IntegritySuffix):
+		return shared.Errorf(shared.CodeInvalidArgument, "--item %s names an integrity item; give the item itself", item)
+	}
+	if rest, ok := strings.CutPrefix(item, keeperlayout.ProfilePrefix); ok && service == keeperlayout.Service && !keeperlayout.ValidName(rest) {
+		return shared.Errorf(shared.CodeInvalidArgument, "--item %s: Keeper's CLI only reads profile names of 1-64 letters, digits, - and _", item)
+	}
+	return nil
+}
+
+// where reads a profile's settings (hand-edited ones too: names go into
+// messages, so control characters are refused here).
+func where(s shared.Settings) (service, item string, err error) {
+	service, item = s[settingService], s[settingItem]
+	switch {
+	case item == "" || service == "":
+		return "", "", shared.Errorf(shared.CodeInvalidArgument, "the profile has no keyring item or service setting; run `ksm profile setup --type=keyring` again")
+	case strings.IndexFunc(service+item, unicode.IsControl) >= 0:
+		return "", "", shared.Errorf(shared.CodeInvalidArgument, "the profile's keyring item or service name holds a control character; run `ksm profile setup --type=keyring` again")
+	}
+	return service, item, nil
+}
+
+// maxItem bounds what is read from an item: a config is about 1 KiB.
+const maxItem = 64 << 10
+
+// Load reads and verifies the item. Loading Keeper's index item answers
+// with its profile list instead (see keeperlayout).
+func (s *Store) Load(ctx context.Context, settings shared.Settings) (shared.Config, error) {
+	service, item, err := where(settings)
+	if err != nil {
+		return nil, err
+	}
+	if item == keeperlayout.IndexItem {
+		idx, err := s.readIndex(ctx, service)
+		if err != nil {
+			return nil, err
+		}
+		if idx == nil {
+			return nil, notFoundError(service, item)
+		}
+		return idx.config(), nil
+	}
+	if err := checkSettings(settings); err != nil {
+		return nil, err
+	}
+	text, err := s.readVerified(ctx, service, item)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := decodeConfig(text)
+	if err != nil {
+		return nil, notConfigError(service, item, err)
+	}
+	return cfg, nil
+}
+
+// readVerified reads an item and checks it against its -integrity item.
+func (s *Store) readVerified(ctx context.Context, service, item string) (string, error) {
+	text, err := s.get(ctx, service, item)
+	if err != nil {
+		return "", err
+	}
+	if len(text) > maxItem {
+		return "", shared.Errorf(shared.CodeInvalidArgument, "keyring item %s (service %s) is larger than %d KiB: not a ksm config", item, service, maxItem>>10)
+	}
+	sum, err := s.get(ctx, service, item+keeperlayout.IntegritySuffix)
+	switch {
+	case shared.CodeOf(err) == shared.CodeNotFound:
+		return "", shared.Errorf(shared.CodeFailedPrecondition,
+			"keyring item %s (service %s) has no %s%s item to verify it with; refusing it: save the profile again (ksm profile setup --type=keyring --from-profile, or Keeper's CLI)",
+			item, service, item, keeperlayout.IntegritySuffix)
+	case err != nil:
+		return "", err
+	}
+	if checkIntegrity(text, sum) != nil {
+		return "", tamperedError(service, item)
+	}
+	return text, nil
+}
+
+// readIndex reads Keeper's profile list; nil when there is none.
+func (s *Store) readIndex(ctx context.Context, service string) (*Index, error) {
+	text, err := s.readVerified(ctx, service, keeperlayout.IndexItem)
+	if shared.CodeOf(err) == shared.CodeNotFound {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	idx, err := decodeIndex(text)
+	if err != nil {
+		return nil, shared.Errorf(shared.CodeFailedPrecondition, "keyring item %s (service %s) is not Keeper's profile list: %v", keeperlayout.IndexItem, service, err)
+	}
+	return idx, nil
+}
+
+func notFoundError(service, item string) error {
+	return shared.Errorf(shared.CodeNotFound, "keyring item %s (service %s) does not exist", item, service)
+}
+
+func tamperedError(service, item string) error {
+	return shared.Errorf(shared.CodeFailedPrecondition,
+		"keyring item %s (service %s) does not match its integrity hash (%s%s): it was changed outside ksm and Keeper's CLI, so it is refused; save the profile again",
+		item, service, item, keeperlayout.IntegritySuffix)
+}
+
+// notConfigError never quotes the item: it may hold keys.
+func notConfigError(service, item string, why error) error {
+	return shared.Errorf(shared.CodeInvalidArgument, "keyring item %s (service %s) does not hold a ksm config: %v", item, service, why)
+}

@@ -1,0 +1,148 @@
+package keyringstore
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ksm-cli/ksm/shared"
+)
+
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		name    string
+		options map[string]string
+		want    shared.Settings
+		wantErr string
+	}{
+		{"defaults", map[string]string{}, shared.Settings{"service": "KSM-cli", "item": "ksm-cli-profile-_default"}, ""},
+		{"keeper profile", map[string]string{"item": "ksm-cli-profile-prod"}, shared.Settings{"service": "KSM-cli", "item": "ksm-cli-profile-prod"}, ""},
+		{"own service, any item", map[string]string{"service": "my-app", "item": "ksm-cli-profile-a b"}, shared.Settings{"service": "my-app", "item": "ksm-cli-profile-a b"}, ""},
+		{"index", map[string]string{"item": "ksm-cli-common"}, nil, "--item ksm-cli-common is Keeper's profile list, not a profile; give ksm-cli-profile-NAME"},
+		{"integrity", map[string]string{"item": "ksm-cli-profile-a-integrity"}, nil, "--item ksm-cli-profile-a-integrity names an integrity item; give the item itself"},
+		{"not a keeper name", map[string]string{"item": "ksm-cli-profile-a.b"}, nil, "--item ksm-cli-profile-a.b: Keeper's CLI only reads profile names of 1-64 letters, digits, - and _"},
+		{"keeper name too long", map[string]string{"item": "ksm-cli-profile-" + strings.Repeat("a", 65)}, nil, "Keeper's CLI only reads profile names"},
+		{"control character", map[string]string{"item": "a\x1b[31mb"}, nil, `the keyring item name "a\x1b[31mb" holds a control character`},
+		{"too long", map[string]string{"service": strings.Repeat("s", 257)}, nil, "the keyring service name is longer than 256 bytes"},
+		{"unknown option", map[string]string{"path": "/x"}, nil, "unknown option --path"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := New().Validate(context.Background(), tt.options)
+			if tt.wantErr != "" {
+				if shared.CodeOf(err) != shared.CodeInvalidArgument || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("got %v %v, want %q", shared.CodeOf(err), err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || len(got) != len(tt.want) || got["item"] != tt.want["item"] || got["service"] != tt.want["service"] {
+				t.Fatalf("got %v %v, want %v", got, err, tt.want)
+			}
+		})
+	}
+}
+
+// hungKeyring never answers, as a keyring waiting on its unlock prompt.
+type hungKeyring struct{ release chan struct{} }
+
+func (h hungKeyring) Get(string, string) (string, error) { <-h.release; return "", ErrNotFound }
+func (h hungKeyring) Set(string, string, string) error   { <-h.release; return nil }
+
+func TestHungKeyringFailsAtTheDeadline(t *testing.T) {
+	// (Save also waits on the save lock, in XDG_RUNTIME_DIR: free here.)
+	h := hungKeyring{release: make(chan struct{})}
+	defer close(h.release)
+	runtime := t.TempDir()
+	s := &Store{kr: h, getenv: func(name string) string {
+		return map[string]string{"DBUS_SESSION_BUS_ADDRESS": "unix:path=/x", "XDG_RUNTIME_DIR": runtime}[name]
+	}}
+	settings := shared.Settings{"service": "KSM-cli", "item": "ksm-cli-profile-a"}
+	for _, call := range []struct {
+		name string
+		run  func(ctx context.Context) error
+	}{
+		{"load", func(ctx context.Context) error { _, err := s.Load(ctx, settings); return err }},
+		{"save", func(ctx context.Context) error {
+			return s.Save(ctx, shared.SaveRequest{Settings: settings, Config: shared.Config{"clientId": "c", "privateKey": "p", "appKey": "a", "hostname": "h"}})
+		}},
+	} {
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		begin := time.Now()
+		err := call.run(ctx)
+		cancel()
+		if shared.CodeOf(err) != shared.CodeDeadlineExceeded || !strings.Contains(err.Error(), "locked and waiting for its unlock prompt") {
+			t.Errorf("%s: got %v %v", call.name, shared.CodeOf(err), err)
+		}
+		if took := time.Since(begin); took > time.Second {
+			t.Errorf("%s: returned after %v with a 50ms deadline", call.name, took)
+		}
+	}
+}
+
+// A save waits for another ksm's save, until its deadline.
+func TestSaveWaitsForTheLock(t *testing.T) {
+	runtime := t.TempDir()
+	getenv := func(name string) string {
+		return map[string]string{"DBUS_SESSION_BUS_ADDRESS": "unix:path=/x", "XDG_RUNTIME_DIR": runtime}[name]
+	}
+	holder := &Store{getenv: getenv}
+	unlock, err := holder.lockSaves(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Store{kr: hungKeyring{release: make(chan struct{})}, getenv: getenv}
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	err = s.Save(ctx, shared.SaveRequest{Settings: shared.Settings{"service": "KSM-cli", "item": "x"},
+		Config: shared.Config{"clientId": "c", "privateKey": "p", "appKey": "a", "hostname": "h"}})
+	if shared.CodeOf(err) != shared.CodeDeadlineExceeded || !strings.HasPrefix(err.Error(), "timed out waiting for another ksm saving to the OS keyring") {
+		t.Errorf("got %v %v", shared.CodeOf(err), err)
+	}
+	unlock()
+	if fi, err := os.Stat(filepath.Join(runtime, "ksm-keyring.lock")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("lock file: %v %v", fi, err)
+	}
+}
+
+// mapKeyring is an in-memory keyring, for the store's checks that come
+// before or after the keyring itself.
+type mapKeyring map[string]string
+
+func (m mapKeyring) Get(service, item string) (string, error) {
+	v, ok := m[service+"\x00"+item]
+	if !ok {
+		return "", ErrNotFound
+	}
+	return v, nil
+}
+func (m mapKeyring) Set(service, item, secret string) error {
+	m[service+"\x00"+item] = secret
+	return nil
+}
+
+func TestLoadRefusesHostileSettingsAndItems(t *testing.T) {
+	big := strings.Repeat("A", maxItem+1)
+	kr := mapKeyring{"KSM-cli\x00big": big, "KSM-cli\x00big-integrity": integrity(big)}
+	s := &Store{kr: kr, getenv: func(string) string { return "unix:path=/x" }}
+	tests := []struct {
+		name     string
+		settings shared.Settings
+		want     string
+	}{
+		{"escape in service", shared.Settings{"service": "a\x1b[2J", "item": "ksm-cli-common"}, "the profile's keyring item or service name holds a control character"},
+		{"newline in item", shared.Settings{"service": "KSM-cli", "item": "a\nb"}, "the profile's keyring item or service name holds a control character"},
+		{"no item", shared.Settings{"service": "KSM-cli"}, "the profile has no keyring item or service setting"},
+		{"huge item", shared.Settings{"service": "KSM-cli", "item": "big"}, "keyring item big (service KSM-cli) is larger than 64 KiB: not a ksm config"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := s.Load(context.Background(), tt.settings)
+			if shared.CodeOf(err) != shared.CodeInvalidArgument || !strings.HasPrefix(err.Error(), tt.want) {
+				t.Fatalf("got %v %v, want %q", shared.CodeOf(err), err, tt.want)
+			}
+		})
+	}
+}
