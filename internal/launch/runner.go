@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/go-plugin/runner"
 )
@@ -84,6 +85,35 @@ func (r *procRunner) kill() {
 	r.killed = true
 	if r.pid != 0 {
 		killProcessGroup(r.pid)
+	}
+}
+
+// terminate asks the plugin and everything it started to stop (SIGTERM).
+func (r *procRunner) terminate() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.pid != 0 {
+		r.killed = true
+		termProcessGroup(r.pid)
+	}
+}
+
+// waitExit waits up to d for the process to be reaped; true if it was (or
+// never started).
+func (r *procRunner) waitExit(d time.Duration) bool {
+	r.mu.Lock()
+	started := r.pid != 0
+	r.mu.Unlock()
+	if !started {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-r.done:
+		return true
+	case <-t.C:
+		return false
 	}
 }
 
