@@ -9,7 +9,6 @@ import (
 	"os"
 	"runtime"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/urfave/cli/v2"
@@ -21,6 +20,7 @@ import (
 	"github.com/ksm-cli/ksm/cli/profile"
 	"github.com/ksm-cli/ksm/cli/secretcmd"
 	"github.com/ksm-cli/ksm/internal/launch"
+	"github.com/ksm-cli/ksm/internal/setupflags"
 )
 
 // Exit codes.
@@ -71,13 +71,8 @@ Examples:
 		Writer:               f.IO.Out,
 		ErrWriter:            f.IO.ErrOut,
 		ExitErrHandler:       func(*cli.Context, error) {}, // Main decides the exit code
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "ini-file", Usage: "use this keeper.ini instead of searching for one", EnvVars: nil, TakesFile: true},
-			&cli.StringFlag{Name: "profile", Usage: "profile to use instead of the active one", EnvVars: []string{"KSM_CLI_PROFILE"}},
-			&cli.BoolFlag{Name: "debug", Usage: "log what ksm does to standard error", EnvVars: []string{"KSM_DEBUG"}},
-			&cli.DurationFlag{Name: "timeout", Usage: "limit for each storage plugin call and server request", Value: 30 * time.Second, EnvVars: []string{"KSM_TIMEOUT"}},
-		},
-		Before: func(c *cli.Context) error { return configure(f, c) },
+		Flags:                setupflags.GlobalFlags(),
+		Before:               func(c *cli.Context) error { return configure(f, c) },
 		Commands: []*cli.Command{
 			profile.NewCommand(f),
 			secretcmd.NewCommand(f),
@@ -114,6 +109,7 @@ func configure(f *cmdutil.Factory, c *cli.Context) error {
 	}
 	// A plugin that cannot even start gets no longer than a call would.
 	f.Plugins.StartTimeout = min(f.Timeout, launch.DefaultStartTimeout)
+	f.Plugins.CallTimeout = f.Timeout
 	if c.Bool("debug") {
 		f.Log = hclog.New(&hclog.LoggerOptions{Name: "ksm", Level: hclog.Debug, Output: f.IO.ErrOut})
 	}

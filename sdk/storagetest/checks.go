@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ksm-cli/ksm/internal/setupflags"
 	"github.com/ksm-cli/ksm/shared"
 )
 
@@ -47,7 +48,7 @@ func (h *harness) runByHand(t *testing.T) {
 }
 
 func (h *harness) describeIsSane(t *testing.T) {
-	if err := h.desc.Check(h.typ); err != nil {
+	if err := h.desc.Check(h.typ, setupflags.ReservedNames()); err != nil {
 		for _, line := range strings.Split(err.Error(), "\n") {
 			t.Errorf("describe: %s", line)
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"time"
 
 	"github.com/ksm-cli/ksm/cli/internal/pluginhost"
@@ -19,6 +20,8 @@ type PluginSettings struct {
 	Bundled map[string]string
 	// StartTimeout bounds a plugin's start-up.
 	StartTimeout time.Duration
+	// CallTimeout bounds each plugin call (--timeout).
+	CallTimeout time.Duration
 }
 
 // PluginHost returns the plugin host, built on first use.
@@ -33,18 +36,21 @@ func (f *Factory) PluginHost() *pluginhost.Host {
 		}
 		exeDir = filepath.Dir(exe)
 	}
-	configDir := f.Getenv("XDG_CONFIG_HOME")
-	if configDir == "" {
-		configDir, _ = os.UserConfigDir()
+	configDir := pluginhost.ConfigDir(f.Getenv, runtime.GOOS)
+	trust := &pluginhost.TrustStore{}
+	if configDir != "" {
+		trust.Path = filepath.Join(configDir, "ksm", "trusted-plugins.json")
 	}
 	f.host = &pluginhost.Host{
 		Dirs:         pluginhost.Dirs(f.Getenv, exeDir, configDir),
 		ExeDir:       exeDir,
 		Bundled:      f.Plugins.Bundled,
-		Trust:        &pluginhost.TrustStore{Path: filepath.Join(configDir, "ksm", "trusted-plugins.json")},
+		Trust:        trust,
 		Log:          f.Log.Named("plugin"),
 		StartTimeout: f.Plugins.StartTimeout,
+		CallTimeout:  f.Plugins.CallTimeout,
 		Notices:      f.IO.ErrOut,
+		Getenv:       f.Getenv,
 	}
 	return f.host
 }
@@ -57,14 +63,9 @@ func (f *Factory) LoadFromStore(ctx context.Context, p *profiles.Profile) (share
 		return nil, fmt.Errorf("profile %s: %w", p.Name, err)
 	}
 	defer s.Close()
-	ctx, cancel := context.WithTimeout(ctx, f.Timeout)
-	defer cancel()
-	cfg, err := s.Store.Load(ctx, p.Settings)
+	cfg, err := s.Load(ctx, p.Settings)
 	if err != nil {
-		return nil, fmt.Errorf("profile %s: %w", p.Name, pluginhost.Explain(p.Storage, "load", err))
-	}
-	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("profile %s: the %s store returned an unusable config: %w", p.Name, p.Storage, err)
+		return nil, fmt.Errorf("profile %s: %w", p.Name, err)
 	}
 	return cfg, nil
 }
@@ -81,21 +82,16 @@ func (f *Factory) InitIntoStore(ctx context.Context, req StoreInitRequest) (shar
 	if !s.Desc.CanSave {
 		return nil, fmt.Errorf("the %s store cannot save configs, so profile init cannot write into it", req.Type)
 	}
-	call := func() (context.Context, context.CancelFunc) { return context.WithTimeout(ctx, f.Timeout) }
-	cctx, cancel := call()
-	settings, err := s.Store.Validate(cctx, req.Options)
-	cancel()
+	settings, err := s.Validate(ctx, req.Options)
 	if err != nil {
-		return nil, pluginhost.Explain(req.Type, "validate", err)
+		return nil, err
 	}
 	cfg, err := req.Redeem(ctx)
 	if err != nil {
 		return nil, err
 	}
-	cctx, cancel = call()
-	defer cancel()
-	if err := s.Store.Save(cctx, shared.SaveRequest{Settings: settings, Config: cfg, Overwrite: req.Overwrite}); err != nil {
-		return nil, pluginhost.Explain(req.Type, "save", err) // init adds that the token is used up
+	if err := s.Save(ctx, shared.SaveRequest{Settings: settings, Config: cfg, Overwrite: req.Overwrite}); err != nil {
+		return nil, err // init adds that the token is used up
 	}
 	return settings, nil
 }
