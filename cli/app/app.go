@@ -19,6 +19,7 @@ import (
 	"github.com/ksm-cli/ksm/cli/plugincmd"
 	"github.com/ksm-cli/ksm/cli/profile"
 	"github.com/ksm-cli/ksm/cli/secretcmd"
+	"github.com/ksm-cli/ksm/internal/atomicfile"
 	"github.com/ksm-cli/ksm/internal/launch"
 	"github.com/ksm-cli/ksm/internal/setupflags"
 )
@@ -110,6 +111,8 @@ func configure(f *cmdutil.Factory, c *cli.Context) error {
 	// A plugin that cannot even start gets no longer than a call would.
 	f.Plugins.StartTimeout = min(f.Timeout, launch.DefaultStartTimeout)
 	f.Plugins.CallTimeout = f.Timeout
+	// A keeper.ini lock held elsewhere is waited for no longer than a call.
+	atomicfile.LockTimeout = f.Timeout
 	if c.Bool("debug") {
 		f.Log = hclog.New(&hclog.LoggerOptions{Name: "ksm", Level: hclog.Debug, Output: f.IO.ErrOut})
 	}
