@@ -23,6 +23,7 @@ func Serve(store shared.Store) {
 		printRunByHand(os.Stderr, filepath.Base(os.Args[0]), store)
 		os.Exit(1)
 	}
+	go exitWithParent(os.Getppid(), time.Second)
 	plugin.Serve(&plugin.ServeConfig{
 		HandshakeConfig: wire.Handshake,
 		Plugins: plugin.PluginSet{
@@ -31,6 +32,19 @@ func Serve(store shared.Store) {
 		GRPCServer: newGRPCServer,
 		Logger:     Logger().Named("go-plugin"),
 	})
+}
+
+// exitWithParent ends the plugin once ksm is gone (the plugin is then
+// re-parented, and its parent pid changes): a plugin must never outlive
+// the command that started it, even where ksm could not stop it (SIGKILL)
+// and the OS has no parent-death signal.
+func exitWithParent(ppid int, every time.Duration) {
+	for range time.Tick(every) {
+		if os.Getppid() != ppid {
+			Logger().Debug("ksm is gone; exiting")
+			os.Exit(1)
+		}
+	}
 }
 
 // newGRPCServer keeps gRPC's message limit in both directions, so an

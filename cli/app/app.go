@@ -148,6 +148,8 @@ func NewFactory(io *iostreams.Streams) *cmdutil.Factory {
 
 // Main runs ksm and returns the process exit code.
 func Main(ctx context.Context, args []string, io *iostreams.Streams, build Build) int {
+	hardenProcess()
+	defer handleSignals()()
 	f := NewFactory(io)
 	a := New(f, build)
 	err := a.RunContext(ctx, normalizeArgs(a, args))
