@@ -16,6 +16,7 @@ import (
 	"github.com/ksm-cli/ksm/cli/internal/cmdutil"
 	"github.com/ksm-cli/ksm/cli/internal/inifile"
 	"github.com/ksm-cli/ksm/cli/internal/iostreams"
+	"github.com/ksm-cli/ksm/cli/internal/safetext"
 	"github.com/ksm-cli/ksm/cli/plugincmd"
 	"github.com/ksm-cli/ksm/cli/profile"
 	"github.com/ksm-cli/ksm/cli/secretcmd"
@@ -162,7 +163,8 @@ func report(io *iostreams.Streams, err error) int {
 	if err == nil {
 		return ExitOK
 	}
-	fmt.Fprintf(io.ErrOut, "Error: %s\n", strings.TrimSpace(err.Error()))
+	// One line, whatever a plugin, keeper.ini or a server put in it.
+	fmt.Fprintf(io.ErrOut, "Error: %s\n", safetext.Escape(strings.TrimSpace(err.Error())))
 	var usage *cmdutil.UsageError
 	// urfave/cli reports a missing required flag with an unexported type.
 	if errors.As(err, &usage) || strings.HasPrefix(err.Error(), "Required flag") {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ksm-cli/ksm/cli/internal/cmdutil"
 	"github.com/ksm-cli/ksm/cli/internal/region"
+	"github.com/ksm-cli/ksm/cli/internal/safetext"
 	"github.com/ksm-cli/ksm/shared"
 )
 
@@ -96,14 +97,17 @@ func runShow(c *cli.Context, opts *showOptions) error {
 		active = " (active)"
 	}
 	w := tabwriter.NewWriter(opts.f.IO.Out, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(w, "Profile:\t%s%s\n", s.Name, active)
-	fmt.Fprintf(w, "Storage:\t%s\n", s.Storage)
-	fmt.Fprintf(w, "Hostname:\t%s\n", s.Hostname)
+	// Every field comes from keeper.ini or a store: escaped, so that none
+	// can forge a line or reach the terminal as an escape sequence.
+	esc := safetext.Escape
+	fmt.Fprintf(w, "Profile:\t%s%s\n", esc(s.Name), active)
+	fmt.Fprintf(w, "Storage:\t%s\n", esc(s.Storage))
+	fmt.Fprintf(w, "Hostname:\t%s\n", esc(s.Hostname))
 	if s.Host != s.Hostname {
-		fmt.Fprintf(w, "Host:\t%s\n", s.Host)
+		fmt.Fprintf(w, "Host:\t%s\n", esc(s.Host))
 	}
-	fmt.Fprintf(w, "Server key id:\t%s\n", s.ServerPublicKeyID)
-	fmt.Fprintf(w, "Client id:\t%s\n", s.ClientID)
+	fmt.Fprintf(w, "Server key id:\t%s\n", esc(s.ServerPublicKeyID))
+	fmt.Fprintf(w, "Client id:\t%s\n", esc(s.ClientID))
 	return w.Flush()
 }
 
