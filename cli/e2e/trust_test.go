@@ -563,3 +563,58 @@ func TestPluginCannotReadKsmEnvironment(t *testing.T) {
 		})
 	}
 }
+
+// Row: a keeper.ini lock held by another process (here another user's,
+// when run as root) is waited for no longer than --timeout, and the error
+// names who holds it.
+func TestLockHolderNamedWithinTimeout(t *testing.T) {
+	work := testuser.Dir(t)
+	ini := filepath.Join(work, "keeper.ini")
+	if err := os.WriteFile(ini, mustRead(t, "../../testdata/reference/two-profiles.ini"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	lock := ini + ".lock"
+	if err := os.WriteFile(lock, nil, 0o644); err != nil { // readable by others, as older tools left it
+		t.Fatal(err)
+	}
+	holder := exec.Command("flock", "--shared", lock, "sleep", "30")
+	who := "root"
+	if os.Geteuid() == 0 {
+		holder.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: testuser.UID, Gid: testuser.GID}}
+		who = "nobody"
+	} else {
+		who = ""
+	}
+	if err := holder.Start(); err != nil {
+		t.Skipf("flock(1) is needed: %v", err)
+	}
+	defer func() { _ = holder.Process.Kill(); _ = holder.Wait() }()
+	deadline := time.Now().Add(10 * time.Second)
+	for !lockedByOther(lock) && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond) // until flock(1) holds it
+	}
+	start := time.Now()
+	cmd := ksm("--ini-file", ini, "--timeout", "1s", "profile", "active", "second")
+	out, err := cmd.CombinedOutput()
+	elapsed := time.Since(start)
+	if err == nil || !strings.Contains(string(out), "is locked by process ") || !strings.Contains(string(out), "of user "+who) {
+		t.Fatalf("got %v %s", err, out)
+	}
+	if elapsed > 15*time.Second {
+		t.Errorf("waited %s with --timeout 1s", elapsed)
+	}
+	t.Logf("%s (after %s)", strings.TrimSpace(string(out)), elapsed.Round(time.Millisecond))
+}
+
+func lockedByOther(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
+		return true
+	}
+	_ = unix.Flock(int(f.Fd()), unix.LOCK_UN)
+	return false
+}

@@ -283,11 +283,11 @@ func optionValues(c *cli.Context, d *shared.Description, stdin io.Reader) (map[s
 				return nil, cmdutil.Usagef("only one option can be read from standard input")
 			}
 			readStdin = true
-			b, err := io.ReadAll(io.LimitReader(stdin, 1<<16))
+			b, err := cmdutil.ReadStdin(stdin, 1<<16, "--"+o.Name)
 			if err != nil {
-				return nil, fmt.Errorf("cannot read --%s from standard input: %w", o.Name, err)
+				return nil, err
 			}
-			v = strings.TrimRight(string(b), "\r\n")
+			v = strings.TrimRight(b, "\r\n")
 		}
 		values[o.Name] = v
 	}
