@@ -150,3 +150,35 @@ func TestEveryReservedNameIsRefused(t *testing.T) {
 		}
 	}
 }
+
+// The trust file decides what runs: in a directory others can write, it
+// is refused, read or written.
+func TestTrustFileOwnership(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ksm")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	s := &TrustStore{Path: filepath.Join(dir, "trusted-plugins.json")}
+	if err := s.Put(context.Background(), "/p", &Record{Type: "x", SHA256: "00", Source: SourcePinned}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Get("/p"); err == nil || !strings.Contains(err.Error(), "is not safe: "+dir+" is writable by others") {
+		t.Errorf("read: %v", err)
+	}
+	if err := s.Put(context.Background(), "/p", &Record{}); err == nil || !strings.Contains(err.Error(), "is not safe") {
+		t.Errorf("write: %v", err)
+	}
+}
+
+// The socket directory is never relative (the current directory).
+func TestSocketBaseNeverRelative(t *testing.T) {
+	for _, v := range []string{"run", ".", "./x"} {
+		got := socketBase(func(string) string { return v })
+		if !filepath.IsAbs(got) {
+			t.Errorf("XDG_RUNTIME_DIR=TMPDIR=%q: %q", v, got)
+		}
+	}
+}
