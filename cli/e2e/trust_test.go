@@ -350,7 +350,9 @@ func TestKillsLeaveNoPlugin(t *testing.T) {
 		}
 		t.Errorf("socket directories left after %d kills and one more command: %v", n, names)
 	}
-	t.Logf("%d kills %v: 0 plugins and 0 socket directories left", n, sent)
+	if !t.Failed() {
+		t.Logf("%d kills %v: 0 plugins and 0 socket directories left", n, sent)
+	}
 }
 
 // Row: with HOME and XDG_CONFIG_HOME unset, or XDG relative, ksm never
