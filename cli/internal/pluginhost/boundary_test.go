@@ -182,3 +182,19 @@ func TestSocketBaseNeverRelative(t *testing.T) {
 		}
 	}
 }
+
+// A description cached by an older ksm is checked again: what this ksm
+// refuses (here a one-letter env prefix) is not used from the cache.
+func TestCachedDescriptionIsChecked(t *testing.T) {
+	good := &shared.Description{Name: "x", Version: "1", ProtocolVersion: shared.ProtocolVersion, Env: []string{"XY_*"}}
+	bad := &shared.Description{Name: "x", Version: "1", ProtocolVersion: shared.ProtocolVersion, Env: []string{"A*"}}
+	for _, tt := range []struct {
+		desc *shared.Description
+		want bool
+	}{{good, true}, {bad, false}} {
+		v := &verified{plugin: Plugin{Type: "x"}, rec: &Record{Describe: tt.desc}}
+		if got := cachedDescription(v) != nil; got != tt.want {
+			t.Errorf("env %v: cached description used %v, want %v", tt.desc.Env, got, tt.want)
+		}
+	}
+}

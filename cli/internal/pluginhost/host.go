@@ -59,7 +59,7 @@ func (h *Host) Open(ctx context.Context, typ string, firstUse bool) (*Session, e
 		return nil, err
 	}
 	defer v.close()
-	desc := v.rec.Describe
+	desc := cachedDescription(v)
 	if desc == nil {
 		// First launch of this binary: describe it with the base
 		// environment, and relaunch only if it needs more.
@@ -96,9 +96,9 @@ func (h *Host) Description(ctx context.Context, p Plugin) (*shared.Description, 
 		return nil, err
 	}
 	defer v.close()
-	if v.rec.Describe != nil {
+	if desc := cachedDescription(v); desc != nil {
 		h.save(ctx, v)
-		return v.rec.Describe, nil
+		return desc, nil
 	}
 	s, err := h.start(ctx, v, nil)
 	if err != nil {
@@ -112,6 +112,17 @@ func (h *Host) Description(ctx context.Context, p Plugin) (*shared.Description, 
 	v.rec.Describe = desc
 	h.save(ctx, v)
 	return desc, nil
+}
+
+// cachedDescription is the description remembered for this binary, if it
+// still passes today's checks (an older ksm may have accepted what this
+// one refuses); else the plugin is described again.
+func cachedDescription(v *verified) *shared.Description {
+	d := v.rec.Describe
+	if d != nil && d.Check(v.plugin.Type, setupflags.ReservedNames()) != nil {
+		return nil
+	}
+	return d
 }
 
 // TrustPlugin pins the current binary of a type (`ksm plugin trust`): the
