@@ -22,8 +22,10 @@ func newListCommand(f *cmdutil.Factory) *cli.Command {
 		Name:  "list",
 		Usage: "List the storage plugins ksm finds, with their trust status",
 		Description: `Trusted plugins are described (their version is shown); an untrusted plugin
-is never run. A plugin shadowed by an earlier one of the same type is listed
-but not used.
+is never run. Every plugin ksm refuses is explained below the table, with
+the command that fixes it (trust it, or chmod/chown a file or directory
+another user could change). A plugin shadowed by an earlier one of the same
+type is listed but not used.
 
 Examples:
    ksm plugin list
