@@ -138,23 +138,32 @@ func Lock(ctx context.Context, path string) (unlock func(), err error) {
 	}
 	// A blocking flock queues waiters in the kernel, which is fairer under
 	// load than polling with TryLock (where one writer can starve).
-	locked := make(chan error, 1)
-	go func() { locked <- lockFile(lf) }()
+	type result struct {
+		unlock func()
+		err    error
+	}
+	locked := make(chan result, 1)
+	go func() {
+		unlock, err := lockFile(lf)
+		locked <- result{unlock, err}
+	}()
 	ctx, cancel := context.WithTimeout(ctx, LockTimeout)
 	defer cancel()
 	start := time.Now()
 	select {
-	case err := <-locked:
-		if err != nil {
+	case r := <-locked:
+		if r.err != nil {
 			lf.Close()
-			return nil, fmt.Errorf("cannot lock %s: %w", path, Cause(err))
+			return nil, fmt.Errorf("cannot lock %s: %w", path, Cause(r.err))
 		}
-		return func() { lf.Close() }, nil // closing the descriptor unlocks
+		return func() { r.unlock(); lf.Close() }, nil
 	case <-ctx.Done():
 		holder := lockHolder(lf)
 		// Release the lock if it is granted after we gave up.
 		go func() {
-			<-locked
+			if r := <-locked; r.err == nil {
+				r.unlock()
+			}
 			lf.Close()
 		}()
 		return nil, fmt.Errorf("%s is locked by %s (waited %s); try again when it is done", path, holder, time.Since(start).Round(time.Millisecond))

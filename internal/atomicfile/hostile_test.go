@@ -24,6 +24,10 @@ import (
 // treats the two differently (root opens any file).
 func TestHostileFiles(t *testing.T) {
 	root := os.Geteuid() == 0
+	var bin string
+	if root {
+		bin = testuser.Binary(t)
+	}
 	tests := []struct {
 		name        string
 		needOther   bool // needs root to make a file another user's
@@ -111,7 +115,7 @@ func TestHostileFiles(t *testing.T) {
 				var err error
 				if asUser {
 					giveTo(t, dir, testuser.UID)
-					err = updateAsUser(t, ini)
+					err = updateAsUser(t, bin, ini)
 				} else {
 					err = update(ini)
 				}
@@ -143,9 +147,9 @@ func update(ini string) error {
 }
 
 // updateAsUser runs update in a child as the unprivileged user.
-func updateAsUser(t *testing.T, ini string) error {
+func updateAsUser(t *testing.T, bin, ini string) error {
 	t.Helper()
-	out, err := testuser.Command(t, "KSM_TEST_UPDATE="+ini).CombinedOutput()
+	out, err := testuser.Command(t, bin, "KSM_TEST_UPDATE="+ini).CombinedOutput()
 	if err != nil {
 		t.Fatalf("child: %v: %s", err, out)
 	}

@@ -21,7 +21,13 @@ func openLockFile(path string) (*os.File, error) {
 	return f, nil
 }
 
-func lockFile(f *os.File) error { return flock.New(f.Name()).Lock() }
+func lockFile(f *os.File) (unlock func(), err error) {
+	fl := flock.New(f.Name())
+	if err := fl.Lock(); err != nil {
+		return nil, err
+	}
+	return func() { _ = fl.Unlock() }, nil
+}
 
 func lockHolder(*os.File) string { return "another process" }
 

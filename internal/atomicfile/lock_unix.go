@@ -52,11 +52,15 @@ func openLockFile(path string) (*os.File, error) {
 	return f, nil
 }
 
-func lockFile(f *os.File) error {
+// lockFile takes an exclusive flock on f; closing f also releases it.
+func lockFile(f *os.File) (unlock func(), err error) {
 	for {
 		err := unix.Flock(int(f.Fd()), unix.LOCK_EX)
+		if err == nil {
+			return func() { _ = unix.Flock(int(f.Fd()), unix.LOCK_UN) }, nil
+		}
 		if !errors.Is(err, unix.EINTR) {
-			return err
+			return nil, err
 		}
 	}
 }

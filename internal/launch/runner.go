@@ -147,7 +147,7 @@ func (r *procRunner) startError() error {
 
 func (r *procRunner) Stdout() io.ReadCloser { return r.stdout }
 func (r *procRunner) Stderr() io.ReadCloser { return r.stderr }
-func (r *procRunner) Name() string          { return r.cmd.Path }
+func (r *procRunner) Name() string          { return r.cmd.Args[0] } // the real path, not /proc/self/fd/N
 func (r *procRunner) Diagnose(context.Context) string {
 	return ""
 }

@@ -23,14 +23,10 @@ const (
 	Other = 54321
 )
 
-// Command is this test binary, copied where the unprivileged user can
-// run it, as that user, with env added (a helper mode of the test binary
-// chosen by env). Only root can do this: callers skip otherwise.
-func Command(t *testing.T, env ...string) *exec.Cmd {
+// Binary copies this test binary where the unprivileged user can run it,
+// for the life of t (copy once, in the parent of the subtests).
+func Binary(t *testing.T) string {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Fatal("testuser.Command needs root")
-	}
 	bin := filepath.Join(Dir(t), "test.bin")
 	data, err := os.ReadFile(os.Args[0])
 	if err != nil {
@@ -39,8 +35,20 @@ func Command(t *testing.T, env ...string) *exec.Cmd {
 	if err := os.WriteFile(bin, data, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	return bin
+}
+
+// Command runs bin (see Binary) as the unprivileged user with env added
+// (a helper mode of the test binary chosen by env). Only root can do
+// this: callers skip otherwise.
+func Command(t *testing.T, bin string, env ...string) *exec.Cmd {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Fatal("testuser.Command needs root")
+	}
 	cmd := exec.Command(bin)
-	cmd.Env = append(os.Environ(), env...)
+	// A race-enabled binary sleeps 1 s at exit unless told not to.
+	cmd.Env = append(append(os.Environ(), "GORACE=atexit_sleep_ms=0"), env...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: UID, Gid: GID}}
 	return cmd
 }
