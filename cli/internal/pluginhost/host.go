@@ -136,12 +136,12 @@ func (h *Host) TrustPlugin(ctx context.Context, typ string) (*Record, Plugin, er
 	if err := h.Trust.usable(); err != nil {
 		return nil, p, err
 	}
-	f, stamp, err := openPlugin(p.Path)
+	f, _, err := openPlugin(p.Path)
 	if err != nil {
 		return nil, p, err
 	}
 	defer f.Close()
-	sum, err := hashOpen(f, p.Path, stamp)
+	sum, stamp, err := hashStable(f, p.Path)
 	if err != nil {
 		return nil, p, err
 	}

@@ -78,6 +78,27 @@ func hashOpen(f *os.File, path string, before *FileStamp) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
+// hashStable is hashOpen with a fresh stamp, tried a few times: a file
+// touched once (its ctime changed by a rename or chmod) is hashed again
+// rather than refused; one that keeps changing is refused.
+func hashStable(f *os.File, path string) (sum string, stamp *FileStamp, err error) {
+	for range 3 {
+		fi, serr := f.Stat()
+		if serr != nil {
+			return "", nil, fmt.Errorf("cannot read plugin %s: %v", path, unwrapPath(serr))
+		}
+		stamp = stampOf(fi)
+		if sum, err = hashOpen(f, path, stamp); err == nil {
+			return sum, stamp, nil
+		}
+		var re *RefusedError
+		if !errors.As(err, &re) || re.Kind != KindChanged {
+			return "", nil, err
+		}
+	}
+	return "", nil, err
+}
+
 // HashFile returns the hex SHA-256 of a file.
 func HashFile(path string) (string, error) {
 	f, err := os.Open(path)
@@ -120,7 +141,7 @@ func (h *Host) verify(p Plugin, firstUse bool) (*verified, error) {
 		v.rec = rec
 		return v, nil
 	}
-	sum, err := hashOpen(f, p.Path, stamp)
+	sum, stamp, err := hashStable(f, p.Path)
 	if err != nil {
 		f.Close()
 		return nil, err
