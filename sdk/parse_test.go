@@ -7,6 +7,7 @@ import (
 
 	hclog "github.com/hashicorp/go-hclog"
 
+	"github.com/ksm-cli/ksm/internal/setupflags"
 	"github.com/ksm-cli/ksm/shared"
 )
 
@@ -30,7 +31,7 @@ func TestOptionHelpers(t *testing.T) {
 		t.Errorf("got %+v\nwant %+v", declared, want)
 	}
 	d := shared.Description{Name: "x", Version: "1", ProtocolVersion: shared.ProtocolVersion, Options: declared}
-	if err := d.Check("x"); err != nil {
+	if err := d.Check("x", setupflags.ReservedNames()); err != nil {
 		t.Errorf("helpers declare options that fail the contract: %v", err)
 	}
 }

@@ -35,6 +35,7 @@ func Serve(store Store) {
 		os.Exit(1)
 	}
 	s := &served{Store: store, version: moduleVersion()}
+	go exitWithParent(os.Getppid(), time.Second)
 	plugin.Serve(&plugin.ServeConfig{
 		HandshakeConfig: wire.Handshake,
 		Plugins: plugin.PluginSet{
@@ -143,6 +144,19 @@ func moduleVersion() string {
 		return bi.Main.Version
 	}
 	return "(devel)"
+}
+
+// exitWithParent ends the plugin once ksm is gone (the plugin is then
+// re-parented, and its parent pid changes): a plugin must never outlive
+// the command that started it, even where ksm could not stop it (SIGKILL)
+// and the OS has no parent-death signal.
+func exitWithParent(ppid int, every time.Duration) {
+	for range time.Tick(every) {
+		if os.Getppid() != ppid {
+			Logger().Debug("ksm is gone; exiting")
+			os.Exit(1)
+		}
+	}
 }
 
 // newGRPCServer keeps gRPC's message limit in both directions, so an

@@ -18,16 +18,29 @@ var (
 // ksm-storage-<type>) or an option name: lower-case words joined by '-'.
 func ValidTypeName(s string) bool { return namePattern.MatchString(s) }
 
-// ReservedOptionNames are flags of `ksm profile setup` itself; a store's
-// options must not use them.
-var ReservedOptionNames = []string{"type", "profile", "p", "from-profile", "force", "help", "h", "ini-file", "debug", "timeout", "name"}
+// neverPassed are ksm's own secrets: a plugin is never given them, even if
+// it declares them. Every variable starting with neverPassedPrefix is one
+// (KSM_CONFIG, KSM_CONFIG_BASE64_1, ...).
+var neverPassed = []string{"KSM_TOKEN", "KSM_CLI_TOKEN"}
 
-// neverPassed are host variables a plugin must never be given.
-var neverPassed = []string{"KSM_TOKEN", "KSM_CONFIG"}
+const neverPassedPrefix = "KSM_CONFIG"
+
+// NeverPassed reports whether ksm withholds the host variable name from
+// every plugin: KSM_TOKEN, KSM_CLI_TOKEN and KSM_CONFIG*.
+func NeverPassed(name string) bool {
+	return slices.Contains(neverPassed, name) || strings.HasPrefix(name, neverPassedPrefix)
+}
+
+// minEnvPrefix is the shortest prefix an env pattern may name, its '_'
+// included: "AWS_*" is a prefix, "A*" or "*" would be most of the
+// environment.
+const minEnvPrefix = 3
 
 // Check lists what is wrong with a description returned by the plugin
 // binary of type typ; nil if nothing. Each problem is one lower-case line.
-func (d *Description) Check(typ string) error {
+// reserved are the names the host keeps for itself (its own flags and the
+// keys it writes beside a store's settings); no option may take one.
+func (d *Description) Check(typ string, reserved []string) error {
 	var errs []error
 	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	switch {
@@ -48,18 +61,23 @@ func (d *Description) Check(typ string) error {
 			add("option %q declared twice", o.Name)
 		}
 		seen[o.Name] = true
-		if err := o.check(); err != nil {
+		if err := o.check(reserved); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	for _, e := range d.Env {
-		name := strings.TrimSuffix(e, "*")
-		if !envVarPattern.MatchString(name) {
+		name, isPrefix := strings.CutSuffix(e, "*")
+		switch {
+		case !envVarPattern.MatchString(name):
 			add("env %q is neither a variable name nor a prefix ending in '*'", e)
 			continue
+		case isPrefix && (len(name) < minEnvPrefix || !strings.HasSuffix(name, "_")):
+			add("env %q is too broad: a prefix names at least two characters and ends in '_' (like \"AWS_*\")", e)
+			continue
 		}
-		for _, secret := range neverPassed {
-			if secret == e || (name != e && strings.HasPrefix(secret, name)) {
+		for _, secret := range append(neverPassed, neverPassedPrefix) {
+			if secret == name || (isPrefix && (strings.HasPrefix(secret, name) || strings.HasPrefix(name, secret))) ||
+				(!isPrefix && secret == neverPassedPrefix && NeverPassed(name)) {
 				add("env %q asks for %s, which ksm never passes to a plugin", e, secret)
 			}
 		}
@@ -67,7 +85,7 @@ func (d *Description) Check(typ string) error {
 	return errors.Join(errs...)
 }
 
-func (o Option) check() error {
+func (o Option) check(reserved []string) error {
 	var errs []error
 	add := func(format string, args ...any) {
 		errs = append(errs, fmt.Errorf("option %q: "+format, append([]any{o.Name}, args...)...))
@@ -75,8 +93,8 @@ func (o Option) check() error {
 	if !namePattern.MatchString(o.Name) {
 		add("name is not lower-case words joined by '-'")
 	}
-	if slices.Contains(ReservedOptionNames, o.Name) {
-		add("name collides with a flag of `ksm profile setup`")
+	if slices.Contains(reserved, o.Name) {
+		add("name is reserved by ksm (a flag of `ksm profile setup`, or a key it writes)")
 	}
 	if strings.TrimSpace(o.Usage) == "" {
 		add("no usage text")

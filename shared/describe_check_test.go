@@ -29,8 +29,8 @@ func TestDescriptionCheck(t *testing.T) {
 		{"bad name", "Vault", func(d *Description) { d.Name = "Vault" }, []string{`name "Vault" is not lower-case words`}},
 		{"protocol", "vault-kv", func(d *Description) { d.ProtocolVersion = 2 }, []string{"protocol version 2, want 1"}},
 		{"no version", "vault-kv", func(d *Description) { d.Version = " " }, []string{"no version"}},
-		{"reserved option", "vault-kv", func(d *Description) { d.Options[0].Name = "profile" }, []string{`option "profile": name collides`}},
-		{"short reserved option", "vault-kv", func(d *Description) { d.Options[0].Name = "p" }, []string{`option "p": name collides`}},
+		{"reserved option", "vault-kv", func(d *Description) { d.Options[0].Name = "profile" }, []string{`option "profile": name is reserved`}},
+		{"short reserved option", "vault-kv", func(d *Description) { d.Options[0].Name = "p" }, []string{`option "p": name is reserved`}},
 		{"bad option name", "vault-kv", func(d *Description) { d.Options[0].Name = "--path" }, []string{`option "--path": name is not lower-case`}},
 		{"duplicate option", "vault-kv", func(d *Description) { d.Options[1].Name = "path" }, []string{`option "path" declared twice`}},
 		{"no usage", "vault-kv", func(d *Description) { d.Options[0].Usage = "" }, []string{`option "path": no usage text`}},
@@ -42,16 +42,28 @@ func TestDescriptionCheck(t *testing.T) {
 		{"unknown type", "vault-kv", func(d *Description) { d.Options[0].Type = 7 }, []string{"unknown type 7"}},
 		{"bad env var", "vault-kv", func(d *Description) { d.Options[0].EnvVars = []string{"VAULT-PATH"} }, []string{`env var "VAULT-PATH" is not a variable name`}},
 		{"bad env pattern", "vault-kv", func(d *Description) { d.Env = []string{"VA*ULT"} }, []string{`env "VA*ULT" is neither`}},
-		{"asks for the token", "vault-kv", func(d *Description) { d.Env = []string{"KSM_*"} }, []string{`env "KSM_*" asks for KSM_TOKEN`, `env "KSM_*" asks for KSM_CONFIG`}},
+		{"asks for the token", "vault-kv", func(d *Description) { d.Env = []string{"KSM_*"} }, []string{`env "KSM_*" asks for KSM_TOKEN`, `env "KSM_*" asks for KSM_CLI_TOKEN`, `env "KSM_*" asks for KSM_CONFIG`}},
 		{"asks for everything", "vault-kv", func(d *Description) { d.Env = []string{"*"} }, []string{`env "*" is neither`}},
+		{"one letter prefix", "vault-kv", func(d *Description) { d.Env = []string{"A*"} }, []string{`env "A*" is too broad`}},
+		{"every letter", "vault-kv", func(d *Description) {
+			d.Env = nil
+			for c := 'A'; c <= 'Z'; c++ {
+				d.Env = append(d.Env, string(c)+"*")
+			}
+		}, []string{`env "A*" is too broad`, `env "K*" is too broad`, `env "Z*" is too broad`}},
+		{"prefix without underscore", "vault-kv", func(d *Description) { d.Env = []string{"AWS*"} }, []string{`env "AWS*" is too broad`}},
 		{"exact secret", "vault-kv", func(d *Description) { d.Env = []string{"KSM_CONFIG"} }, []string{`env "KSM_CONFIG" asks for KSM_CONFIG`}},
+		{"container config", "vault-kv", func(d *Description) { d.Env = []string{"KSM_CONFIG_BASE64_1"} }, []string{`asks for KSM_CONFIG`}},
+		{"cli token", "vault-kv", func(d *Description) { d.Env = []string{"KSM_CLI_TOKEN"} }, []string{`asks for KSM_CLI_TOKEN`}},
+		{"config prefix", "vault-kv", func(d *Description) { d.Env = []string{"KSM_CONFIG_*"} }, []string{`asks for KSM_CONFIG`}},
+		{"storage option", "vault-kv", func(d *Description) { d.Options[0].Name = "storage" }, []string{`option "storage": name is reserved`}},
 		{"similar name is fine", "vault-kv", func(d *Description) { d.Env = []string{"KSM_TOKENS_DIR", "KSM_EXAMPLE_*"} }, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := goodDescription()
 			tt.change(d)
-			err := d.Check(tt.typ)
+			err := d.Check(tt.typ, testReserved)
 			if len(tt.want) == 0 {
 				if err != nil {
 					t.Fatalf("unexpected: %v", err)
@@ -69,3 +81,7 @@ func TestDescriptionCheck(t *testing.T) {
 		})
 	}
 }
+
+// testReserved stands for the host's list (internal/setupflags, tied to
+// the real flags there): the contract only applies what it is given.
+var testReserved = []string{"type", "profile", "profile-name", "p", "storage"}

@@ -9,7 +9,6 @@ import (
 	"os"
 	"runtime"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/urfave/cli/v2"
@@ -17,10 +16,13 @@ import (
 	"github.com/ksm-cli/ksm/cli/internal/cmdutil"
 	"github.com/ksm-cli/ksm/cli/internal/inifile"
 	"github.com/ksm-cli/ksm/cli/internal/iostreams"
+	"github.com/ksm-cli/ksm/cli/internal/safetext"
 	"github.com/ksm-cli/ksm/cli/plugincmd"
 	"github.com/ksm-cli/ksm/cli/profile"
 	"github.com/ksm-cli/ksm/cli/secretcmd"
+	"github.com/ksm-cli/ksm/internal/atomicfile"
 	"github.com/ksm-cli/ksm/internal/launch"
+	"github.com/ksm-cli/ksm/internal/setupflags"
 )
 
 // Exit codes.
@@ -70,13 +72,8 @@ Examples:
 		Writer:         f.IO.Out,
 		ErrWriter:      f.IO.ErrOut,
 		ExitErrHandler: func(*cli.Context, error) {}, // Main decides the exit code
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "ini-file", Usage: "use this keeper.ini instead of searching for one", EnvVars: nil, TakesFile: true},
-			&cli.StringFlag{Name: "profile", Usage: "profile to use instead of the active one", EnvVars: []string{"KSM_CLI_PROFILE"}},
-			&cli.BoolFlag{Name: "debug", Usage: "log what ksm does to standard error", EnvVars: []string{"KSM_DEBUG"}},
-			&cli.DurationFlag{Name: "timeout", Usage: "limit for each storage plugin call and server request", Value: 30 * time.Second, EnvVars: []string{"KSM_TIMEOUT"}},
-		},
-		Before: func(c *cli.Context) error { return configure(f, c) },
+		Flags:          setupflags.GlobalFlags(),
+		Before:         func(c *cli.Context) error { return configure(f, c) },
 		Commands: []*cli.Command{
 			profile.NewCommand(f),
 			secretcmd.NewCommand(f),
@@ -113,6 +110,9 @@ func configure(f *cmdutil.Factory, c *cli.Context) error {
 	}
 	// A plugin that cannot even start gets no longer than a call would.
 	f.Plugins.StartTimeout = min(f.Timeout, launch.DefaultStartTimeout)
+	f.Plugins.CallTimeout = f.Timeout
+	// A keeper.ini lock held elsewhere is waited for no longer than a call.
+	atomicfile.LockTimeout = f.Timeout
 	if c.Bool("debug") {
 		f.Log = hclog.New(&hclog.LoggerOptions{Name: "ksm", Level: hclog.Debug, Output: f.IO.ErrOut})
 	}
@@ -148,6 +148,8 @@ func NewFactory(io *iostreams.Streams) *cmdutil.Factory {
 
 // Main runs ksm and returns the process exit code.
 func Main(ctx context.Context, args []string, io *iostreams.Streams, build Build) int {
+	hardenProcess()
+	defer handleSignals()()
 	f := NewFactory(io)
 	a := New(f, build)
 	if len(args) > 1 && args[1] == completeCommand {
@@ -163,7 +165,8 @@ func report(io *iostreams.Streams, err error) int {
 	if err == nil {
 		return ExitOK
 	}
-	fmt.Fprintf(io.ErrOut, "Error: %s\n", strings.TrimSpace(err.Error()))
+	// One line, whatever a plugin, keeper.ini or a server put in it.
+	fmt.Fprintf(io.ErrOut, "Error: %s\n", safetext.Escape(strings.TrimSpace(err.Error())))
 	var usage *cmdutil.UsageError
 	// urfave/cli reports a missing required flag with an unexported type.
 	if errors.As(err, &usage) || strings.HasPrefix(err.Error(), "Required flag") {

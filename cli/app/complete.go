@@ -218,8 +218,8 @@ func storeOptionFlags(f *cmdutil.Factory, path, before []string) []string {
 	if err != nil {
 		return nil
 	}
-	if _, trusted, _ := h.Status(p); !trusted {
-		return nil
+	if _, _, err := h.Status(p); err != nil {
+		return nil // not trusted (or refused): never run for a TAB
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), completionTimeout)
 	defer cancel()

@@ -28,8 +28,9 @@ var faultModes = []struct {
 	{"denied", true, "fault-denied store: access to the vault was denied; ask your administrator"},
 }
 
-// buildFaultPlugins installs one copy of the fault plugin per mode.
-func buildFaultPlugins(t *testing.T) string {
+// buildFaultPlugins installs one copy of the fault plugin per mode of
+// faultModes and per extra mode.
+func buildFaultPlugins(t *testing.T, extra ...string) string {
 	t.Helper()
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "faultplugin")
@@ -41,8 +42,12 @@ func buildFaultPlugins(t *testing.T) string {
 		t.Fatal(err)
 	}
 	os.Remove(bin)
+	modes := extra
 	for _, m := range faultModes {
-		if err := os.WriteFile(filepath.Join(dir, "ksm-storage-fault-"+m.mode), data, 0o755); err != nil {
+		modes = append(modes, m.mode)
+	}
+	for _, m := range modes {
+		if err := os.WriteFile(filepath.Join(dir, "ksm-storage-fault-"+m), data, 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}

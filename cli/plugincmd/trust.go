@@ -15,7 +15,9 @@ func newTrustCommand(f *cmdutil.Factory) *cli.Command {
 		ArgsUsage: "TYPE",
 		Description: `ksm runs a plugin only while its binary has the SHA-256 it was trusted with.
 "ksm profile setup --type=TYPE" trusts a new plugin on first use; run this
-after you install or update a plugin on purpose.
+after you install or update a plugin on purpose. The plugin and every
+directory above it must be yours or root's and not writable by others.
+A plugin built with this ksm stays trusted as such across upgrades.
 
 Example:
    ksm plugin trust vault`,

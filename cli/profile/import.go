@@ -3,7 +3,6 @@ package profile
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
@@ -58,11 +57,10 @@ Examples:
 func runImport(ctx context.Context, opts *importOptions) error {
 	raw := opts.Config
 	if raw == "-" {
-		b, err := io.ReadAll(io.LimitReader(opts.f.IO.In, 1<<20))
-		if err != nil {
-			return fmt.Errorf("cannot read the config from standard input: %w", err)
+		var err error
+		if raw, err = cmdutil.ReadStdin(opts.f.IO.In, 1<<20, "the config"); err != nil {
+			return err
 		}
-		raw = string(b)
 	}
 	imp, err := profiles.DecodeImport(raw)
 	if err != nil {

@@ -196,9 +196,12 @@ func initToken(opts *initOptions) (string, error) {
 	if strings.TrimSpace(raw) != "-" {
 		return raw, nil
 	}
-	line, err := bufio.NewReader(io.LimitReader(opts.f.IO.In, 4096)).ReadString('\n')
+	line, err := bufio.NewReader(io.LimitReader(opts.f.IO.In, 4097)).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
 		return "", fmt.Errorf("cannot read the token from standard input: %w", err)
+	}
+	if len(line) > 4096 {
+		return "", errors.New("the token on standard input is too large (more than 4 KiB); check what is piped in")
 	}
 	if strings.TrimSpace(line) == "" {
 		return "", errors.New("no token on standard input")

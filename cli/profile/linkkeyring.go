@@ -116,18 +116,12 @@ func runLinkKeyring(ctx context.Context, opts *linkKeyringOptions) error {
 // checkKeeperProfile validates the settings that point at Keeper's item
 // and loads it once (integrity checked by the store).
 func checkKeeperProfile(ctx context.Context, f *cmdutil.Factory, s *pluginhost.Session, service, name string) (linked, error) {
-	cctx, cancel := context.WithTimeout(ctx, f.Timeout)
-	defer cancel()
-	settings, err := s.Store.Validate(cctx, map[string]string{keeperlayout.SettingService: service, keeperlayout.SettingItem: keeperlayout.ProfileItem(name)})
+	settings, err := s.Validate(ctx, map[string]string{keeperlayout.SettingService: service, keeperlayout.SettingItem: keeperlayout.ProfileItem(name)})
 	if err != nil {
-		return linked{}, pluginhost.Explain(cmdutil.KeyringType, "validate", err)
+		return linked{}, err
 	}
-	cfg, err := s.Store.Load(cctx, settings)
-	if err != nil {
-		return linked{}, pluginhost.Explain(cmdutil.KeyringType, "load", err)
-	}
-	if err := cfg.Validate(); err != nil {
-		return linked{}, fmt.Errorf("its config is not usable: %w", err)
+	if _, err := s.Load(ctx, settings); err != nil {
+		return linked{}, err
 	}
 	return linked{name: name, settings: settings}, nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ksm-cli/ksm/cli/internal/cmdutil"
+	"github.com/ksm-cli/ksm/cli/internal/safetext"
 )
 
 type listOptions struct {
@@ -78,14 +79,14 @@ func listJSON(entries []listEntry) string {
 func writeTable(w io.Writer, entries []listEntry, color bool) error {
 	width := len("Profile")
 	for _, e := range entries {
-		width = max(width, len(e.Name))
+		width = max(width, len(safetext.Escape(e.Name)))
 	}
 	const activeWidth = len("Active")
 	var b strings.Builder
 	b.WriteString("\n Active Profile\n")
 	fmt.Fprintf(&b, " %s %s\n", strings.Repeat("-", activeWidth), strings.Repeat("-", width))
 	for _, e := range entries {
-		mark, name := " ", shown(e.Name) // a hand-written section name may hold an escape sequence
+		mark, name := " ", safetext.Escape(e.Name) // a section name of keeper.ini
 		if e.Active {
 			mark = "*"
 		}

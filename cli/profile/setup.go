@@ -13,15 +13,14 @@ import (
 	"github.com/ksm-cli/ksm/cli/internal/cmdutil"
 	"github.com/ksm-cli/ksm/cli/internal/pluginhost"
 	"github.com/ksm-cli/ksm/cli/internal/profiles"
+	"github.com/ksm-cli/ksm/cli/internal/safetext"
+	"github.com/ksm-cli/ksm/internal/setupflags"
 	"github.com/ksm-cli/ksm/shared"
 )
 
 type setupOptions struct {
-	f           *cmdutil.Factory
-	Type        string
-	Name        string
-	FromProfile string
-	Force       bool
+	f *cmdutil.Factory
+	setupflags.Setup
 	// Options are the store's own options as given (flag name → value).
 	Options map[string]string
 }
@@ -56,7 +55,7 @@ func newSetupCommand(f *cmdutil.Factory) *cli.Command {
 		Description:     setupDescription,
 		SkipFlagParsing: true,
 		// Not parsed here (see runSetupCommand), but listed for completion.
-		Flags: setupFlags(&setupOptions{}),
+		Flags: setupflags.SetupFlags(&setupflags.Setup{}),
 		Action: func(c *cli.Context) error {
 			return runSetupCommand(c.Context, f, c.Args().Slice())
 		},
@@ -64,10 +63,22 @@ func newSetupCommand(f *cmdutil.Factory) *cli.Command {
 }
 
 func runSetupCommand(ctx context.Context, f *cmdutil.Factory, args []string) error {
-	opts := &setupOptions{f: f, Type: findTypeArg(args)}
+	opts := &setupOptions{f: f}
+	opts.Type = findTypeArg(args)
 	var session *pluginhost.Session
 	var storeFlags []cli.Flag
-	if opts.Type != "" {
+	description := setupDescription + installedTypes(f)
+	switch {
+	case opts.Type != "" && wantsHelp(args):
+		// Help never starts or pins a plugin that is not trusted: it
+		// shows the store's options only for a trusted one.
+		desc, err := helpDescription(ctx, f, opts.Type)
+		if err != nil {
+			description += "\n\n" + safetext.Escape(err.Error())
+		} else {
+			storeFlags = optionFlags(desc)
+		}
+	case opts.Type != "":
 		var err error
 		session, err = f.PluginHost().Open(ctx, opts.Type, true)
 		if err != nil {
@@ -81,7 +92,7 @@ func runSetupCommand(ctx context.Context, f *cmdutil.Factory, args []string) err
 		HelpName:        "ksm profile setup",
 		Usage:           "Create a profile whose config lives in an external store",
 		UsageText:       "ksm profile setup --type=TYPE [-p NAME] [--from-profile NAME] [--force] [store options]",
-		Description:     setupDescription + installedTypes(f),
+		Description:     description,
 		Reader:          f.IO.In,
 		Writer:          f.IO.Out,
 		ErrWriter:       f.IO.ErrOut,
@@ -91,7 +102,7 @@ func runSetupCommand(ctx context.Context, f *cmdutil.Factory, args []string) err
 		HideVersion:           true,
 		ExitErrHandler:        func(*cli.Context, error) {},
 		OnUsageError:          func(_ *cli.Context, err error, _ bool) error { return &cmdutil.UsageError{Err: err} },
-		Flags:                 append(setupFlags(opts), storeFlags...),
+		Flags:                 append(setupflags.SetupFlags(&opts.Setup), storeFlags...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return cmdutil.Usagef("profile setup takes no arguments, got %q; store options are flags", c.Args().First())
@@ -110,14 +121,6 @@ func runSetupCommand(ctx context.Context, f *cmdutil.Factory, args []string) err
 }
 
 // setupFlags are setup's own flags; the store's options are added to them.
-func setupFlags(opts *setupOptions) []cli.Flag {
-	return []cli.Flag{
-		&cli.StringFlag{Name: "type", Usage: "the store `TYPE` (a ksm-storage-TYPE plugin)", Destination: &opts.Type},
-		&cli.StringFlag{Name: "profile-name", Aliases: []string{"p"}, Usage: "profile to create (default: $KSM_CLI_PROFILE or _default)", Destination: &opts.Name},
-		&cli.StringFlag{Name: "from-profile", Usage: "first save this profile's config into the store", Destination: &opts.FromProfile},
-		&cli.BoolFlag{Name: "force", Usage: "replace an existing profile, and let the store overwrite what it holds", Destination: &opts.Force},
-	}
-}
 
 func runSetup(ctx context.Context, opts *setupOptions, s *pluginhost.Session) error {
 	f := opts.f
@@ -135,27 +138,17 @@ func runSetup(ctx context.Context, opts *setupOptions, s *pluginhost.Session) er
 	if src, err := f.Read(); err == nil && src.Book.Has(name) && !opts.Force {
 		return fmt.Errorf("profile %s already exists in %s; use --force to replace it or -p to choose another name", name, src.Path)
 	}
-	call := func() (context.Context, context.CancelFunc) { return context.WithTimeout(ctx, f.Timeout) }
-
-	cctx, cancel := call()
-	settings, err := s.Store.Validate(cctx, opts.Options)
-	cancel()
+	settings, err := s.Validate(ctx, opts.Options)
 	if err != nil {
-		return pluginhost.Explain(opts.Type, "validate", err)
+		return err
 	}
 	if opts.FromProfile != "" {
 		if err := saveFrom(ctx, opts, s, settings); err != nil {
 			return err
 		}
 	}
-	cctx, cancel = call()
-	cfg, err := s.Store.Load(cctx, settings)
-	cancel()
-	if err != nil {
-		return pluginhost.Explain(opts.Type, "load", err)
-	}
-	if err := cfg.Validate(); err != nil {
-		return fmt.Errorf("%s store: the config it holds is not usable: %w", opts.Type, err)
+	if _, err := s.Load(ctx, settings); err != nil {
+		return err
 	}
 	path, err := f.Update(ctx, func(b *profiles.Book) error {
 		if b.Has(name) && !opts.Force {
@@ -193,14 +186,38 @@ func saveFrom(ctx context.Context, opts *setupOptions, s *pluginhost.Session, se
 	if err != nil {
 		return err
 	}
-	cctx, cancel := context.WithTimeout(ctx, opts.f.Timeout)
-	defer cancel()
-	err = s.Store.Save(cctx, shared.SaveRequest{Settings: settings, Config: cfg, Overwrite: opts.Force})
-	if err != nil {
-		return pluginhost.Explain(opts.Type, "save", err)
+	if err := s.Save(ctx, shared.SaveRequest{Settings: settings, Config: cfg, Overwrite: opts.Force}); err != nil {
+		return err
 	}
 	fmt.Fprintf(opts.f.IO.ErrOut, "Saved the config of profile %s into the %s store.\n", opts.FromProfile, opts.Type)
 	return nil
+}
+
+// wantsHelp: -h or --help among unparsed arguments.
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "--help", "-help":
+			return true
+		}
+	}
+	return false
+}
+
+// helpDescription is a trusted plugin's description for --help; for a
+// plugin not trusted it says how to trust it, and runs nothing.
+func helpDescription(ctx context.Context, f *cmdutil.Factory, typ string) (*shared.Description, error) {
+	h := f.PluginHost()
+	p, err := h.Find(typ)
+	if err != nil {
+		return nil, err
+	}
+	if _, _, err := h.Status(p); err != nil {
+		return nil, fmt.Errorf("the options of the %s store are not shown, because %v", typ, err)
+	}
+	return h.Description(ctx, p)
 }
 
 // findTypeArg picks --type's value out of unparsed arguments.
@@ -277,11 +294,11 @@ func optionValues(c *cli.Context, d *shared.Description, stdin io.Reader) (map[s
 				return nil, cmdutil.Usagef("only one option can be read from standard input")
 			}
 			readStdin = true
-			b, err := io.ReadAll(io.LimitReader(stdin, 1<<16))
+			b, err := cmdutil.ReadStdin(stdin, 1<<16, "--"+o.Name)
 			if err != nil {
-				return nil, fmt.Errorf("cannot read --%s from standard input: %w", o.Name, err)
+				return nil, err
 			}
-			v = strings.TrimRight(string(b), "\r\n")
+			v = strings.TrimRight(b, "\r\n")
 		}
 		values[o.Name] = v
 	}

@@ -5,13 +5,13 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/ksm-cli/ksm/cli/internal/cmdutil"
 	"github.com/ksm-cli/ksm/cli/internal/region"
+	"github.com/ksm-cli/ksm/cli/internal/safetext"
 	"github.com/ksm-cli/ksm/shared"
 )
 
@@ -97,27 +97,18 @@ func runShow(c *cli.Context, opts *showOptions) error {
 		active = " (active)"
 	}
 	w := tabwriter.NewWriter(opts.f.IO.Out, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(w, "Profile:\t%s%s\n", s.Name, active)
-	fmt.Fprintf(w, "Storage:\t%s\n", s.Storage)
-	fmt.Fprintf(w, "Hostname:\t%s\n", shown(s.Hostname))
+	// Every field comes from keeper.ini or a store: escaped, so that none
+	// can forge a line or reach the terminal as an escape sequence.
+	esc := safetext.Escape
+	fmt.Fprintf(w, "Profile:\t%s%s\n", esc(s.Name), active)
+	fmt.Fprintf(w, "Storage:\t%s\n", esc(s.Storage))
+	fmt.Fprintf(w, "Hostname:\t%s\n", esc(s.Hostname))
 	if s.Host != s.Hostname {
-		fmt.Fprintf(w, "Host:\t%s\n", shown(s.Host))
+		fmt.Fprintf(w, "Host:\t%s\n", esc(s.Host))
 	}
-	fmt.Fprintf(w, "Server key id:\t%s\n", shown(s.ServerPublicKeyID))
-	fmt.Fprintf(w, "Client id:\t%s\n", s.ClientID)
+	fmt.Fprintf(w, "Server key id:\t%s\n", esc(s.ServerPublicKeyID))
+	fmt.Fprintf(w, "Client id:\t%s\n", esc(s.ClientID))
 	return w.Flush()
-}
-
-// shown quotes a value that holds a line break or another unprintable
-// character: keeper.ini values may span lines (configparser's
-// continuation lines), and one must not pass for more lines of output.
-func shown(v string) string {
-	for _, r := range v {
-		if !strconv.IsPrint(r) {
-			return strconv.Quote(v)
-		}
-	}
-	return v
 }
 
 // Fingerprint identifies a client id without revealing it: the first 12

@@ -119,7 +119,7 @@ func (s *Suite) runByHand(t T) {
 
 func (s *Suite) describeIsValid(t T) {
 	s.ready(t)
-	if err := s.desc.Check(s.typ); err != nil {
+	if err := s.desc.Check(s.typ, setupflags.ReservedNames()); err != nil {
 		for _, line := range strings.Split(err.Error(), "\n") {
 			t.Errorf("describe: %s", line)
 		}

@@ -42,8 +42,14 @@ type LaunchConfig struct {
 	// handshake (nothing, for a well-behaved plugin). If nil, such output is
 	// dropped with a warning to Logger.
 	Stdout io.Writer
-	// SecureConfig, if set, must match Cmd.Path before it is started.
-	SecureConfig *plugin.SecureConfig
+	// Exec, if set, is the plugin's executable, already opened and verified
+	// by the caller. On Linux the plugin is started from this open file
+	// (/proc/self/fd/N), so the bytes that run are the bytes verified even
+	// if the path is swapped meanwhile; elsewhere Cmd.Path is run. The
+	// caller keeps it open until Launch returns and closes it after.
+	Exec *os.File
+	// Name names the plugin in messages (filepath.Base(Cmd.Path) if empty).
+	Name string
 	// SocketBaseDir is where the plugin's private socket directory is
 	// created (os.TempDir() if empty). Keep it short: socket paths are
 	// limited to about 100 bytes.
@@ -75,20 +81,15 @@ func Launch(ctx context.Context, cfg LaunchConfig) (*Conn, error) {
 	if err := checkLaunchConfig(&cfg); err != nil {
 		return nil, err
 	}
-	name := filepath.Base(cfg.Cmd.Path)
-	if cfg.SecureConfig != nil {
-		if cfg.SecureConfig.Hash != nil {
-			cfg.SecureConfig.Hash.Reset() // a SecureConfig may serve many launches
-		}
-		ok, err := cfg.SecureConfig.Check(cfg.Cmd.Path)
-		if err != nil {
-			return nil, shared.Errorf(shared.CodePermissionDenied, "cannot verify the checksum of plugin %s: %v", cfg.Cmd.Path, err)
-		}
-		if !ok {
-			return nil, shared.Errorf(shared.CodePermissionDenied, "plugin %s does not match its expected checksum; refusing to run it", cfg.Cmd.Path)
-		}
+	name := cfg.Name
+	if name == "" {
+		name = filepath.Base(cfg.Cmd.Path)
 	}
-	dir, err := os.MkdirTemp(cfg.SocketBaseDir, "ksm-")
+	if cfg.Exec != nil {
+		execVerified(cfg.Cmd, cfg.Exec)
+	}
+	removeStaleSocketDirs(cfg.SocketBaseDir)
+	dir, err := os.MkdirTemp(cfg.SocketBaseDir, socketDirPrefix(os.Getpid()))
 	if err != nil {
 		return nil, shared.Errorf(shared.CodeUnavailable, "create a socket directory for plugin %s: %v", name, err)
 	}
@@ -101,6 +102,7 @@ func Launch(ctx context.Context, cfg LaunchConfig) (*Conn, error) {
 	cfg.Cmd.Env = append(env, cfg.Cmd.Env...)
 
 	c := &Conn{name: name, proc: proc, dir: dir}
+	track(c)
 	c.client = plugin.NewClient(&plugin.ClientConfig{
 		HandshakeConfig:  wire.Handshake,
 		Plugins:          wire.PluginSet(nil),
@@ -138,6 +140,7 @@ func Launch(ctx context.Context, cfg LaunchConfig) (*Conn, error) {
 			_ = c.rpc.Close()
 		}
 		_ = os.RemoveAll(dir)
+		untrack(c)
 		return nil, c.startError(ctx, cfg.StartTimeout, err)
 	}
 	c.Store = store
@@ -169,14 +172,15 @@ func (c *Conn) connect(dir string) (shared.Store, error) {
 }
 
 // Close stops the plugin (asking it first, then killing it and whatever it
-// started), reaps it and removes its socket directory. Safe to call again.
+// started), reaps it and removes its socket directory. Safe to call again,
+// and from another goroutine (a signal handler) while a call is running.
 func (c *Conn) Close() error {
 	c.closeOnce.Do(func() {
-		c.client.Kill()
-		c.proc.kill()
+		c.stop()
 		if err := os.RemoveAll(c.dir); err != nil {
 			c.closeErr = fmt.Errorf("remove the socket directory of plugin %s: %w", c.name, err)
 		}
+		untrack(c)
 	})
 	return c.closeErr
 }
@@ -191,6 +195,8 @@ func checkLaunchConfig(cfg *LaunchConfig) error {
 		return errors.New("launch: LaunchConfig.Cmd must not set Stdout or Stderr")
 	case cfg.Cmd.Err != nil:
 		return shared.Errorf(shared.CodeUnavailable, "cannot start plugin %s: %v", cfg.Cmd.Path, cfg.Cmd.Err)
+	case cfg.Cmd.SysProcAttr != nil:
+		return errors.New("launch: LaunchConfig.Cmd must not set SysProcAttr (Launch sets the process group and parent-death signal)")
 	case !filepath.IsAbs(cfg.Cmd.Path):
 		return fmt.Errorf("launch: plugin path %q is not absolute", cfg.Cmd.Path)
 	}

@@ -12,6 +12,18 @@ import (
 
 func ownProcessGroup(*exec.Cmd) {}
 
+func termProcessGroup(pid int) { killProcessGroup(pid) }
+
+func processExists(pid int) bool {
+	p, err := os.FindProcess(pid)
+	if err == nil {
+		p.Release()
+	}
+	return err == nil
+}
+
+func ownedByUs(string) bool { return false } // stale directories stay off unix
+
 func killProcessGroup(pid int) {
 	if p, err := os.FindProcess(pid); err == nil {
 		_ = p.Kill()

@@ -21,12 +21,32 @@ func ownProcessGroup(cmd *exec.Cmd) {
 		cmd.SysProcAttr = &syscall.SysProcAttr{}
 	}
 	cmd.SysProcAttr.Setpgid = true
+	setParentDeathSignal(cmd.SysProcAttr)
 }
 
-func killProcessGroup(pid int) {
-	if err := syscall.Kill(-pid, syscall.SIGKILL); err != nil {
-		_ = syscall.Kill(pid, syscall.SIGKILL)
+func killProcessGroup(pid int) { signalGroup(pid, syscall.SIGKILL) }
+
+func termProcessGroup(pid int) { signalGroup(pid, syscall.SIGTERM) }
+
+func signalGroup(pid int, sig syscall.Signal) {
+	if err := syscall.Kill(-pid, sig); err != nil {
+		_ = syscall.Kill(pid, sig)
 	}
+}
+
+func processExists(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || err == syscall.EPERM
+}
+
+// ownedByUs: a stale socket directory is removed only if it is ours.
+func ownedByUs(path string) bool {
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return false
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	return ok && int(st.Uid) == os.Geteuid() && fi.IsDir()
 }
 
 // checkAddr refuses a plugin that listens anywhere but on a Unix socket in

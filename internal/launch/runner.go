@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/go-plugin/runner"
 )
@@ -87,6 +88,35 @@ func (r *procRunner) kill() {
 	}
 }
 
+// terminate asks the plugin and everything it started to stop (SIGTERM).
+func (r *procRunner) terminate() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.pid != 0 {
+		r.killed = true
+		termProcessGroup(r.pid)
+	}
+}
+
+// waitExit waits up to d for the process to be reaped; true if it was (or
+// never started).
+func (r *procRunner) waitExit(d time.Duration) bool {
+	r.mu.Lock()
+	started := r.pid != 0
+	r.mu.Unlock()
+	if !started {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-r.done:
+		return true
+	case <-t.C:
+		return false
+	}
+}
+
 // stopAndReap kills the process, if it started, and waits until it is
 // reaped. go-plugin runs Wait for every process it started.
 func (r *procRunner) stopAndReap() {
@@ -117,7 +147,7 @@ func (r *procRunner) startError() error {
 
 func (r *procRunner) Stdout() io.ReadCloser { return r.stdout }
 func (r *procRunner) Stderr() io.ReadCloser { return r.stderr }
-func (r *procRunner) Name() string          { return r.cmd.Path }
+func (r *procRunner) Name() string          { return r.cmd.Args[0] } // the real path, not /proc/self/fd/N
 func (r *procRunner) Diagnose(context.Context) string {
 	return ""
 }

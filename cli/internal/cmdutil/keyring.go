@@ -24,11 +24,9 @@ const LinkKeyringCommand = "ksm profile link-keyring"
 // keyring under service, and its active one, read (and verified) through
 // the keyring plugin.
 func (f *Factory) KeeperKeyringProfiles(ctx context.Context, s *pluginhost.Session, service string) ([]string, string, error) {
-	cctx, cancel := context.WithTimeout(ctx, f.Timeout)
-	defer cancel()
-	idx, err := s.Store.Load(cctx, shared.Settings{keeperlayout.SettingService: service, keeperlayout.SettingItem: keeperlayout.IndexItem})
+	idx, err := s.LoadRecord(ctx, shared.Settings{keeperlayout.SettingService: service, keeperlayout.SettingItem: keeperlayout.IndexItem})
 	if err != nil {
-		return nil, "", pluginhost.Explain(KeyringType, "read Keeper's profile list", err)
+		return nil, "", err
 	}
 	return keeperlayout.IndexFromConfig(idx)
 }

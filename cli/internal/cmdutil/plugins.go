@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"time"
 
 	"github.com/ksm-cli/ksm/cli/internal/pluginhost"
@@ -20,6 +21,8 @@ type PluginSettings struct {
 	Bundled map[string]string
 	// StartTimeout bounds a plugin's start-up.
 	StartTimeout time.Duration
+	// CallTimeout bounds each plugin call (--timeout).
+	CallTimeout time.Duration
 }
 
 // PluginHost returns the plugin host, built on first use.
@@ -35,24 +38,26 @@ func (f *Factory) PluginHost() *pluginhost.Host {
 		exeDir = filepath.Dir(exe)
 	}
 	configDir := f.userConfigDir()
+	trust := &pluginhost.TrustStore{}
+	if configDir != "" {
+		trust.Path = filepath.Join(configDir, "ksm", "trusted-plugins.json")
+	}
 	f.host = &pluginhost.Host{
 		Dirs:         pluginhost.Dirs(f.Getenv, exeDir, configDir),
 		ExeDir:       exeDir,
 		Bundled:      f.Plugins.Bundled,
-		Trust:        &pluginhost.TrustStore{Path: filepath.Join(configDir, "ksm", "trusted-plugins.json")},
+		Trust:        trust,
 		Log:          f.Log.Named("plugin"),
 		StartTimeout: f.Plugins.StartTimeout,
+		CallTimeout:  f.Plugins.CallTimeout,
 		Notices:      f.IO.ErrOut,
+		Getenv:       f.Getenv,
 	}
 	return f.host
 }
 
 func (f *Factory) userConfigDir() string {
-	if dir := f.Getenv("XDG_CONFIG_HOME"); dir != "" {
-		return dir
-	}
-	dir, _ := os.UserConfigDir()
-	return dir
+	return pluginhost.ConfigDir(f.Getenv, runtime.GOOS)
 }
 
 // UserPluginDir is the user's own plugin directory, searched after the
@@ -76,14 +81,9 @@ func (f *Factory) LoadFromStore(ctx context.Context, p *profiles.Profile) (share
 		return nil, fmt.Errorf("profile %s: %w", p.Name, err)
 	}
 	defer s.Close()
-	ctx, cancel := context.WithTimeout(ctx, f.Timeout)
-	defer cancel()
-	cfg, err := s.Store.Load(ctx, p.Settings)
+	cfg, err := s.Load(ctx, p.Settings)
 	if err != nil {
-		return nil, fmt.Errorf("profile %s: %w", p.Name, pluginhost.Explain(p.Storage, "load", err))
-	}
-	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("profile %s: the %s store returned an unusable config: %w", p.Name, p.Storage, err)
+		return nil, fmt.Errorf("profile %s: %w", p.Name, err)
 	}
 	return cfg, nil
 }
@@ -106,12 +106,9 @@ func (f *Factory) InitIntoStore(ctx context.Context, req StoreInitRequest) (shar
 			return nil, Usagef("missing required store option %s: pass --store-option %s=VALUE (see `ksm profile setup --type=%s --help`)", o.Name, o.Name, req.Type)
 		}
 	}
-	call := func() (context.Context, context.CancelFunc) { return context.WithTimeout(ctx, f.Timeout) }
-	cctx, cancel := call()
-	settings, err := s.Store.Validate(cctx, req.Options)
-	cancel()
+	settings, err := s.Validate(ctx, req.Options)
 	if err != nil {
-		return nil, pluginhost.Explain(req.Type, "validate", err)
+		return nil, err
 	}
 	if !req.Overwrite {
 		if err := f.checkStoreFree(ctx, s, req.Type, settings); err != nil {
@@ -122,10 +119,8 @@ func (f *Factory) InitIntoStore(ctx context.Context, req StoreInitRequest) (shar
 	if err != nil {
 		return nil, err
 	}
-	cctx, cancel = call()
-	defer cancel()
-	if err := s.Store.Save(cctx, shared.SaveRequest{Settings: settings, Config: cfg, Overwrite: req.Overwrite}); err != nil {
-		return nil, pluginhost.Explain(req.Type, "save", err) // init adds that the token is used up
+	if err := s.Save(ctx, shared.SaveRequest{Settings: settings, Config: cfg, Overwrite: req.Overwrite}); err != nil {
+		return nil, err // init adds that the token is used up
 	}
 	return settings, nil
 }
@@ -134,14 +129,12 @@ func (f *Factory) InitIntoStore(ctx context.Context, req StoreInitRequest) (shar
 // that already holds a config there (another profile's keys), or that
 // cannot be reached, stops init while the one-time token is still unused.
 func (f *Factory) checkStoreFree(ctx context.Context, s *pluginhost.Session, typ string, settings shared.Settings) error {
-	cctx, cancel := context.WithTimeout(ctx, f.Timeout)
-	defer cancel()
-	_, err := s.Store.Load(cctx, settings)
+	_, err := s.Load(ctx, settings)
 	switch {
 	case err == nil:
 		return fmt.Errorf("the %s store already holds a config there; use --force to replace it, or other --store-option values (the token was not used)", typ)
 	case shared.CodeOf(err) == shared.CodeNotFound:
 		return nil
 	}
-	return fmt.Errorf("%w (the token was not used)", pluginhost.Explain(typ, "check", err))
+	return fmt.Errorf("%w (the token was not used)", err)
 }

@@ -32,6 +32,8 @@ func Read(path string) (*ini.File, error) {
 
 // readFile reads keeper.ini into a string, once: Parse's fast path
 // slices it without another copy.
+// A symbolic link is followed only if it and its target are the user's;
+// a FIFO, device or file over atomicfile.MaxSize is refused unread.
 func readFile(path string) (string, error) {
 	st, err := os.Stat(path)
 	switch {
@@ -42,11 +44,15 @@ func readFile(path string) (string, error) {
 	case st.IsDir():
 		return "", fmt.Errorf("%s is a directory, not a keeper.ini file; pass --ini-file with a file path", path)
 	}
-	data, err := atomicfile.ReadString(path)
+	real, err := atomicfile.Resolve(path)
 	if err != nil {
-		return "", fmt.Errorf("cannot read %s: %w", path, atomicfile.Cause(err))
+		return "", err
 	}
-	return data, nil
+	data, err := atomicfile.ReadString(real)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("%w at %s", ErrNotExist, path)
+	}
+	return data, err
 }
 
 // LooseMode reports whether path can be read or written by group or others.

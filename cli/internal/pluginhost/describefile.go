@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ksm-cli/ksm/internal/setupflags"
 	"github.com/ksm-cli/ksm/shared"
 )
 
@@ -13,16 +14,24 @@ import (
 // plugin install` asks of a binary the user handed it before installing it
 // under the name it declares.
 func (h *Host) DescribeFile(ctx context.Context, path string) (*shared.Description, error) {
-	s, err := h.start(ctx, Plugin{Type: "new", Path: path}, nil)
+	// Opened and run through one descriptor, as every plugin is; the
+	// ownership rule holds for a file about to be installed too.
+	f, _, err := openPlugin(path)
+	if err != nil {
+		return nil, err
+	}
+	v := &verified{plugin: Plugin{Type: "new", Path: path}, file: f}
+	defer v.close()
+	s, err := h.start(ctx, v, nil)
 	if err != nil {
 		return nil, err
 	}
 	defer s.Close()
-	desc, err := s.Store.Describe(ctx)
+	desc, err := s.store.Describe(ctx)
 	if err != nil {
 		return nil, Explain("new", "describe", err)
 	}
-	if err := desc.Check(desc.Name); err != nil {
+	if err := desc.Check(desc.Name, setupflags.ReservedNames()); err != nil {
 		return nil, fmt.Errorf("its description is wrong: %s", strings.ReplaceAll(err.Error(), "\n", "; "))
 	}
 	return desc, nil

@@ -153,3 +153,24 @@ func typeOf(name string) (string, bool) {
 	typ, ok := strings.CutPrefix(name, shared.BinaryPrefix)
 	return typ, ok && shared.ValidTypeName(typ)
 }
+
+// ConfigDir is the user's config directory, where the trust file and the
+// user's plugin directory live: $XDG_CONFIG_HOME if absolute, else
+// $HOME/.config if HOME is absolute (the OS's own place on Windows and
+// macOS). Empty when there is none: ksm never keeps trust state in a
+// relative directory, which would be the current one.
+func ConfigDir(getenv func(string) string, goos string) string {
+	if x := getenv("XDG_CONFIG_HOME"); filepath.IsAbs(x) {
+		return filepath.Clean(x)
+	}
+	if goos == "windows" || goos == "darwin" {
+		if d, err := os.UserConfigDir(); err == nil && filepath.IsAbs(d) {
+			return d
+		}
+		return ""
+	}
+	if home := getenv("HOME"); filepath.IsAbs(home) {
+		return filepath.Join(home, ".config")
+	}
+	return ""
+}

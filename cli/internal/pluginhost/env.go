@@ -2,6 +2,8 @@ package pluginhost
 
 import (
 	"strings"
+
+	"github.com/ksm-cli/ksm/shared"
 )
 
 // baseEnv is what every plugin gets: enough to find its home, run helper
@@ -10,25 +12,13 @@ var baseEnv = []string{"HOME", "PATH", "TMPDIR", "TMP", "TEMP", "USER", "LOGNAME
 	"SSL_CERT_FILE", "SSL_CERT_DIR", "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY", "https_proxy", "http_proxy", "no_proxy",
 	"SYSTEMROOT", "APPDATA", "LOCALAPPDATA", "USERPROFILE"}
 
-// neverPassed holds ksm's own secrets: no plugin gets them, even if it
-// declares them.
-func neverPassed(name string) bool {
-	switch {
-	case name == "KSM_TOKEN", name == "KSM_CLI_TOKEN", name == "KSM_CONFIG":
-		return true
-	case strings.HasPrefix(name, "KSM_CONFIG_BASE64_"):
-		return true
-	}
-	return false
-}
-
 // pluginEnv reduces environ to the base variables plus those a plugin
 // declares (exact names, or prefixes ending in '*').
 func pluginEnv(environ []string, declared []string) []string {
 	var out []string
 	for _, kv := range environ {
 		name, _, ok := strings.Cut(kv, "=")
-		if !ok || neverPassed(name) {
+		if !ok || shared.NeverPassed(name) {
 			continue
 		}
 		if wanted(name, baseEnv) || wanted(name, declared) {

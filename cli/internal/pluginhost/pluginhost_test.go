@@ -130,41 +130,52 @@ func TestVerify(t *testing.T) {
 	bundled := Plugin{Type: "file", Path: bundledPath}
 	user := Plugin{Type: "mine", Path: userPath}
 
-	if rec, err := h.verify(ctx, bundled, false); err != nil || rec.Source != SourceBundled {
+	if rec, err := verifyAndSave(ctx, h, bundled, false); err != nil || rec.Source != SourceBundled {
 		t.Fatalf("bundled: %v %v", rec, err)
 	}
 	logs.Reset()
-	if _, err := h.verify(ctx, bundled, false); err != nil || strings.Contains(logs.String(), "hashed plugin") {
+	if _, err := verifyAndSave(ctx, h, bundled, false); err != nil || strings.Contains(logs.String(), "hashed plugin") {
 		t.Errorf("second verify hashed again (err %v): %s", err, logs.String())
 	}
 
-	if _, err := h.verify(ctx, user, false); !errors.Is(err, ErrUntrusted) || !strings.Contains(err.Error(), "run `ksm plugin trust mine`") {
+	if _, err := verifyAndSave(ctx, h, user, false); !errors.Is(err, ErrUntrusted) || !strings.Contains(err.Error(), "run `ksm plugin trust mine`") {
 		t.Errorf("untrusted without first use: %v", err)
 	}
-	if rec, err := h.verify(ctx, user, true); err != nil || rec.Source != SourcePinned || !strings.Contains(notices.String(), "Trusting plugin") {
+	if rec, err := verifyAndSave(ctx, h, user, true); err != nil || rec.Source != SourcePinned || !strings.Contains(notices.String(), "Trusting plugin") {
 		t.Errorf("first use: %v %v %q", rec, err, notices.String())
 	}
-	if _, err := h.verify(ctx, user, false); err != nil {
+	if _, err := verifyAndSave(ctx, h, user, false); err != nil {
 		t.Errorf("pinned: %v", err)
 	}
 
 	appendByte(t, userPath)
-	if _, err := h.verify(ctx, user, true); !errors.Is(err, ErrUntrusted) || !strings.Contains(err.Error(), "has changed since it was trusted") {
+	if _, err := verifyAndSave(ctx, h, user, true); !errors.Is(err, ErrUntrusted) || !strings.Contains(err.Error(), "has changed since it was trusted") {
 		t.Errorf("changed pinned plugin (even on first use): %v", err)
 	}
 	appendByte(t, bundledPath)
-	if _, err := h.verify(ctx, bundled, true); !errors.Is(err, ErrUntrusted) || !strings.Contains(err.Error(), "not the one built with this ksm") {
+	if _, err := verifyAndSave(ctx, h, bundled, true); !errors.Is(err, ErrUntrusted) || !strings.Contains(err.Error(), "not the one built with this ksm") {
 		t.Errorf("changed bundled plugin: %v", err)
 	}
 	if _, _, err := h.TrustPlugin(ctx, "file"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.verify(ctx, bundled, false); err != nil {
+	if _, err := verifyAndSave(ctx, h, bundled, false); err != nil {
 		t.Errorf("re-trusted plugin: %v", err)
 	}
 	if st, err := os.Stat(h.Trust.Path); err != nil || st.Mode().Perm() != 0o600 {
 		t.Errorf("trust file: %v %v", st, err)
 	}
+}
+
+// verifyAndSave is verify with the save Open does once a plugin proved valid.
+func verifyAndSave(ctx context.Context, h *Host, p Plugin, firstUse bool) (*Record, error) {
+	v, err := h.verify(p, firstUse)
+	if err != nil {
+		return nil, err
+	}
+	v.close()
+	h.save(ctx, v)
+	return v.rec, nil
 }
 
 func appendByte(t *testing.T, path string) {

@@ -2,8 +2,6 @@ package pluginhost
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -27,35 +25,93 @@ type Record struct {
 	SHA256 string `json:"sha256"`
 	Source string `json:"source"`
 	// Stat lets a later run skip hashing while the file is provably
-	// unchanged (same inode, size, mtime and ctime).
+	// unchanged (same inode, size, mtime and ctime). It is taken through
+	// the descriptor that was hashed, before and after hashing.
 	Stat *FileStamp `json:"stat,omitempty"`
 	// Describe caches the plugin's static description for this binary.
 	Describe *shared.Description `json:"describe,omitempty"`
 }
 
-// trustFile is the JSON file, keyed by the plugin's absolute real path.
+// trustFile is the JSON file, keyed by the plugin's absolute path.
 type trustFile struct {
 	Version int                `json:"version"`
 	Plugins map[string]*Record `json:"plugins"`
 }
 
-// ErrUntrusted is returned for a plugin that was never trusted, or that
-// changed since.
+// ErrUntrusted is returned for a plugin that was never trusted, that
+// changed since, or that others could replace.
 var ErrUntrusted = errors.New("plugin not trusted")
 
-// TrustStore is the trust file.
+// ErrNoConfigDir is returned when there is no absolute directory to keep
+// the trust file in: ksm never falls back to the current directory.
+var ErrNoConfigDir = errors.New("cannot find your config directory: HOME (or XDG_CONFIG_HOME) is unset or not an absolute path; set it to an absolute path")
+
+// maxTrustFile bounds the trust file read: a few KiB per plugin.
+const maxTrustFile = 4 << 20
+
+// TrustStore is the trust file. An empty Path means there is none to use
+// (see ErrNoConfigDir).
 type TrustStore struct {
 	Path string
 }
 
+func (s *TrustStore) usable() error {
+	if s.Path == "" || !filepath.IsAbs(s.Path) {
+		return ErrNoConfigDir
+	}
+	return nil
+}
+
+// checkOwner applies the ownership rule to the trust file (or, while it
+// does not exist, its directory): whoever can change it chooses what ksm
+// runs.
+func (s *TrustStore) checkOwner() error {
+	path := s.Path
+	for {
+		if _, err := os.Lstat(path); err == nil {
+			break
+		}
+		parent := filepath.Dir(path)
+		if parent == path {
+			return nil
+		}
+		path = parent
+	}
+	if err := checkOwnership(path); err != nil {
+		var oe *OwnershipError
+		if errors.As(err, &oe) {
+			return fmt.Errorf("the plugin trust file %s is not safe: %v", s.Path, oe)
+		}
+		return fmt.Errorf("cannot read the plugin trust file %s: %v", s.Path, err)
+	}
+	return nil
+}
+
 func (s *TrustStore) load() (*trustFile, error) {
 	tf := &trustFile{Version: 1, Plugins: map[string]*Record{}}
-	data, err := os.ReadFile(s.Path)
+	if err := s.usable(); err != nil {
+		return nil, err
+	}
+	if err := s.checkOwner(); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(s.Path, openFlags, 0)
 	if errors.Is(err, os.ErrNotExist) {
 		return tf, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the plugin trust file %s: %w", s.Path, atomicfile.Cause(err))
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("the plugin trust file %s is not a regular file; remove it and trust your plugins again", s.Path)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxTrustFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the plugin trust file %s: %w", s.Path, atomicfile.Cause(err))
+	}
+	if len(data) > maxTrustFile {
+		return nil, fmt.Errorf("the plugin trust file %s is too large; delete it and trust your plugins again", s.Path)
 	}
 	if err := json.Unmarshal(data, tf); err != nil {
 		return nil, fmt.Errorf("the plugin trust file %s is corrupt; delete it and trust your plugins again", s.Path)
@@ -77,8 +133,14 @@ func (s *TrustStore) Get(path string) (*Record, error) {
 
 // Put stores a record under the trust file's lock.
 func (s *TrustStore) Put(ctx context.Context, path string, rec *Record) error {
+	if err := s.usable(); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(filepath.Dir(s.Path), 0o700); err != nil {
 		return fmt.Errorf("cannot create %s: %w", filepath.Dir(s.Path), atomicfile.Cause(err))
+	}
+	if err := s.checkOwner(); err != nil {
+		return err
 	}
 	return atomicfile.Update(ctx, s.Path, func(old string, exists bool) ([]byte, error) {
 		tf := &trustFile{Version: 1, Plugins: map[string]*Record{}}
@@ -91,20 +153,6 @@ func (s *TrustStore) Put(ctx context.Context, path string, rec *Record) error {
 		tf.Plugins[path] = rec
 		return json.MarshalIndent(tf, "", "  ")
 	})
-}
-
-// HashFile returns the hex SHA-256 of a file.
-func HashFile(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 func short(sum string) string {

@@ -12,6 +12,7 @@ import (
 	"gopkg.in/ini.v1"
 
 	"github.com/ksm-cli/ksm/cli/internal/inifile"
+	"github.com/ksm-cli/ksm/internal/setupflags"
 	"github.com/ksm-cli/ksm/shared"
 )
 
@@ -21,7 +22,7 @@ const DefaultName = "_default"
 const activeKey = "active_profile"
 
 // StorageKey marks an external profile and names its store type.
-const StorageKey = "storage"
+const StorageKey = setupflags.StorageKey
 
 // ErrNotFound is returned for a profile that is not in keeper.ini.
 var ErrNotFound = errors.New("profile not found")

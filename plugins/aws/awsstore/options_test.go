@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ksm-cli/ksm/internal/setupflags"
 	"github.com/ksm-cli/ksm/shared"
 )
 
@@ -18,7 +19,7 @@ func TestDescribe(t *testing.T) {
 	if d.Name != "aws" || !d.CanSave || d.ProtocolVersion != shared.ProtocolVersion {
 		t.Errorf("name %q, CanSave %v, protocol %d", d.Name, d.CanSave, d.ProtocolVersion)
 	}
-	if err := d.Check("aws"); err != nil {
+	if err := d.Check("aws", setupflags.ReservedNames()); err != nil {
 		t.Errorf("description fails the contract's check: %v", err)
 	}
 	if !slices.Contains(d.Env, "AWS_*") {

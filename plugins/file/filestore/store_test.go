@@ -18,6 +18,7 @@ import (
 
 	"github.com/gofrs/flock"
 
+	"github.com/ksm-cli/ksm/internal/setupflags"
 	"github.com/ksm-cli/ksm/shared"
 )
 
@@ -349,7 +350,7 @@ func TestSaveWaitsForTheLock(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	err := New("test").Save(ctx, req)
-	if shared.CodeOf(err) != shared.CodeDeadlineExceeded || err.Error() != "timed out waiting for the lock on "+path+" (another ksm is writing it)" {
+	if shared.CodeOf(err) != shared.CodeDeadlineExceeded || !strings.HasPrefix(err.Error(), "timed out waiting for the lock on "+path+": "+path+" is locked by ") {
 		t.Fatalf("got %v %v", shared.CodeOf(err), err)
 	}
 	if _, err := os.Stat(path); !os.IsNotExist(err) {
@@ -394,7 +395,7 @@ func TestDescribe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := d.Check("file"); err != nil {
+	if err := d.Check("file", setupflags.ReservedNames()); err != nil {
 		t.Error(err)
 	}
 	if !d.CanSave || len(d.Options) != 1 || !d.Options[0].Required || len(d.Env) != 0 {
@@ -415,5 +416,29 @@ func TestSaveCreatesDirectory(t *testing.T) {
 	}
 	if fi.Mode().Perm() != 0o700 {
 		t.Errorf("directory mode %v, want 0700", fi.Mode().Perm())
+	}
+}
+
+// The file store writes with atomicfile, so it has keeper.ini's defences:
+// a file its owner made read-only is not replaced, and a lock file planted
+// as a symbolic link is refused without creating its target.
+func TestSaveHardening(t *testing.T) {
+	dir := t.TempDir()
+	readOnly := filepath.Join(dir, "ro.json")
+	write(t, readOnly, string(shared.MarshalConfig(testConfig())), 0o400)
+	err := New("test").Save(context.Background(), shared.SaveRequest{Settings: shared.Settings{"path": readOnly}, Config: testConfig(), Overwrite: true})
+	if err == nil || !strings.Contains(err.Error(), "is read-only (mode 0400)") {
+		t.Errorf("read-only store file: %v", err)
+	}
+	planted := filepath.Join(dir, "planted.json")
+	if err := os.Symlink(filepath.Join(dir, "victim"), planted+".lock"); err != nil {
+		t.Fatal(err)
+	}
+	err = New("test").Save(context.Background(), shared.SaveRequest{Settings: shared.Settings{"path": planted}, Config: testConfig()})
+	if err == nil || !strings.Contains(err.Error(), "is a symbolic link") {
+		t.Errorf("planted lock symlink: %v", err)
+	}
+	if _, err := os.Lstat(filepath.Join(dir, "victim")); err == nil {
+		t.Error("the lock symlink's target was created")
 	}
 }

@@ -48,14 +48,29 @@ func (s store) Describe(context.Context) (*shared.Description, error) {
 	if s.mode == "wrongname" {
 		name = "somethingelse"
 	}
-	return &shared.Description{
+	d := &shared.Description{
 		Name: name, Version: "0.0.1", ProtocolVersion: shared.ProtocolVersion,
 		Summary: "misbehaves on purpose",
 		Options: []shared.Option{{Name: "where", Usage: "anything", Type: shared.OptionString, Default: "x"}},
-	}, nil
+	}
+	switch s.mode {
+	case "reservedopt": // an option named like a flag of profile setup
+		d.Options = append(d.Options, shared.Option{Name: "profile-name", Usage: "clash", Type: shared.OptionString})
+	case "storageopt": // an option named storage
+		d.Options = append(d.Options, shared.Option{Name: "storage", Usage: "clash", Type: shared.OptionString})
+	case "greedyenv": // asks for the whole environment, a letter at a time
+		for c := 'A'; c <= 'Z'; c++ {
+			d.Env = append(d.Env, string(c)+"*")
+		}
+	}
+	return d, nil
 }
 
 func (s store) Validate(_ context.Context, o map[string]string) (shared.Settings, error) {
+	switch s.mode {
+	case "storageset": // a setting that would change the profile's store type
+		return shared.Settings{"where": o["where"], "storage": "file"}, nil
+	}
 	return shared.Settings{"where": o["where"]}, nil
 }
 
@@ -72,6 +87,18 @@ func (s store) Load(ctx context.Context, _ shared.Settings) (shared.Config, erro
 		fmt.Println("stray output with SECRETSTDOUT")
 	case "denied":
 		return nil, shared.Errorf(shared.CodePermissionDenied, "access to the vault was denied; ask your administrator")
+	case "evilmsg": // an error that forges output lines and sends escapes
+		return nil, shared.Errorf(shared.CodeNotFound, "no such secret\nProfile: forged\x1b[31m red \x1b]52;c;ZXZpbA==\x07%s", strings.Repeat(" long", 400))
+	case "evilvalue": // config values that forge lines and send escapes
+		return shared.Config{"clientId": "Y2xpZW50", "privateKey": "cHJpdmF0ZQ==", "appKey": "YXBwa2V5",
+			"hostname": "EU\nClient id:\tforged\x1b[2J\x1b]0;pwned\x07", "serverPublicKeyId": "10\x1b[31m"}, nil
+	case "procenv": // reads ksm's environment behind its back
+		if data, err := os.ReadFile(fmt.Sprintf("/proc/%d/environ", os.Getppid())); err == nil && strings.Contains(string(data), "KSM_TOKEN=") {
+			return nil, shared.Errorf(shared.CodeFailedPrecondition, "LEAKED: read KSM_TOKEN from ksm's /proc environ")
+		}
+		if v, ok := os.LookupEnv("KSM_TOKEN"); ok {
+			return nil, shared.Errorf(shared.CodeFailedPrecondition, "LEAKED: given KSM_TOKEN=%s", v)
+		}
 	}
 	return shared.Config{"clientId": "Y2xpZW50", "privateKey": "cHJpdmF0ZQ==", "appKey": "YXBwa2V5", "hostname": "EU"}, nil
 }

@@ -8,10 +8,15 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"strconv"
 	"strings"
+	"syscall"
 
 	plugin "github.com/hashicorp/go-plugin"
+	"google.golang.org/grpc"
+	grpccodes "google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/ksm-cli/ksm/internal/wire"
 	"github.com/ksm-cli/ksm/sdk"
@@ -36,6 +41,20 @@ func main() {
 		hs := wire.Handshake
 		hs.ProtocolVersion = 99
 		plugin.Serve(&plugin.ServeConfig{HandshakeConfig: hs, Plugins: wire.PluginSet(store{}), GRPCServer: plugin.DefaultGRPCServer})
+	case "noshutdown":
+		// Like a plugin written from the protocol alone: no go-plugin
+		// controller, so ksm cannot ask it to stop. It notes SIGTERM.
+		terms := make(chan os.Signal, 1)
+		signal.Notify(terms, syscall.SIGTERM)
+		go func() {
+			<-terms
+			recordLine("SIGTERM")
+			os.Exit(0)
+		}()
+		plugin.Serve(&plugin.ServeConfig{HandshakeConfig: wire.Handshake, Plugins: wire.PluginSet(store{}),
+			GRPCServer: func(opts []grpc.ServerOption) *grpc.Server {
+				return grpc.NewServer(append(opts, grpc.UnaryInterceptor(noController))...)
+			}})
 	case "spawn":
 		// A child that outlives us unless the host kills our process group;
 		// it holds our stdout and stderr open, too.
@@ -51,11 +70,20 @@ func main() {
 	}
 }
 
-func recordPid(pid int) {
+func noController(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+	if strings.HasPrefix(info.FullMethod, "/plugin.GRPCController/") {
+		return nil, status.Error(grpccodes.Unimplemented, "no controller")
+	}
+	return h(ctx, req)
+}
+
+func recordPid(pid int) { recordLine(strconv.Itoa(pid)) }
+
+func recordLine(line string) {
 	if path := os.Getenv("KSM_TEST_PIDFILE"); path != "" {
 		f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
 		if err == nil {
-			fmt.Fprintln(f, pid)
+			fmt.Fprintln(f, line)
 			_ = f.Close()
 		}
 	}

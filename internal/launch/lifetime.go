@@ -1,0 +1,100 @@
+package launch
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	plugin "github.com/hashicorp/go-plugin"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/emptypb"
+)
+
+// How long a plugin gets to exit: after go-plugin's controller Shutdown
+// (a Go plugin exits at once), and after SIGTERM for a plugin that does
+// not serve the controller (most non-Go plugins), before it is killed.
+var (
+	shutdownGrace = 2 * time.Second
+	termGrace     = 200 * time.Millisecond
+)
+
+// stop ends the plugin without go-plugin's Kill, which waits 2 s for any
+// plugin that does not serve the controller's Shutdown: such a plugin gets
+// SIGTERM at once and is killed after termGrace.
+func (c *Conn) stop() {
+	g, _ := c.rpc.(*plugin.GRPCClient)
+	asked := false
+	if g != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+		err := g.Conn.Invoke(ctx, "/plugin.GRPCController/Shutdown", &emptypb.Empty{}, &emptypb.Empty{})
+		cancel()
+		// go-plugin's Shutdown stops its server before answering, so a Go
+		// plugin often answers with a broken connection; only an
+		// unimplemented controller says the plugin will not stop itself.
+		asked = status.Code(err) != codes.Unimplemented
+	}
+	if !asked || !c.proc.waitExit(shutdownGrace) {
+		c.proc.terminate()
+		c.proc.waitExit(termGrace)
+	}
+	c.proc.stopAndReap() // also ends whatever the plugin started
+	if g != nil {
+		_ = g.Close() // the process is gone: its Shutdown fails at once
+	}
+}
+
+// live holds every Conn not yet closed, for CloseAll.
+var live sync.Map // *Conn → struct{}
+
+func track(c *Conn)   { live.Store(c, struct{}{}) }
+func untrack(c *Conn) { live.Delete(c) }
+
+// CloseAll stops every plugin this process started and removes their
+// socket directories: what a signal handler calls before ksm exits.
+func CloseAll() {
+	var wg sync.WaitGroup
+	live.Range(func(k, _ any) bool {
+		wg.Add(1)
+		go func() { defer wg.Done(); _ = k.(*Conn).Close() }()
+		return true
+	})
+	wg.Wait()
+}
+
+// socketDirPrefix names a socket directory by the ksm process that made it,
+// so that a later ksm can tell one left by a process that died (SIGKILL
+// leaves no chance to remove it).
+func socketDirPrefix(pid int) string { return "ksm-" + strconv.Itoa(pid) + "-" }
+
+// removeStaleSocketDirs deletes the socket directories in base of ksm
+// processes that no longer exist. Only our own directories are touched;
+// failure is harmless.
+func removeStaleSocketDirs(base string) {
+	if base == "" {
+		base = os.TempDir()
+	}
+	entries, err := os.ReadDir(base)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		rest, ok := strings.CutPrefix(e.Name(), "ksm-")
+		if !ok || !e.IsDir() {
+			continue
+		}
+		pidText, _, ok := strings.Cut(rest, "-")
+		pid, err := strconv.Atoi(pidText)
+		if !ok || err != nil || pid <= 0 || pid == os.Getpid() || processExists(pid) {
+			continue
+		}
+		path := filepath.Join(base, e.Name())
+		if ownedByUs(path) {
+			_ = os.RemoveAll(path)
+		}
+	}
+}
