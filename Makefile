@@ -15,6 +15,7 @@ BIN     := bin
 
 # Tools the tests start as real servers (see ../shared/docs/TESTBEDS.md).
 IMDS_MOCK := github.com/aws/amazon-ec2-metadata-mock/cmd/ec2-metadata-mock@v1.13.0
+VAULT_VERSION := 1.21.0
 GOBIN     := $(shell $(GO) env GOPATH)/bin
 
 .PHONY: all build install test test-tools demo lint bench fuzz stress proto clean help
@@ -26,7 +27,7 @@ help: ## list the targets
 
 # The plugins built with ksm; ksm trusts them beside it by their SHA-256,
 # which is linked into it.
-PLUGINS := file aws
+PLUGINS := file aws vault
 
 build: ## build ksm and its plugins into ./bin
 	@mkdir -p $(BIN)
@@ -43,6 +44,7 @@ demo: build ## walk the main job on the embedded default store, in a temp dir
 
 test-tools: ## install and check what the tests need
 	@command -v $(GOBIN)/ec2-metadata-mock >/dev/null || $(GO) install $(IMDS_MOCK)
+	@test -x $(GOBIN)/vault || ./scripts/build-vault.sh $(VAULT_VERSION) $(GOBIN)/vault
 	@python3 -c 'import moto' 2>/dev/null || { echo "moto is missing: the AWS tests need 'python3 -m moto.server' (pip install 'moto[server]')" >&2; exit 1; }
 
 test: test-tools ## run every test (race detector on), as CI does

@@ -15,6 +15,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/ksm-cli/ksm/cli/internal/pluginhost"
+	"github.com/ksm-cli/ksm/plugins/vault/vaulttest"
 )
 
 // binDir holds ksm and the plugins built with it, as `make build` lays them out.
@@ -36,11 +37,13 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	return m.Run()
+	// The Vault dev server some tests start is stopped after all of them.
+	return vaulttest.Main(m)
 }
 
 // bundled are the plugins built with ksm, as `make build` lays them out.
-var bundled = map[string]string{"file": "./plugins/file/cmd/ksm-storage-file", "aws": "./plugins/aws/cmd/ksm-storage-aws"}
+var bundled = map[string]string{"file": "./plugins/file/cmd/ksm-storage-file", "aws": "./plugins/aws/cmd/ksm-storage-aws",
+	"vault": "./plugins/vault/cmd/ksm-storage-vault"}
 
 // buildAll builds like `make build`: the plugins, then ksm with their
 // SHA-256 sums linked in so that it trusts them beside it.

@@ -41,6 +41,9 @@ func (s *Store) Save(ctx context.Context, req shared.SaveRequest) error {
 					hint:   "use --force to write a new version over it (the old one stays in its history), or choose another --path"}
 			}
 		}
+		if s.afterRead != nil {
+			s.afterRead()
+		}
 		if err := writeKV(ctx, sess, t, fields, cur.version); err != nil {
 			return err
 		}

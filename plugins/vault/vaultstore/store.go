@@ -27,6 +27,10 @@ type Store struct {
 	// that setup's proof-of-access Load can log in; it is never persisted.
 	mu             sync.Mutex
 	setupSecretIDs map[string]string
+
+	// afterRead, if set, runs between Save's read and its write: tests
+	// change the secret there to see check-and-set refuse the write.
+	afterRead func()
 }
 
 var _ shared.Store = (*Store)(nil)

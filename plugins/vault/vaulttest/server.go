@@ -54,7 +54,7 @@ func Binary() (string, error) {
 	}
 	p := filepath.Join(strings.Split(gopath, string(os.PathListSeparator))[0], "bin", "vault")
 	if _, err := os.Stat(p); err != nil {
-		return "", fmt.Errorf("the vault binary is missing (not on PATH, not at %s): run `make test-tools`, which builds the Vault v1.21.0 dev server there (about 13 minutes)", p)
+		return "", fmt.Errorf("the vault binary is missing (not on PATH, not at %s): run `make test-tools`, which builds the Vault dev server there (about 13 minutes, once)", p)
 	}
 	return p, nil
 }
