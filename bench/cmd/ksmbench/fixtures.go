@@ -8,6 +8,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/ksm-cli/ksm/plugins/vault/vaulttest"
 )
 
 // build is a directory holding ksm and its plugins; the rows of a
@@ -29,6 +31,9 @@ type fixtures struct {
 	// awsSettings are the aws profile's store settings, as keeper.ini
 	// holds them after `profile setup`.
 	awsSettings map[string]string
+	// vault is a Vault dev server, and vaultSettings the vault profile's.
+	vault         *vaulttest.Server
+	vaultSettings map[string]string
 	// current is the build measured; baseline, if set, the one compared.
 	current, baseline *build
 }
@@ -162,6 +167,11 @@ func (fx *fixtures) setup() error {
 	}
 	if fx.moto != nil {
 		if err := fx.setupAWS(warm); err != nil {
+			return err
+		}
+	}
+	if fx.vault != nil {
+		if err := fx.setupVault(warm); err != nil {
 			return err
 		}
 	}

@@ -17,6 +17,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/ksm-cli/ksm/plugins/vault/vaulttest"
 )
 
 func main() {
@@ -34,6 +36,7 @@ type options struct {
 	tags           string
 	baseline       string
 	noMoto         bool
+	noVault        bool
 	noGoBench      bool
 	quietLoad      float64
 	quietWait      time.Duration
@@ -52,6 +55,7 @@ func run() error {
 	flag.StringVar(&o.tags, "tags", "", "build tags for the Go benchmarks")
 	flag.StringVar(&o.baseline, "baseline", "", "also run the ksm rows with the ksm and plugins in this directory (an older build), interleaved, and compare")
 	flag.BoolVar(&o.noMoto, "no-moto", false, "skip the AWS rows (no moto)")
+	flag.BoolVar(&o.noVault, "no-vault", false, "skip the Vault rows (no Vault dev server)")
 	flag.BoolVar(&o.noGoBench, "no-gobench", false, "skip the Go benchmarks")
 	flag.Float64Var(&o.quietLoad, "quiet-load", 0, "wait until the 1-minute load average is below this before measuring (0: do not wait)")
 	flag.DurationVar(&o.quietWait, "quiet-wait", 3*time.Minute, "longest wait for -quiet-load")
@@ -69,7 +73,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	for _, name := range []string{"ksm", "ksm-storage-file", "ksm-storage-aws", "hello", "helloplugin", "bare-host", "bare-plugin", "awsget"} {
+	for _, name := range []string{"ksm", "ksm-storage-file", "ksm-storage-aws", "ksm-storage-vault", "hello", "helloplugin", "bare-host", "bare-plugin", "awsget"} {
 		if _, err := os.Stat(filepath.Join(bin, name)); err != nil {
 			return fmt.Errorf("%w (build with `make bench`)", err)
 		}
@@ -101,6 +105,13 @@ func run() error {
 			return fmt.Errorf("%w (or pass -no-moto to skip the AWS rows)", err)
 		}
 		defer fx.moto.stop()
+	}
+	if !o.noVault {
+		fmt.Fprintln(os.Stderr, "starting the Vault dev server...")
+		if fx.vault, err = vaulttest.Launch(); err != nil {
+			return fmt.Errorf("%w (or pass -no-vault to skip the Vault rows)", err)
+		}
+		defer fx.vault.Stop()
 	}
 	if err := fx.setup(); err != nil {
 		return err
@@ -203,6 +214,10 @@ func buildRows(fx *fixtures) []*row {
 			&row{key: "awsget", label: "Go aws-sdk process: GetSecretValue", floor: true, peak: true,
 				want: "bytes", proc: proc(append(aws, "AWS_PROFILE=bench"), fx.exe("awsget"), "ksm-bench")})
 	}
+	if fx.vault != nil {
+		rows = append(rows, &row{key: "vault_get", label: "Vault KV v2 read (Go client, new conn)", floor: true,
+			fn: fx.vaultGet})
+	}
 	rows = append(rows, ksmRows(fx, fx.current)...)
 	if fx.baseline != nil {
 		rows = append(rows, ksmRows(fx, fx.baseline)...)
@@ -255,6 +270,14 @@ func ksmRows(fx *fixtures, b *build) []*row {
 		aws.plugin = &pluginSpec{exe: filepath.Join(b.dir, "ksm-storage-aws"), env: append(fx.pluginEnv(), fx.awsEnv()...),
 			settings: fx.awsSettings}
 		rows = append(rows, aws)
+	}
+	if fx.vault != nil && b.suffix == "" {
+		// A baseline build may predate the vault store.
+		vault := newRow("ksm_show_vault", "ksm profile show (vault store, dev server)", "vault_get")
+		vault.want, vault.proc = `Storage:\s+vault`, proc(append(showEnv, fx.vaultEnv()...), ksm, "profile", "show", "viavault")
+		vault.plugin = &pluginSpec{exe: filepath.Join(b.dir, "ksm-storage-vault"), env: append(fx.pluginEnv(), fx.vaultEnv()...),
+			settings: fx.vaultSettings}
+		rows = append(rows, vault)
 	}
 	return rows
 }

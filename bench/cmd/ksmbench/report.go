@@ -127,6 +127,9 @@ func (res *results) finish(rows []*row) {
 	if a, m := byKey["ksm_show_aws"], byKey["moto_get"]; a != nil && m != nil {
 		add("profile show, aws store: overhead over moto", "≤ 35 ms", a.MedianMs-m.MedianMs, 35, "ms")
 	}
+	if v, g := byKey["ksm_show_vault"], byKey["vault_get"]; v != nil && g != nil {
+		add("profile show, vault store: overhead over a direct Vault read", "≤ 35 ms", v.MedianMs-g.MedianMs, 35, "ms")
+	}
 	for _, b := range res.GoBench {
 		if b.Name == "BenchmarkRoundTrip" {
 			add("plugin call once connected", "≤ 0.3 ms", b.NsPerOp/1e6, 0.3, "ms")

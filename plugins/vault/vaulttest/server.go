@@ -63,7 +63,7 @@ func Binary() (string, error) {
 // stop it); it is stopped when the test ends.
 func Start(t testing.TB) *Server {
 	t.Helper()
-	s, err := start()
+	s, err := Launch()
 	if err != nil {
 		t.Fatalf("vaulttest: %v", err)
 	}
@@ -81,7 +81,7 @@ var shared struct {
 // Main. Tests that use it must not seal it or stop it.
 func Shared(t testing.TB) *Server {
 	t.Helper()
-	shared.once.Do(func() { shared.srv, shared.err = start() })
+	shared.once.Do(func() { shared.srv, shared.err = Launch() })
 	if shared.err != nil {
 		t.Fatalf("vaulttest: %v", shared.err)
 	}
@@ -102,9 +102,10 @@ func Main(m *testing.M) int {
 
 var unsealKeyLine = regexp.MustCompile(`(?m)^Unseal Key: (\S+)`)
 
-// start starts `vault server -dev` on a free port; a port taken between
-// choosing and binding makes it exit, and then it tries another, twice.
-func start() (*Server, error) {
+// Launch starts `vault server -dev` on a free port, outside a test (the
+// bench); the caller stops it. A port taken between choosing and binding
+// makes it exit, and then it tries another, twice.
+func Launch() (*Server, error) {
 	bin, err := Binary()
 	if err != nil {
 		return nil, err
