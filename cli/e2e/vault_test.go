@@ -34,15 +34,8 @@ func TestVaultScripts(t *testing.T) {
 		if err := setup(env); err != nil {
 			return err
 		}
-		for _, kv := range os.Environ() {
-			if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "VAULT_") {
-				env.Setenv(k, "")
-			}
-		}
-		env.Setenv("VAULT_ADDR", v.Addr)
+		vaultSetup(env, v, fmt.Sprintf("s%d", scripts.Add(1)))
 		env.Setenv("VAULT_DOWN", down)
-		env.Setenv("VAULT_PREFIX", fmt.Sprintf("s%d", scripts.Add(1)))
-		env.Values[vaultKey{}] = v
 		return nil
 	}
 	for name, cmd := range vaultCmds {
@@ -52,6 +45,18 @@ func TestVaultScripts(t *testing.T) {
 }
 
 type vaultKey struct{}
+
+// vaultSetup gives a script the Vault and none of the machine's VAULT_*.
+func vaultSetup(env *testscript.Env, v *vaulttest.Server, prefix string) {
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "VAULT_") {
+			env.Setenv(k, "")
+		}
+	}
+	env.Setenv("VAULT_ADDR", v.Addr)
+	env.Setenv("VAULT_PREFIX", prefix)
+	env.Values[vaultKey{}] = v
+}
 
 var vaultCmds = map[string]func(ts *testscript.TestScript, neg bool, args []string){
 	"vaultput":     cmdVaultPut,
@@ -171,4 +176,67 @@ func cmdVaultAppRole(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Setenv("ROLE_ID", role.RoleID)
 	ts.Setenv("SECRET_ID", role.SecretID)
 	ts.Check(os.WriteFile(ts.MkAbs("secret-id"), []byte(role.SecretID+"\n"), 0o600))
+}
+
+// TestVaultReadmeExamples runs the examples at the top of
+// plugins/vault/README.md, line by line, as a script: against the test
+// Vault (the README's VAULT_ADDR names a host that does not exist here),
+// with a secret at each path and an AppRole whose role id stands in for
+// RID. The Kubernetes example must fail, saying no service-account token
+// is mounted: there is no pod here.
+func TestVaultReadmeExamples(t *testing.T) {
+	readme, err := os.ReadFile("../../plugins/vault/README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(readme), "```sh\n")
+	block, _, ok2 := strings.Cut(rest, "```")
+	if !ok || !ok2 {
+		t.Fatal("README has no sh example block")
+	}
+	var script strings.Builder
+	script.WriteString(`vaulttoken ksm/prod ksm/ci ksm/k8s ksm/moved
+exec ksm profile import -p seed $REF_CONFIG1
+exec ksm profile setup --type=vault -p prod-seed --path ksm/prod --from-profile seed
+exec ksm profile setup --type=vault -p ci-seed --path ksm/ci --from-profile seed
+vaultapprole ksm/ci
+env VAULT_SECRET_ID=$SECRET_ID
+`)
+	for _, line := range strings.Split(block, "\n") {
+		line, _, _ = strings.Cut(line, " #")
+		line = strings.TrimSpace(line)
+		switch {
+		case line == "":
+		case strings.HasPrefix(line, "export VAULT_ADDR="):
+			script.WriteString("# " + line + "\n")
+		case strings.HasPrefix(line, "ksm ") && strings.Contains(line, "--auth kubernetes"):
+			script.WriteString("! exec " + line + "\nstderr 'no Kubernetes service-account token'\n")
+		case strings.HasPrefix(line, "ksm "):
+			script.WriteString("exec " + strings.ReplaceAll(line, " RID ", " $ROLE_ID ") + "\n")
+		default:
+			t.Fatalf("README example line %q is neither an export nor a ksm command", line)
+		}
+	}
+	script.WriteString(`exec ksm profile list
+stdout 'prod'
+stdout 'moved'
+`)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "readme.txtar"), []byte(script.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	v := vaulttest.Shared(t)
+	p := params(t, dir)
+	setup := p.Setup
+	p.Setup = func(env *testscript.Env) error {
+		if err := setup(env); err != nil {
+			return err
+		}
+		vaultSetup(env, v, "readme")
+		return nil
+	}
+	for name, cmd := range vaultCmds {
+		p.Cmds[name] = cmd
+	}
+	testscript.Run(t, p)
 }
