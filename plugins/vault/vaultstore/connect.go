@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode"
 
 	"github.com/hashicorp/vault/api"
 	"github.com/hashicorp/vault/api/auth/approle"
@@ -81,6 +82,10 @@ func (s *Store) connect(ctx context.Context, t target) (*session, error) {
 // token is VAULT_TOKEN, else the token `vault login` left in ~/.vault-token.
 func token() (string, error) {
 	if tok := strings.TrimSpace(os.Getenv(envToken)); tok != "" {
+		if strings.ContainsFunc(tok, func(r rune) bool { return !unicode.IsPrint(r) }) {
+			return "", &failure{code: shared.CodeUnauthenticated, reason: "VAULT_TOKEN holds non-printable characters",
+				hint: "set VAULT_TOKEN to the token alone"}
+		}
 		return tok, nil
 	}
 	noToken := &failure{code: shared.CodeUnauthenticated, reason: "no Vault token",

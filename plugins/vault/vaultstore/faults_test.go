@@ -118,6 +118,8 @@ func TestTransportFaults(t *testing.T) {
 			timeout: 300 * time.Millisecond, wantCode: shared.CodeDeadlineExceeded, want: []string{"no answer from http://" + hang.Addr().String() + " in time"}},
 		{name: "no token", addr: plain.URL,
 			wantCode: shared.CodeUnauthenticated, want: []string{"no Vault token", "set VAULT_TOKEN or run `vault login`"}},
+		{name: "token with an escape sequence", addr: plain.URL, env: map[string]string{"VAULT_TOKEN": "hvs.x\x1b[2J"},
+			wantCode: shared.CodeUnauthenticated, want: []string{"VAULT_TOKEN holds non-printable characters"}},
 		{name: "wrong token (a policy or a bad token: lookup-self tells)", addr: plain.URL, env: map[string]string{"VAULT_TOKEN": "hvs.wrong-token"},
 			wantCode: shared.CodeUnauthenticated, want: []string{"the Vault token is invalid or expired", "vault login"}},
 	}
