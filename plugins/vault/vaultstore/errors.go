@@ -81,7 +81,7 @@ func responseFailure(t target, req request, re *api.ResponseError) *failure {
 	case re.StatusCode == http.StatusForbidden:
 		return &failure{code: shared.CodePermissionDenied,
 			reason: fmt.Sprintf("permission denied on %s (%s)", req.path, detail),
-			hint:   req.need()}
+			hint:   req.need() + " (Vault also answers so for a mount that does not exist: check --mount and --path)"}
 	case re.StatusCode == http.StatusNotFound && containsAny(detail, "no handler for route"):
 		return &failure{code: shared.CodeNotFound, reason: fmt.Sprintf("no secrets engine is mounted at %s/", t.mount),
 			hint: "check --mount (`vault secrets list` shows the mounts)" + namespaceHint(t)}
