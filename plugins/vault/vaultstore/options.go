@@ -3,10 +3,10 @@ package vaultstore
 import (
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"unicode"
 
+	"github.com/ksm-cli/ksm/sdk"
 	"github.com/ksm-cli/ksm/shared"
 )
 
@@ -77,22 +77,13 @@ func options() []shared.Option {
 // validate turns setup options into a target. It also returns an AppRole
 // secret id given for setup (never part of the target's settings).
 func validate(opts map[string]string) (target, string, error) {
-	known := map[string]bool{}
-	for _, o := range options() {
-		known[o.Name] = true
-	}
-	var unknown []string
-	for k := range opts {
-		if !known[k] {
-			unknown = append(unknown, "--"+k)
-		}
-	}
-	if len(unknown) > 0 {
-		sort.Strings(unknown)
-		return target{}, "", invalid("unknown option %s for the vault store", strings.Join(unknown, ", "))
+	// Unknown options, required ones, the --auth enum; defaults applied.
+	values, err := sdk.Parse(options(), opts)
+	if err != nil {
+		return target{}, "", err
 	}
 	v := map[string]string{}
-	for k, val := range opts {
+	for k, val := range values {
 		if k != optSecretID {
 			val = strings.TrimSpace(val)
 		}
@@ -115,17 +106,8 @@ func validate(opts map[string]string) (target, string, error) {
 		jwtFile:      v[optJWTFile],
 	}
 	secretID := strings.TrimSpace(v[optSecretID])
-	if t.auth == "" {
-		t.auth = authToken
-	}
-	if t.mount == "" {
-		t.mount = defaultMount
-	}
-	if t.address == "" {
-		return target{}, "", invalid("--address is required (or set VAULT_ADDR), e.g. --address https://vault.corp:8200")
-	}
-	if t.path == "" {
-		return target{}, "", invalid("--path is required: the secret's path inside the mount, e.g. --path ksm/prod")
+	if t.address == "" || t.path == "" {
+		return target{}, "", invalid("--address and --path are required")
 	}
 	// A secret id that only came from the environment was not asked for:
 	// ksm fills --secret-id from VAULT_SECRET_ID whatever the method.
