@@ -190,3 +190,19 @@ func TestTokenFile(t *testing.T) {
 		t.Errorf("FIFO token file: %v", err)
 	}
 }
+
+// A server (or proxy) that echoes the token in its error text: the
+// message redacts it.
+func TestErrorEchoingTheTokenIsRedacted(t *testing.T) {
+	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusBadRequest)
+		_ = json.NewEncoder(w).Encode(map[string]any{"errors": []string{"malformed token " + r.Header.Get("X-Vault-Token")}})
+	}))
+	defer echo.Close()
+	isolate(t)
+	t.Setenv("VAULT_TOKEN", testToken)
+	_, err := load(t, echo.URL, 10*time.Second)
+	if err == nil || strings.Contains(err.Error(), testToken) || !strings.Contains(err.Error(), "malformed token [redacted]") {
+		t.Fatalf("got %v", err)
+	}
+}
