@@ -190,9 +190,12 @@ func loginFailure(ctx context.Context, t target, loginPath, who string, err erro
 		f := &failure{code: shared.CodeUnauthenticated,
 			reason: "Vault refused the login at " + loginPath + " as " + who + " (" + detail + ")"}
 		if t.auth == authAppRole {
-			f.hint = "check --role-id and the secret id (VAULT_SECRET_ID or --secret-id-file): it may be wrong, expired or used up; and --auth-mount"
+			f.hint = "check --role-id and the secret id (VAULT_SECRET_ID or --secret-id-file): it may be wrong, expired or used up"
 		} else {
-			f.hint = "check --role, --auth-mount, and that the role is bound to this service account and its namespace"
+			f.hint = "check --role, and that the role is bound to this service account and its namespace"
+		}
+		if re.StatusCode == http.StatusForbidden {
+			f.hint += "; Vault answers so too when no auth method is enabled at auth/" + t.authMount + "/: check --auth-mount (`vault auth list`)"
 		}
 		return f
 	}

@@ -110,7 +110,7 @@ func vaultErrors(re *api.ResponseError) string {
 		// Vault joins several errors as "2 errors occurred:\n\t* a\n\t* b".
 		for _, line := range strings.Split(e, "\n") {
 			line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "*"))
-			if line != "" && !strings.HasSuffix(line, "errors occurred:") {
+			if line != "" && !strings.HasSuffix(line, " occurred:") {
 				parts = append(parts, line)
 			}
 		}

@@ -58,6 +58,7 @@ func wantFailure(t *testing.T, err error, code shared.Code, parts ...string) {
 	if shared.CodeOf(err) != code || err == nil {
 		t.Fatalf("got %v (%v), want %v", shared.CodeOf(err), err, code)
 	}
+	t.Logf("%v: %s", code, err)
 	for _, p := range parts {
 		if !strings.Contains(err.Error(), p) {
 			t.Errorf("message %q lacks %q", err.Error(), p)
@@ -328,6 +329,7 @@ func TestVaultAppRole(t *testing.T) {
 		if shared.CodeOf(err) != shared.CodeNotFound && shared.CodeOf(err) != shared.CodeUnauthenticated {
 			t.Fatalf("got %v (%v)", shared.CodeOf(err), err)
 		}
+		t.Log(err)
 		if !strings.Contains(err.Error(), "auth/no-such-approle") || !strings.Contains(err.Error(), "--auth-mount") {
 			t.Errorf("message %q does not point at --auth-mount", err)
 		}
@@ -408,6 +410,7 @@ func TestVaultMounts(t *testing.T) {
 		if err == nil {
 			t.Fatal("loaded through a mount that does not exist")
 		}
+		t.Log(err)
 		if !strings.Contains(err.Error(), "secret/ksm") {
 			t.Errorf("message %q does not name the mount", err)
 		}

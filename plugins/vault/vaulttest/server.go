@@ -134,9 +134,7 @@ func Launch() (*Server, error) {
 		go func() { _ = s.cmd.Wait(); close(s.exited) }()
 		err = s.waitReady()
 		if err == nil {
-			if m := unsealKeyLine.FindStringSubmatch(s.out.String()); m != nil {
-				s.UnsealKey = m[1]
-			}
+			s.UnsealKey = s.waitUnsealKey()
 			return s, nil
 		}
 		s.Stop()
@@ -167,6 +165,21 @@ func (s *Server) waitReady() error {
 			return errors.New("timed out")
 		case <-tick.C:
 		}
+	}
+}
+
+// waitUnsealKey reads the unseal key from the banner the dev server prints
+// once it has unsealed itself, which may come just after it answers.
+func (s *Server) waitUnsealKey() string {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if m := unsealKeyLine.FindStringSubmatch(s.out.String()); m != nil {
+			return m[1]
+		}
+		if time.Now().After(deadline) {
+			return ""
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 
