@@ -3,6 +3,7 @@ package vaultstore
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -386,21 +387,22 @@ func TestVaultMounts(t *testing.T) {
 	v := vaulttest.Shared(t)
 	tokenEnv(t, vaulttest.RootToken)
 	cfg := storagetest.FakeConfig()
-	v.Mount(t, "kv1", "kv", "1")
-	v.Write(t, "kv1/ksm/x", fieldsOf(cfg))
+	kv1 := fmt.Sprintf("kv1-%d", paths.Add(1)) // the server outlives -count runs
+	v.Mount(t, kv1, "kv", "1")
+	v.Write(t, kv1+"/ksm/x", fieldsOf(cfg))
 
 	t.Run("unknown mount", func(t *testing.T) {
 		_, err := New(nil).Load(callCtx(t), settingsFor(v, "ksm/x", "mount", "nope"))
 		wantFailure(t, err, shared.CodeNotFound, "no secrets engine is mounted at nope/", "--mount")
 	})
 	t.Run("KV v1 mount: load", func(t *testing.T) {
-		_, err := New(nil).Load(callCtx(t), settingsFor(v, "ksm/x", "mount", "kv1"))
-		wantFailure(t, err, shared.CodeFailedPrecondition, "the mount kv1/ is KV version 1", "vault kv enable-versioning kv1")
+		_, err := New(nil).Load(callCtx(t), settingsFor(v, "ksm/x", "mount", kv1))
+		wantFailure(t, err, shared.CodeFailedPrecondition, "the mount "+kv1+"/ is KV version 1", "vault kv enable-versioning "+kv1)
 	})
 	t.Run("KV v1 mount: save writes nothing", func(t *testing.T) {
-		err := New(nil).Save(callCtx(t), shared.SaveRequest{Settings: settingsFor(v, "ksm/y", "mount", "kv1"), Config: cfg})
+		err := New(nil).Save(callCtx(t), shared.SaveRequest{Settings: settingsFor(v, "ksm/y", "mount", kv1), Config: cfg})
 		wantFailure(t, err, shared.CodeFailedPrecondition, "KV version 1")
-		sec, rerr := v.Client(t).Logical().ReadWithContext(callCtx(t), "kv1/data/ksm/y")
+		sec, rerr := v.Client(t).Logical().ReadWithContext(callCtx(t), kv1+"/data/ksm/y")
 		if rerr != nil || sec != nil {
 			t.Errorf("something was written to the KV v1 mount: %v %v", sec, rerr)
 		}
