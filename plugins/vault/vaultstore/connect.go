@@ -29,7 +29,8 @@ const tokenFile = ".vault-token"
 
 // connect builds a Vault client the way the vault CLI does (the VAULT_*
 // TLS, retry and proxy variables), pointed at the target's address and
-// namespace, and logs in with the target's method.
+// namespace, and logs in with the target's method. On a failed login the
+// session is still returned: its secrets are what messages must not show.
 func (s *Store) connect(ctx context.Context, t target) (*session, error) {
 	cfg := api.DefaultConfig()
 	if cfg.Error != nil {
@@ -41,7 +42,7 @@ func (s *Store) connect(ctx context.Context, t target) (*session, error) {
 	// The client retries 5xx answers (a sealed Vault among them) for
 	// seconds; a CLI call should fail at once and say why, unless the user
 	// asks for retries.
-	if os.Getenv("VAULT_MAX_RETRIES") == "" {
+	if os.Getenv(api.EnvVaultMaxRetries) == "" {
 		cfg.MaxRetries = 0
 	}
 	client, err := api.NewClient(cfg)
@@ -69,11 +70,11 @@ func (s *Store) connect(ctx context.Context, t target) (*session, error) {
 		sess.secrets = append(sess.secrets, tok)
 	case authAppRole:
 		if err := s.loginAppRole(ctx, t, sess); err != nil {
-			return nil, err
+			return sess, err
 		}
 	case authKubernetes:
 		if err := loginKubernetes(ctx, t, sess, s.jwtFile(t)); err != nil {
-			return nil, err
+			return sess, err
 		}
 	}
 	return sess, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/pem"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -203,6 +204,26 @@ func TestErrorEchoingTheTokenIsRedacted(t *testing.T) {
 	t.Setenv("VAULT_TOKEN", testToken)
 	_, err := load(t, echo.URL, 10*time.Second)
 	if err == nil || strings.Contains(err.Error(), testToken) || !strings.Contains(err.Error(), "malformed token [redacted]") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// The same for a login that echoes the AppRole secret id it was sent.
+func TestLoginEchoingTheSecretIDIsRedacted(t *testing.T) {
+	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body map[string]any
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		w.WriteHeader(http.StatusBadRequest)
+		_ = json.NewEncoder(w).Encode(map[string]any{"errors": []string{fmt.Sprintf("invalid secret id %v", body["secret_id"])}})
+	}))
+	defer echo.Close()
+	isolate(t)
+	const sid = "5ec7e71d-0000-4000-8000-ksmtestsecret"
+	t.Setenv("VAULT_SECRET_ID", sid)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := New(nil).Load(ctx, shared.Settings{"address": echo.URL, "path": "ksm/x", "auth": "approle", "role_id": "rid"})
+	if shared.CodeOf(err) != shared.CodeUnauthenticated || strings.Contains(err.Error(), sid) || !strings.Contains(err.Error(), "invalid secret id [redacted]") {
 		t.Fatalf("got %v", err)
 	}
 }

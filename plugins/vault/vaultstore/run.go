@@ -27,7 +27,11 @@ func (s *Store) run(ctx context.Context, op operation, t target, fn func(context
 	}
 	sess, err := s.connect(ctx, t)
 	if err != nil {
-		return s.fail(op, t, classify(ctx, t, request{}, err), nil)
+		var secrets []string
+		if sess != nil {
+			secrets = sess.secrets
+		}
+		return s.fail(op, t, classify(ctx, t, request{}, err), secrets)
 	}
 	err = fn(ctx, sess)
 	if err == nil {
