@@ -69,7 +69,7 @@ proto: ## regenerate the gRPC code in shared/proto (needs protoc and the Go plug
 # with the flags of `make build`, plus the floors it compares with.
 BENCH_BIN   := bench/results/bin
 BENCH_FLAGS ?=
-BENCH_FLOORS := hello helloplugin bareplugin/host:bare-host bareplugin/plugin:bare-plugin awsget
+BENCH_FLOORS := hello helloplugin bareplugin/host:bare-host bareplugin/plugin:bare-plugin awsget vaultget
 
 # BENCH_BASE=<git ref> also builds that commit (with its own Makefile) and
 # runs its ksm beside this one in the same rounds: before/after figures.

@@ -46,7 +46,7 @@ type options struct {
 func run() error {
 	var o options
 	flag.StringVar(&o.root, "root", ".", "the repository root")
-	flag.StringVar(&o.bin, "bin", "bench/results/bin", "directory holding ksm, its plugins and the floors (hello, helloplugin, bare-host, bare-plugin, awsget)")
+	flag.StringVar(&o.bin, "bin", "bench/results/bin", "directory holding ksm, its plugins and the floors (hello, helloplugin, bare-host, bare-plugin, awsget, vaultget)")
 	flag.StringVar(&o.out, "out", "bench/results", "directory for the JSON results")
 	flag.IntVar(&o.runs, "runs", 30, "timed runs of each command")
 	flag.IntVar(&o.warmup, "warmup", 5, "untimed runs of each command first")
@@ -73,7 +73,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	for _, name := range []string{"ksm", "ksm-storage-file", "ksm-storage-aws", "ksm-storage-vault", "hello", "helloplugin", "bare-host", "bare-plugin", "awsget"} {
+	for _, name := range []string{"ksm", "ksm-storage-file", "ksm-storage-aws", "ksm-storage-vault", "hello", "helloplugin", "bare-host", "bare-plugin", "awsget", "vaultget"} {
 		if _, err := os.Stat(filepath.Join(bin, name)); err != nil {
 			return fmt.Errorf("%w (build with `make bench`)", err)
 		}
@@ -215,8 +215,10 @@ func buildRows(fx *fixtures) []*row {
 				want: "bytes", proc: proc(append(aws, "AWS_PROFILE=bench"), fx.exe("awsget"), "ksm-bench")})
 	}
 	if fx.vault != nil {
-		rows = append(rows, &row{key: "vault_get", label: "Vault KV v2 read (Go client, new conn)", floor: true,
-			fn: fx.vaultGet})
+		rows = append(rows,
+			&row{key: "vault_get", label: "Vault KV v2 read (Go client, new conn)", floor: true, fn: fx.vaultGet},
+			&row{key: "vaultget", label: "Go vault-api process: KV v2 read", floor: true, peak: true,
+				want: "fields", proc: proc(append(plain, "VAULT_ADDR="+fx.vault.Addr, "VAULT_TOKEN="+vaulttest.RootToken), fx.exe("vaultget"), benchVaultPath)})
 	}
 	rows = append(rows, ksmRows(fx, fx.current)...)
 	if fx.baseline != nil {

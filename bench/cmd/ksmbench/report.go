@@ -208,7 +208,7 @@ func (res *results) print(w io.Writer) {
 		}
 		fmt.Fprintf(w, "  %-*s  %9.2f  %9.2f  %9s  %10s  %s\n", width, r.Label, r.MedianMs, r.P90Ms, cpu, over, fmtPeaks(r.PeakKiB))
 	}
-	fmt.Fprintln(w, "(times in ms; over floor = median minus the median of the row's floor: the hello-world with go-plugin linked, the bare go-plugin launch, or moto)")
+	fmt.Fprintln(w, "(times in ms; over floor = median minus the median of the row's floor: the hello-world with go-plugin linked, the bare go-plugin launch, or the store's own read: moto's or Vault's)")
 	res.printComparison(w, width)
 	if len(res.GoBench) > 0 {
 		fmt.Fprintln(w)
