@@ -19,6 +19,7 @@ BIN     := bin
 
 # Tools the tests start as real servers (see ../shared/docs/TESTBEDS.md).
 IMDS_MOCK := github.com/aws/amazon-ec2-metadata-mock/cmd/ec2-metadata-mock@v1.13.0
+VAULT_VERSION := 1.21.0
 GOBIN     := $(shell $(GO) env GOPATH)/bin
 # Debian packages the tests use: GNOME Keyring on a private D-Bus session and
 # Python's keyring library (keyring store), Python's gRPC (the Python example
@@ -37,7 +38,7 @@ help: ## list the targets
 
 # The plugins built with ksm; ksm trusts them beside it by their SHA-256,
 # which is linked into it.
-PLUGINS := file aws keyring
+PLUGINS := file aws keyring vault
 
 plugins: ## print the store types built with ksm (tests read the list here)
 	@echo $(PLUGINS)
@@ -85,6 +86,7 @@ demo: build ## walk the main job on the embedded default store, in a temp dir
 test-tools: ## install and check what the tests need
 	@python3 -c 'import configparser' 2>/dev/null || { echo "python3 is missing: the keeper.ini tests compare ksm with Python's configparser (apt-get install python3)" >&2; exit 1; }
 	@command -v $(GOBIN)/ec2-metadata-mock >/dev/null || $(GO) install $(IMDS_MOCK)
+	@test -x $(GOBIN)/vault || ./scripts/build-vault.sh $(VAULT_VERSION) $(GOBIN)/vault
 	@python3 -c 'import moto' 2>/dev/null || { echo "moto is missing: the AWS tests need 'python3 -m moto.server' (pip install 'moto[server]')" >&2; exit 1; }
 	@missing=$$(for p in $(TEST_DEBS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -124,7 +126,7 @@ proto: ## regenerate the code made from shared/proto: Go (protoc and its Go plug
 # with the flags of `make build`, plus the floors it compares with.
 BENCH_BIN   := bench/results/bin
 BENCH_FLAGS ?=
-BENCH_FLOORS := hello helloplugin bareplugin/host:bare-host bareplugin/plugin:bare-plugin awsget
+BENCH_FLOORS := hello helloplugin bareplugin/host:bare-host bareplugin/plugin:bare-plugin awsget vaultget
 
 # BENCH_BASE=<git ref> also builds that commit (with its own Makefile) and
 # runs its ksm beside this one in the same rounds: before/after figures.

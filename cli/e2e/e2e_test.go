@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/ksm-cli/ksm/plugins/vault/vaulttest"
 )
 
 // binDir holds ksm and the plugins built with it, as `make build` lays them out.
@@ -34,7 +36,8 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	return m.Run()
+	// The Vault dev server some tests start is stopped after all of them.
+	return vaulttest.Main(m)
 }
 
 // version is linked into every binary as `make build` does

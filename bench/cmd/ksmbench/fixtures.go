@@ -10,6 +10,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/ksm-cli/ksm/plugins/vault/vaulttest"
 )
 
 // build is a directory holding ksm and its plugins; the rows of a
@@ -31,6 +33,9 @@ type fixtures struct {
 	// awsSettings are the aws profile's store settings, as keeper.ini
 	// holds them after `profile setup`.
 	awsSettings map[string]string
+	// vault is a Vault dev server, and vaultSettings the vault profile's.
+	vault         *vaulttest.Server
+	vaultSettings map[string]string
 	// current is the build measured; baseline, if set, the one compared.
 	current, baseline *build
 	// python: the Python example's rows run (see python.go).
@@ -175,6 +180,11 @@ func (fx *fixtures) setup() error {
 		}
 	} else {
 		fmt.Fprintf(os.Stderr, "%s cannot import grpc (apt-get install python3-grpcio python3-protobuf): no Python rows\n", python)
+	}
+	if fx.vault != nil {
+		if err := fx.setupVault(warm); err != nil {
+			return err
+		}
 	}
 	// The cold rows read the same profiles with a config dir of their own,
 	// whose trust file is removed before each run.

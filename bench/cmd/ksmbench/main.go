@@ -19,6 +19,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/ksm-cli/ksm/plugins/vault/vaulttest"
 )
 
 func main() {
@@ -36,6 +38,7 @@ type options struct {
 	tags           string
 	baseline       string
 	noMoto         bool
+	noVault        bool
 	noGoBench      bool
 	quietLoad      float64
 	quietWait      time.Duration
@@ -45,7 +48,7 @@ type options struct {
 func run() error {
 	var o options
 	flag.StringVar(&o.root, "root", ".", "the repository root")
-	flag.StringVar(&o.bin, "bin", "bench/results/bin", "directory holding ksm, its plugins and the floors (hello, helloplugin, bare-host, bare-plugin, awsget)")
+	flag.StringVar(&o.bin, "bin", "bench/results/bin", "directory holding ksm, its plugins and the floors (hello, helloplugin, bare-host, bare-plugin, awsget, vaultget)")
 	flag.StringVar(&o.out, "out", "bench/results", "directory for the JSON results")
 	flag.IntVar(&o.runs, "runs", 30, "timed runs of each command")
 	flag.IntVar(&o.warmup, "warmup", 5, "untimed runs of each command first")
@@ -54,6 +57,7 @@ func run() error {
 	flag.StringVar(&o.tags, "tags", "", "build tags for the Go benchmarks")
 	flag.StringVar(&o.baseline, "baseline", "", "also run the ksm rows with the ksm and plugins in this directory (an older build), interleaved, and compare")
 	flag.BoolVar(&o.noMoto, "no-moto", false, "skip the AWS rows (no moto)")
+	flag.BoolVar(&o.noVault, "no-vault", false, "skip the Vault rows (no Vault dev server)")
 	flag.BoolVar(&o.noGoBench, "no-gobench", false, "skip the Go benchmarks")
 	flag.Float64Var(&o.quietLoad, "quiet-load", 0, "wait until the 1-minute load average is below this before measuring (0: do not wait)")
 	flag.DurationVar(&o.quietWait, "quiet-wait", 3*time.Minute, "longest wait for -quiet-load")
@@ -71,7 +75,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	for _, name := range []string{"ksm", "ksm-storage-file", "ksm-storage-aws", "hello", "helloplugin", "bare-host", "bare-plugin", "awsget"} {
+	for _, name := range []string{"ksm", "ksm-storage-file", "ksm-storage-aws", "ksm-storage-vault", "hello", "helloplugin", "bare-host", "bare-plugin", "awsget", "vaultget"} {
 		if _, err := os.Stat(filepath.Join(bin, name)); err != nil {
 			return fmt.Errorf("%w (build with `make bench`)", err)
 		}
@@ -103,6 +107,13 @@ func run() error {
 			return fmt.Errorf("%w (or pass -no-moto to skip the AWS rows)", err)
 		}
 		defer fx.moto.stop()
+	}
+	if !o.noVault {
+		fmt.Fprintln(os.Stderr, "starting the Vault dev server...")
+		if fx.vault, err = vaulttest.Launch(); err != nil {
+			return fmt.Errorf("%w (or pass -no-vault to skip the Vault rows)", err)
+		}
+		defer fx.vault.Stop()
 	}
 	if err := fx.setup(); err != nil {
 		return err
@@ -208,6 +219,12 @@ func buildRows(fx *fixtures) []*row {
 	if fx.python {
 		rows = append(rows, pythonFloors(fx)...)
 	}
+	if fx.vault != nil {
+		rows = append(rows,
+			&row{key: "vault_get", label: "Vault KV v2 read (Go client, new conn)", floor: true, fn: fx.vaultGet},
+			&row{key: "vaultget", label: "Go vault-api process: KV v2 read", floor: true, peak: true,
+				want: "fields", proc: proc(append(plain, "VAULT_ADDR="+fx.vault.Addr, "VAULT_TOKEN="+vaulttest.RootToken), fx.exe("vaultget"), benchVaultPath)})
+	}
 	rows = append(rows, ksmRows(fx, fx.current)...)
 	if fx.baseline != nil {
 		rows = append(rows, ksmRows(fx, fx.baseline)...)
@@ -265,6 +282,14 @@ func ksmRows(fx *fixtures, b *build) []*row {
 		py := newRow("ksm_show_python", "ksm profile show (Python example plugin)", "python_grpc")
 		py.want, py.proc = `Storage:\s+pyexample`, proc(append(showEnv, fx.pythonEnv()...), ksm, "profile", "show", "viapy")
 		rows = append(rows, py)
+	}
+	if fx.vault != nil && b.suffix == "" {
+		// A baseline build may predate the vault store.
+		vault := newRow("ksm_show_vault", "ksm profile show (vault store, dev server)", "vault_get")
+		vault.want, vault.proc = `Storage:\s+vault`, proc(append(showEnv, fx.vaultEnv()...), ksm, "profile", "show", "viavault")
+		vault.plugin = &pluginSpec{exe: filepath.Join(b.dir, "ksm-storage-vault"), env: append(fx.pluginEnv(), fx.vaultEnv()...),
+			settings: fx.vaultSettings}
+		rows = append(rows, vault)
 	}
 	return rows
 }

@@ -132,6 +132,9 @@ func (res *results) finish(rows []*row) {
 	if py, floor := byKey["ksm_show_python"], byKey["python_grpc"]; py != nil && floor != nil {
 		add("profile show, Python plugin: over Python's start-up with grpc", "≤ 100 ms", py.MedianMs-floor.MedianMs, 100, "ms")
 	}
+	if v, g := byKey["ksm_show_vault"], byKey["vault_get"]; v != nil && g != nil {
+		add("profile show, vault store: overhead over a direct Vault read", "≤ 35 ms", v.MedianMs-g.MedianMs, 35, "ms")
+	}
 	for _, b := range res.GoBench {
 		if b.Name == "BenchmarkRoundTrip" {
 			add("plugin call once connected", "≤ 0.3 ms", b.NsPerOp/1e6, 0.3, "ms")
@@ -210,7 +213,7 @@ func (res *results) print(w io.Writer) {
 		}
 		fmt.Fprintf(w, "  %-*s  %9.2f  %9.2f  %9s  %10s  %s\n", width, r.Label, r.MedianMs, r.P90Ms, cpu, over, fmtPeaks(r.PeakKiB))
 	}
-	fmt.Fprintln(w, "(times in ms; over floor = median minus the median of the row's floor: the hello-world with go-plugin linked, the bare go-plugin launch, moto, or Python importing grpc)")
+	fmt.Fprintln(w, "(times in ms; over floor = median minus the median of the row's floor: the hello-world with go-plugin linked, the bare go-plugin launch, the store's own read (moto's or Vault's), or Python importing grpc)")
 	res.printComparison(w, width)
 	if len(res.GoBench) > 0 {
 		fmt.Fprintln(w)

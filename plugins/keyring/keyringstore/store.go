@@ -16,20 +16,18 @@ import (
 	"github.com/ksm-cli/ksm/shared"
 )
 
-// Version is the plugin's version, set at build time with
-// -ldflags "-X github.com/ksm-cli/ksm/plugins/keyring/keyringstore.Version=...".
-var Version = "dev"
-
 // Store implements shared.Store on the OS keyring.
 type Store struct {
-	kr     Keyring
-	getenv func(string) string
+	kr      Keyring
+	getenv  func(string) string
+	version string
 }
 
 var _ shared.Store = (*Store)(nil)
 
-// New returns the store on the platform's keyring.
-func New() *Store { return &Store{kr: OSKeyring{}, getenv: os.Getenv} }
+// New returns the store on the platform's keyring; version is the
+// plugin's own (empty: the sdk reports the module's).
+func New(version string) *Store { return &Store{kr: OSKeyring{}, getenv: os.Getenv, version: version} }
 
 // Settings keys in keeper.ini.
 const (
@@ -50,10 +48,10 @@ var setupOptions = []shared.Option{
 var env = []string{"DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR"}
 
 // Describe is static.
-func (*Store) Describe(context.Context) (*shared.Description, error) {
+func (s *Store) Describe(context.Context) (*shared.Description, error) {
 	return &shared.Description{
 		Name:            "keyring",
-		Version:         Version,
+		Version:         s.version,
 		ProtocolVersion: shared.ProtocolVersion,
 		Summary:         "the OS keyring (Secret Service, macOS Keychain, Windows Credential Manager), in Keeper CLI 1.4's layout",
 		Options:         setupOptions,

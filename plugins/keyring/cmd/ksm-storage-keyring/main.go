@@ -7,6 +7,9 @@ import (
 	"github.com/ksm-cli/ksm/sdk"
 )
 
+// version is set by make build (-X main.version), as for every binary.
+var version = ""
+
 func main() {
-	sdk.Serve(keyringstore.New())
+	sdk.Serve(keyringstore.New(version))
 }

@@ -1,0 +1,197 @@
+package vaultstore
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/vault/api"
+
+	"github.com/ksm-cli/ksm/shared"
+)
+
+// failure is the classified outcome of an operation. Its reason and hint
+// never hold a token, secret id, JWT or config value.
+type failure struct {
+	code   shared.Code
+	reason string // what went wrong, lower-case
+	hint   string // what to do about it
+}
+
+func (f *failure) Error() string { return f.reason }
+
+// request is one Vault API call, for messages: what it needed.
+type request struct {
+	path         string   // API path, e.g. secret/data/ksm/prod
+	capabilities []string // the policy capabilities it needs: read, create, update
+}
+
+// need says what a policy must grant for req, as a hint.
+func (req request) need() string {
+	q := make([]string, len(req.capabilities))
+	for i, c := range req.capabilities {
+		q[i] = strconv.Quote(c)
+	}
+	return fmt.Sprintf("grant the token's policy %s on path %q", strings.Join(q, " and "), req.path)
+}
+
+// ctxFailure reports the caller's deadline or cancellation, which beats
+// whatever error it caused further down.
+func ctxFailure(ctx context.Context, t target) *failure {
+	switch ctx.Err() {
+	case nil:
+		return nil
+	case context.DeadlineExceeded:
+		return &failure{code: shared.CodeDeadlineExceeded, reason: "no answer from " + t.address + " in time",
+			hint: "check that Vault is up and reachable from here (VAULT_ADDR, proxies, firewalls)"}
+	default:
+		return &failure{code: shared.CodeCanceled, reason: "canceled"}
+	}
+}
+
+// classify explains err from a Vault call. A *failure passes through.
+func classify(ctx context.Context, t target, req request, err error) *failure {
+	var f *failure
+	if errors.As(err, &f) {
+		return f
+	}
+	if f := ctxFailure(ctx, t); f != nil {
+		return f
+	}
+	var re *api.ResponseError
+	if errors.As(err, &re) {
+		return responseFailure(t, req, re)
+	}
+	return transportFailure(t, err)
+}
+
+// responseFailure explains an error status from Vault.
+func responseFailure(t target, req request, re *api.ResponseError) *failure {
+	detail := vaultErrors(re)
+	switch {
+	case re.StatusCode == http.StatusServiceUnavailable && containsAny(detail, "sealed"):
+		return &failure{code: shared.CodeUnavailable, reason: "Vault at " + t.address + " is sealed",
+			hint: "ask its operators to unseal it (vault operator unseal), then try again"}
+	case re.StatusCode == http.StatusForbidden:
+		return &failure{code: shared.CodePermissionDenied,
+			reason: fmt.Sprintf("permission denied on %s (%s)", req.path, detail),
+			hint:   req.need() + " (Vault also answers so for a mount that does not exist: check --mount and --path)"}
+	case re.StatusCode == http.StatusNotFound && containsAny(detail, "no handler for route"):
+		return &failure{code: shared.CodeNotFound, reason: fmt.Sprintf("no secrets engine is mounted at %s/", t.mount),
+			hint: "check --mount (`vault secrets list` shows the mounts)" + namespaceHint(t)}
+	case re.StatusCode == http.StatusTooManyRequests:
+		return &failure{code: shared.CodeUnavailable, reason: "Vault refused the request: rate limit reached (" + detail + ")",
+			hint: "try again in a moment"}
+	case re.StatusCode >= 500:
+		return &failure{code: shared.CodeUnavailable,
+			reason: fmt.Sprintf("Vault failed: HTTP %d %s (%s)", re.StatusCode, http.StatusText(re.StatusCode), detail),
+			hint:   "try again later, or ask Vault's operators"}
+	case re.StatusCode == http.StatusBadRequest:
+		return &failure{code: shared.CodeInvalidArgument, reason: fmt.Sprintf("Vault rejected the request to %s (%s)", req.path, detail)}
+	}
+	return &failure{code: shared.CodeUnknown,
+		reason: fmt.Sprintf("HTTP %d %s from Vault for %s (%s)", re.StatusCode, http.StatusText(re.StatusCode), req.path, detail)}
+}
+
+// vaultErrors is Vault's own account of an error, on one line. A body
+// Vault did not write as JSON (a proxy's page) is not repeated.
+func vaultErrors(re *api.ResponseError) string {
+	if re.RawError || len(re.Errors) == 0 {
+		return "no error message"
+	}
+	var parts []string
+	for _, e := range re.Errors {
+		// Vault joins several errors as "2 errors occurred:\n\t* a\n\t* b".
+		for _, line := range strings.Split(e, "\n") {
+			line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "*"))
+			if line != "" && !strings.HasSuffix(line, " occurred:") {
+				parts = append(parts, line)
+			}
+		}
+	}
+	return oneLine(strings.Join(parts, "; "))
+}
+
+// transportFailure explains an error before any answer from Vault.
+func transportFailure(t target, err error) *failure {
+	var (
+		unknownCA  x509.UnknownAuthorityError
+		hostname   x509.HostnameError
+		invalid    x509.CertificateInvalidError
+		recordHdr  tls.RecordHeaderError
+		certVerify *tls.CertificateVerificationError
+		opErr      *net.OpError
+		dnsErr     *net.DNSError
+	)
+	tlsHint := "set VAULT_CACERT (a PEM file) or VAULT_CAPATH (a directory) to the CA that signed Vault's certificate"
+	switch {
+	case errors.As(err, &unknownCA):
+		return &failure{code: shared.CodeUnavailable,
+			reason: "TLS failure talking to " + t.address + ": its certificate is signed by an unknown authority", hint: tlsHint}
+	case errors.As(err, &hostname):
+		return &failure{code: shared.CodeUnavailable,
+			reason: "TLS failure talking to " + t.address + ": " + oneLine(hostname.Error()),
+			hint:   "use the host name the certificate names in --address, or set VAULT_TLS_SERVER_NAME"}
+	case errors.As(err, &invalid), errors.As(err, &certVerify):
+		return &failure{code: shared.CodeUnavailable, reason: "TLS failure talking to " + t.address + ": " + oneLine(err.Error()), hint: tlsHint}
+	case errors.As(err, &recordHdr), strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
+		return &failure{code: shared.CodeUnavailable,
+			reason: "TLS failure talking to " + t.address + ": the server does not speak TLS there",
+			hint:   "use http:// in --address if this Vault serves plain HTTP"}
+	case strings.Contains(err.Error(), "tls:"), strings.Contains(err.Error(), "x509:"):
+		return &failure{code: shared.CodeUnavailable, reason: "TLS failure talking to " + t.address + ": " + oneLine(lastPart(err)), hint: tlsHint}
+	case errors.As(err, &dnsErr):
+		return &failure{code: shared.CodeUnavailable, reason: "cannot resolve the host of " + t.address + " (" + oneLine(dnsErr.Error()) + ")",
+			hint: "check --address and the DNS"}
+	case errors.As(err, &opErr):
+		return &failure{code: shared.CodeUnavailable, reason: "cannot reach Vault at " + t.address + " (" + oneLine(lastPart(err)) + ")",
+			hint: "check that Vault is running and --address is right"}
+	}
+	return &failure{code: shared.CodeUnavailable, reason: "cannot talk to Vault at " + t.address + " (" + oneLine(lastPart(err)) + ")",
+		hint: "check that Vault is running and --address is right"}
+}
+
+// lastPart drops the "Get \"https://...\": " prefix of a url.Error.
+func lastPart(err error) string {
+	s := err.Error()
+	if i := strings.LastIndex(s, "\": "); i >= 0 {
+		return s[i+3:]
+	}
+	return s
+}
+
+func namespaceHint(t target) string {
+	if t.namespace != "" {
+		return " and --namespace " + t.namespace
+	}
+	return ""
+}
+
+func containsAny(s string, subs ...string) bool {
+	s = strings.ToLower(s)
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// redact keeps secret values out of text, whatever a client or server
+// message echoed.
+func redact(s string, secrets ...string) string {
+	for _, v := range secrets {
+		if len(v) >= 4 {
+			s = strings.ReplaceAll(s, v, "[redacted]")
+		}
+	}
+	return s
+}
