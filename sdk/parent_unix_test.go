@@ -22,7 +22,9 @@ import (
 // here its parent is a shell that starts it in the background and exits.
 func TestServeExitsWithParent(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "ksm-storage-env")
-	if out, err := exec.Command("go", "build", "-o", bin, "./example").CombinedOutput(); err != nil {
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Dir = "examples/go" // a module of its own, as a third party's plugin is
+	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
 	sh := exec.Command("/bin/sh", "-c", `"$0" >/dev/null 2>&1 & echo $!; sleep 1`, bin)

@@ -8,15 +8,14 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
-	"unicode"
 
 	plugin "github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc"
 
+	"github.com/ksm-cli/ksm/internal/safetext"
 	"github.com/ksm-cli/ksm/internal/wire"
 	"github.com/ksm-cli/ksm/shared"
 )
@@ -98,7 +97,7 @@ func (s *served) Save(ctx context.Context, req SaveRequest) error {
 // hold a line break or an escape sequence, which is shown escaped. The
 // code is kept; an error that needs no change is returned as it is.
 func oneLine(err error) error {
-	if err == nil || !strings.ContainsFunc(err.Error(), unicode.IsControl) {
+	if err == nil || safetext.Escape(err.Error()) == err.Error() {
 		return err
 	}
 	code := shared.CodeOf(err)
@@ -114,16 +113,7 @@ func oneLine(err error) error {
 	if errors.As(err, &e) {
 		msg = e.Message
 	}
-	var b strings.Builder
-	for _, r := range msg {
-		if unicode.IsControl(r) {
-			q := strconv.QuoteRune(r)
-			b.WriteString(q[1 : len(q)-1])
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return &shared.Error{Code: code, Message: b.String()}
+	return &shared.Error{Code: code, Message: safetext.Escape(msg)}
 }
 
 // drain waits up to timeout for the calls still running.

@@ -10,7 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ksm-cli/ksm/cli/internal/cmdutil"
-	"github.com/ksm-cli/ksm/cli/internal/safetext"
+	"github.com/ksm-cli/ksm/internal/safetext"
 )
 
 type listOptions struct {

@@ -18,7 +18,7 @@ func TestWriteTable(t *testing.T) {
 			"\n Active Profile\n ------ ------------------\n   *    _default\n        a-much-longer-name\n\n"},
 		{"empty", nil, false, "\n Active Profile\n ------ -------\n\n"},
 		{"escape sequence in a hand-written name", []listEntry{{Name: "\x1b[2Jx"}}, false,
-			"\n Active Profile\n ------ -------\n        \"\\x1b[2Jx\"\n\n"},
+			"\n Active Profile\n ------ --------\n        \\x1b[2Jx\n\n"},
 		{"colour on a terminal", entries[:1], true,
 			"\n Active Profile\n ------ --------\n \x1b[31m  *   \x1b[0m \x1b[33m_default\x1b[0m\n\n"},
 	}

@@ -13,7 +13,7 @@ import (
 	"github.com/ksm-cli/ksm/cli/internal/cmdutil"
 	"github.com/ksm-cli/ksm/cli/internal/pluginhost"
 	"github.com/ksm-cli/ksm/cli/internal/profiles"
-	"github.com/ksm-cli/ksm/cli/internal/safetext"
+	"github.com/ksm-cli/ksm/internal/safetext"
 	"github.com/ksm-cli/ksm/internal/setupflags"
 	"github.com/ksm-cli/ksm/shared"
 )

@@ -11,7 +11,7 @@ import (
 
 	"github.com/ksm-cli/ksm/cli/internal/cmdutil"
 	"github.com/ksm-cli/ksm/cli/internal/region"
-	"github.com/ksm-cli/ksm/cli/internal/safetext"
+	"github.com/ksm-cli/ksm/internal/safetext"
 	"github.com/ksm-cli/ksm/shared"
 )
 

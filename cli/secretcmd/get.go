@@ -14,6 +14,7 @@ import (
 
 	"github.com/ksm-cli/ksm/cli/internal/cmdutil"
 	"github.com/ksm-cli/ksm/cli/internal/keeper"
+	"github.com/ksm-cli/ksm/internal/safetext"
 )
 
 type getOptions struct {
@@ -61,7 +62,7 @@ func runGet(ctx context.Context, opts *getOptions) error {
 		}
 	}
 	if rec == nil {
-		return fmt.Errorf("no record with UID %s is shared with this application; run `ksm secret list` to see the UIDs", oneLine(opts.UID))
+		return fmt.Errorf("no record with UID %s is shared with this application; run `ksm secret list` to see the UIDs", safetext.Escape(opts.UID))
 	}
 	if opts.JSON {
 		return writeJSON(opts.f.IO.Out, rec)
@@ -74,9 +75,9 @@ func runGet(ctx context.Context, opts *getOptions) error {
 // (control characters are shown escaped).
 func writeRecord(w io.Writer, r *keeper.Record) error {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "\n Record: %s\n Title: %s\n Record Type: %s\n", oneLine(r.UID), oneLine(r.Title), oneLine(r.Type))
+	fmt.Fprintf(&b, "\n Record: %s\n Title: %s\n Record Type: %s\n", safetext.Escape(r.UID), safetext.Escape(r.Title), safetext.Escape(r.Type))
 	if r.FolderUID != "" {
-		fmt.Fprintf(&b, " Shared Folder: %s\n", oneLine(r.FolderUID))
+		fmt.Fprintf(&b, " Shared Folder: %s\n", safetext.Escape(r.FolderUID))
 	}
 	for _, group := range []struct {
 		title  string

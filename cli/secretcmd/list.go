@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/ksm-cli/ksm/cli/internal/cmdutil"
 	"github.com/ksm-cli/ksm/cli/internal/keeper"
+	"github.com/ksm-cli/ksm/internal/safetext"
 )
 
 type listOptions struct {
@@ -86,7 +86,7 @@ func listEntries(records []keeper.Record) []listEntry {
 func writeListTable(w io.Writer, entries []listEntry) error {
 	rows := [][]string{{"UID", "Record Type", "Title"}}
 	for _, e := range entries {
-		rows = append(rows, []string{oneLine(e.UID), oneLine(e.Type), oneLine(e.Title)})
+		rows = append(rows, []string{safetext.Escape(e.UID), safetext.Escape(e.Type), safetext.Escape(e.Title)})
 	}
 	return writeTable(w, rows)
 }
@@ -128,15 +128,4 @@ func writeJSON(w io.Writer, v any) error {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
-}
-
-// oneLine keeps record text from breaking the table or driving the
-// terminal: control characters become spaces.
-func oneLine(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, s)
 }

@@ -33,9 +33,9 @@ func TestWriteListTable(t *testing.T) {
 	}
 	want := "\n" +
 		" UID     Record Type          Title\n" +
-		" ------  -------------------  ------------\n" +
+		" ------  -------------------  ----------------\n" +
 		" uid-1   login                Web\n" +
-		" uid-22  databaseCredentials  DB [31m prod\n" +
+		" uid-22  databaseCredentials  DB\\x1b[31m\\nprod\n" +
 		"\n"
 	if b.String() != want {
 		t.Errorf("got\n%q\nwant\n%q", b.String(), want)

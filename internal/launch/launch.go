@@ -51,8 +51,8 @@ type LaunchConfig struct {
 	// Name names the plugin in messages (filepath.Base(Cmd.Path) if empty).
 	Name string
 	// SocketBaseDir is where the plugin's private socket directory is
-	// created (os.TempDir() if empty). Keep it short: socket paths are
-	// limited to about 100 bytes.
+	// created (SocketBase(os.Getenv) if empty). Keep it short: socket
+	// paths are limited to about 100 bytes.
 	SocketBaseDir string
 }
 
@@ -88,8 +88,12 @@ func Launch(ctx context.Context, cfg LaunchConfig) (*Conn, error) {
 	if cfg.Exec != nil {
 		execVerified(cfg.Cmd, cfg.Exec)
 	}
-	removeStaleSocketDirs(cfg.SocketBaseDir)
-	dir, err := os.MkdirTemp(cfg.SocketBaseDir, socketDirPrefix(os.Getpid()))
+	base := cfg.SocketBaseDir
+	if base == "" {
+		base = SocketBase(os.Getenv)
+	}
+	removeStaleSocketDirs(base)
+	dir, err := os.MkdirTemp(base, socketDirPrefix(os.Getpid()))
 	if err != nil {
 		return nil, shared.Errorf(shared.CodeUnavailable, "create a socket directory for plugin %s: %v", name, err)
 	}

@@ -75,9 +75,6 @@ func socketDirPrefix(pid int) string { return "ksm-" + strconv.Itoa(pid) + "-" }
 // processes that no longer exist. Only our own directories are touched;
 // failure is harmless.
 func removeStaleSocketDirs(base string) {
-	if base == "" {
-		base = os.TempDir()
-	}
 	entries, err := os.ReadDir(base)
 	if err != nil {
 		return
@@ -97,4 +94,20 @@ func removeStaleSocketDirs(base string) {
 			_ = os.RemoveAll(path)
 		}
 	}
+}
+
+// SocketBase picks where the plugin's private socket directory goes. A unix
+// socket path is limited to about 104 bytes, and go-plugin nests two more
+// directories, so a long TMPDIR (macOS, test runners) must not be used; the
+// directory is 0700 wherever it is. Never a relative directory.
+func SocketBase(getenv func(string) string) string {
+	const maxBase = 40
+	for _, dir := range []string{getenv("XDG_RUNTIME_DIR"), getenv("TMPDIR")} {
+		if dir != "" && len(dir) <= maxBase && filepath.IsAbs(dir) {
+			if st, err := os.Stat(dir); err == nil && st.IsDir() {
+				return filepath.Clean(dir)
+			}
+		}
+	}
+	return "/tmp"
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 
+	"github.com/ksm-cli/ksm/internal/launch"
 	"github.com/ksm-cli/ksm/internal/setupflags"
 	"github.com/ksm-cli/ksm/shared"
 )
@@ -176,7 +177,7 @@ func TestTrustFileOwnership(t *testing.T) {
 // The socket directory is never relative (the current directory).
 func TestSocketBaseNeverRelative(t *testing.T) {
 	for _, v := range []string{"run", ".", "./x"} {
-		got := socketBase(func(string) string { return v })
+		got := launch.SocketBase(func(string) string { return v })
 		if !filepath.IsAbs(got) {
 			t.Errorf("XDG_RUNTIME_DIR=TMPDIR=%q: %q", v, got)
 		}

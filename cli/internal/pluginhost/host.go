@@ -13,8 +13,8 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 
-	"github.com/ksm-cli/ksm/cli/internal/safetext"
 	"github.com/ksm-cli/ksm/internal/launch"
+	"github.com/ksm-cli/ksm/internal/safetext"
 	"github.com/ksm-cli/ksm/internal/setupflags"
 	"github.com/ksm-cli/ksm/shared"
 )
@@ -210,7 +210,7 @@ func (h *Host) start(ctx context.Context, v *verified, desc *shared.Description)
 		Name:          filepath.Base(v.plugin.Path),
 		Logger:        h.Log,
 		StartTimeout:  h.StartTimeout,
-		SocketBaseDir: socketBase(getenv),
+		SocketBaseDir: launch.SocketBase(getenv),
 	})
 	if err != nil {
 		return nil, Explain(v.plugin.Type, "start", err)
@@ -267,19 +267,3 @@ type explained struct {
 
 func (e *explained) Error() string { return e.line }
 func (e *explained) Unwrap() error { return e.err }
-
-// socketBase picks where the plugin's private socket directory goes. A unix
-// socket path is limited to about 104 bytes, and go-plugin nests two more
-// directories, so a long TMPDIR (macOS, test runners) must not be used; the
-// directory is 0700 wherever it is. Never a relative directory.
-func socketBase(getenv func(string) string) string {
-	const maxBase = 40
-	for _, dir := range []string{getenv("XDG_RUNTIME_DIR"), getenv("TMPDIR")} {
-		if dir != "" && len(dir) <= maxBase && filepath.IsAbs(dir) {
-			if st, err := os.Stat(dir); err == nil && st.IsDir() {
-				return filepath.Clean(dir)
-			}
-		}
-	}
-	return "/tmp"
-}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/go-hclog"
+	"github.com/ksm-cli/ksm/internal/launch"
 )
 
 func TestDirs(t *testing.T) {
@@ -198,14 +199,14 @@ func TestSocketBaseIsShort(t *testing.T) {
 		{long, ""},
 	}
 	for _, tt := range tests {
-		got := socketBase(func(k string) string {
+		got := launch.SocketBase(func(k string) string {
 			if k == "XDG_RUNTIME_DIR" {
 				return tt.runtime
 			}
 			return ""
 		})
 		if len(got) > 40 {
-			t.Errorf("socketBase with XDG_RUNTIME_DIR=%q = %q, longer than 40", tt.runtime, got)
+			t.Errorf("SocketBase with XDG_RUNTIME_DIR=%q = %q, longer than 40", tt.runtime, got)
 		}
 	}
 }

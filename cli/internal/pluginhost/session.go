@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ksm-cli/ksm/cli/internal/safetext"
 	"github.com/ksm-cli/ksm/internal/launch"
+	"github.com/ksm-cli/ksm/internal/safetext"
 	"github.com/ksm-cli/ksm/internal/setupflags"
 	"github.com/ksm-cli/ksm/shared"
 )

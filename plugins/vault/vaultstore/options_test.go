@@ -12,7 +12,7 @@ import (
 )
 
 func TestDescribe(t *testing.T) {
-	d, err := New(nil, "").Describe(context.Background())
+	d, err := New(nil, "test").Describe(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
