@@ -31,6 +31,21 @@ func NeverPassed(name string) bool {
 	return slices.Contains(neverPassed, name) || strings.HasPrefix(name, neverPassedPrefix)
 }
 
+// EnvMatches reports whether one of patterns (Description.Env's form: exact
+// names, or prefixes ending in '*') names the variable name.
+func EnvMatches(patterns []string, name string) bool {
+	for _, p := range patterns {
+		if prefix, ok := strings.CutSuffix(p, "*"); ok {
+			if prefix != "" && strings.HasPrefix(name, prefix) {
+				return true
+			}
+		} else if name == p {
+			return true
+		}
+	}
+	return false
+}
+
 // minEnvPrefix is the shortest prefix an env pattern may name, its '_'
 // included: "AWS_*" is a prefix, "A*" or "*" would be most of the
 // environment.

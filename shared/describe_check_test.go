@@ -85,3 +85,23 @@ func TestDescriptionCheck(t *testing.T) {
 // testReserved stands for the host's list (internal/setupflags, tied to
 // the real flags there): the contract only applies what it is given.
 var testReserved = []string{"type", "profile", "profile-name", "p", "storage"}
+
+func TestEnvMatches(t *testing.T) {
+	patterns := []string{"AWS_*", "HOME", "*"}
+	tests := []struct {
+		name string
+		want bool
+	}{
+		{"AWS_REGION", true},
+		{"AWS_", true},
+		{"AWSX", false},
+		{"HOME", true},
+		{"HOMEDIR", false},
+		{"PATH", false}, // a bare "*" names no prefix: it matches nothing
+	}
+	for _, tt := range tests {
+		if got := EnvMatches(patterns, tt.name); got != tt.want {
+			t.Errorf("EnvMatches(%q) = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

@@ -177,27 +177,12 @@ func sandboxEnv(getenv func(string) string, sandbox string, declared []string) [
 	}
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
-		if name == "HOME" || name == "TMPDIR" || secret(name) || !matches(name, declared) {
+		if name == "HOME" || name == "TMPDIR" || shared.NeverPassed(name) || !shared.EnvMatches(declared, name) {
 			continue
 		}
 		env = append(env, kv)
 	}
 	return env
-}
-
-// secret names ksm's own secrets, which no plugin gets even if it asks
-// (as cli/internal/pluginhost's neverPassed).
-func secret(name string) bool {
-	return name == "KSM_TOKEN" || name == "KSM_CLI_TOKEN" || name == "KSM_CONFIG" || strings.HasPrefix(name, "KSM_CONFIG_BASE64_")
-}
-
-func matches(name string, patterns []string) bool {
-	for _, p := range patterns {
-		if prefix, ok := strings.CutSuffix(p, "*"); ok && prefix != "" && strings.HasPrefix(name, prefix) || name == p {
-			return true
-		}
-	}
-	return false
 }
 
 // declaredEnv asks the plugin which variables it needs; a plugin that does

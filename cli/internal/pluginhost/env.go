@@ -21,22 +21,9 @@ func pluginEnv(environ []string, declared []string) []string {
 		if !ok || shared.NeverPassed(name) {
 			continue
 		}
-		if wanted(name, baseEnv) || wanted(name, declared) {
+		if shared.EnvMatches(baseEnv, name) || shared.EnvMatches(declared, name) {
 			out = append(out, kv)
 		}
 	}
 	return out
-}
-
-func wanted(name string, patterns []string) bool {
-	for _, p := range patterns {
-		if prefix, ok := strings.CutSuffix(p, "*"); ok {
-			if strings.HasPrefix(name, prefix) {
-				return true
-			}
-		} else if name == p {
-			return true
-		}
-	}
-	return false
 }
