@@ -45,8 +45,8 @@ Examples:
 			if c.NArg() != 1 {
 				return cmdutil.Usagef("profile import takes one CONFIG argument (or - to read it from standard input)")
 			}
-			if c.IsSet("profile-name") && opts.Name == "" {
-				return cmdutil.Usagef("%v", profiles.ValidateName(""))
+			if err := cmdutil.CheckGivenName(c, opts.Name); err != nil {
+				return err
 			}
 			opts.Config = c.Args().First()
 			return runImport(c.Context, opts)

@@ -64,6 +64,9 @@ Examples:
 			&cli.GenericFlag{Name: "store-option", Usage: "a store option NAME=VALUE for --storage (repeatable)", Value: &opts.StoreOptions},
 		},
 		Action: func(c *cli.Context) error {
+			if err := cmdutil.CheckGivenName(c, opts.Name); err != nil {
+				return err
+			}
 			opts.Args = c.Args().Slice()
 			return runInit(c.Context, opts)
 		},

@@ -107,6 +107,9 @@ func runSetupCommand(ctx context.Context, f *cmdutil.Factory, args []string) err
 			if c.NArg() > 0 {
 				return cmdutil.Usagef("profile setup takes no arguments, got %q; store options are flags", c.Args().First())
 			}
+			if err := cmdutil.CheckGivenName(c, opts.Name); err != nil {
+				return err
+			}
 			if session == nil {
 				return cmdutil.Usagef("profile setup needs --type=TYPE%s", strings.ReplaceAll(installedTypes(f), "\n\nInstalled store types: ", "; installed: "))
 			}
