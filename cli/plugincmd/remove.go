@@ -1,11 +1,13 @@
 package plugincmd
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -29,12 +31,12 @@ Example:
 			if c.NArg() != 1 {
 				return cmdutil.Usagef("plugin remove takes exactly one store TYPE")
 			}
-			return runRemove(f, c.Args().First())
+			return runRemove(c.Context, f, c.Args().First())
 		},
 	}
 }
 
-func runRemove(f *cmdutil.Factory, typ string) error {
+func runRemove(ctx context.Context, f *cmdutil.Factory, typ string) error {
 	if !shared.ValidTypeName(typ) {
 		return cmdutil.Usagef("%q is not a store type: use lower-case words joined by '-', as `ksm plugin list` shows", typ)
 	}
@@ -58,5 +60,28 @@ func runRemove(f *cmdutil.Factory, typ string) error {
 		return fmt.Errorf("cannot remove %s: %w", path, atomicfile.Cause(err))
 	}
 	fmt.Fprintf(f.IO.ErrOut, "Removed plugin %s.\n", path)
+	if err := f.PluginHost().Trust.Forget(ctx, path); err != nil {
+		fmt.Fprintf(f.IO.ErrOut, "Warning: its pin stays in the trust file: %v\n", err)
+	}
+	if users := profilesUsing(f, typ); len(users) > 0 {
+		fmt.Fprintf(f.IO.ErrOut, "Warning: profiles %s use the %s store and fail until its plugin is installed again.\n",
+			strings.Join(users, ", "), typ)
+	}
 	return nil
+}
+
+// profilesUsing names the keeper.ini profiles whose config lives in the
+// typ store (none when there is no keeper.ini to read).
+func profilesUsing(f *cmdutil.Factory, typ string) []string {
+	src, err := f.Read()
+	if err != nil {
+		return nil
+	}
+	var names []string
+	for _, name := range src.Book.Names() {
+		if p, err := src.Book.Get(name); err == nil && p.Storage == typ {
+			names = append(names, name)
+		}
+	}
+	return names
 }

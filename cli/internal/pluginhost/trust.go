@@ -131,7 +131,7 @@ func (s *TrustStore) Get(path string) (*Record, error) {
 	return tf.Plugins[path], nil
 }
 
-// Put stores a record under the trust file's lock.
+// Put stores a record under the trust file's lock (nil: removes it).
 func (s *TrustStore) Put(ctx context.Context, path string, rec *Record) error {
 	if err := s.usable(); err != nil {
 		return err
@@ -150,9 +150,22 @@ func (s *TrustStore) Put(ctx context.Context, path string, rec *Record) error {
 				tf.Plugins = map[string]*Record{}
 			}
 		}
-		tf.Plugins[path] = rec
+		if rec == nil {
+			delete(tf.Plugins, path)
+		} else {
+			tf.Plugins[path] = rec
+		}
 		return json.MarshalIndent(tf, "", "  ")
 	})
+}
+
+// Forget drops the record of a plugin path (a removed plugin), so that a
+// file put there later is a new plugin, never trusted by the old pin.
+func (s *TrustStore) Forget(ctx context.Context, path string) error {
+	if rec, err := s.Get(path); err != nil || rec == nil {
+		return err
+	}
+	return s.Put(ctx, path, nil)
 }
 
 func short(sum string) string {
