@@ -18,19 +18,26 @@ import (
 const MaxMessageSize = 4 << 20
 
 // toStatus turns a store's error into the gRPC status sent to the host. The
-// StoreError detail marks it as the store's own answer.
+// StoreError detail marks it as the store's own answer; a bare expired
+// context is not one (the call's deadline passed, whatever the store was
+// doing), so the host words it the same however the race between the two
+// ends of the call goes. A store that explains its own timeout returns an
+// *shared.Error with CodeDeadlineExceeded, and keeps its words.
 func toStatus(err error) error {
-	code, msg := shared.CodeUnknown, err.Error()
+	code, msg, own := shared.CodeUnknown, err.Error(), true
 	var e *shared.Error
 	switch {
 	case errors.As(err, &e):
 		code, msg = e.Code, e.Message
 	case errors.Is(err, context.DeadlineExceeded):
-		code = shared.CodeDeadlineExceeded
+		code, own = shared.CodeDeadlineExceeded, false
 	case errors.Is(err, context.Canceled):
 		code = shared.CodeCanceled
 	}
 	st := status.New(grpcCode(code), msg)
+	if !own {
+		return st.Err()
+	}
 	if withDetail, derr := st.WithDetails(&storagev1.StoreError{}); derr == nil {
 		st = withDetail
 	}
