@@ -5,15 +5,13 @@
 package awstest
 
 import (
-	"bytes"
 	"errors"
-	"net"
 	"net/http"
 	"os/exec"
-	"strconv"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/ksm-cli/ksm/internal/proctest"
 )
 
 // startTimeout bounds how long a server may take to answer; moto needs
@@ -23,7 +21,7 @@ const startTimeout = 30 * time.Second
 // server is an emulator process started by a test.
 type server struct {
 	cmd    *exec.Cmd
-	out    *syncBuffer
+	out    *proctest.Buffer
 	exited chan struct{}
 }
 
@@ -36,7 +34,7 @@ func startServer(t testing.TB, what string, env []string, ready func(base string
 	for try := 0; try < 3; try++ {
 		port := freePort(t)
 		base := "http://127.0.0.1:" + port
-		s := &server{out: &syncBuffer{}, exited: make(chan struct{})}
+		s := &server{out: &proctest.Buffer{}, exited: make(chan struct{})}
 		s.cmd = exec.Command(name, args(port)...)
 		s.cmd.Env = env
 		s.cmd.Stdout, s.cmd.Stderr = s.out, s.out
@@ -95,12 +93,11 @@ func (s *server) stop() {
 // freePort asks the kernel for a free loopback port.
 func freePort(t testing.TB) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	port, err := proctest.FreePort()
 	if err != nil {
-		t.Fatalf("awstest: no free port: %v", err)
+		t.Fatalf("awstest: %v", err)
 	}
-	defer l.Close()
-	return strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
+	return port
 }
 
 // ClosedEndpoint is an http URL on a loopback port where nothing listens,
@@ -123,22 +120,4 @@ func answers(method, url string) bool {
 	}
 	resp.Body.Close()
 	return true
-}
-
-// syncBuffer collects a process's output for failure reports.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -11,11 +11,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/godbus/dbus/v5"
+	"github.com/ksm-cli/ksm/internal/proctest"
 )
 
 // startTimeout bounds how long the bus and the keyring may take to come up.
@@ -194,7 +194,7 @@ func require(t testing.TB, program, debianPackage string) {
 // shown if the test fails.
 func startProcess(t testing.TB, what string, cmd *exec.Cmd) {
 	t.Helper()
-	out := &syncBuffer{}
+	out := &proctest.Buffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("keyringtest: start %s: %v", what, err)
@@ -212,27 +212,4 @@ func startProcess(t testing.TB, what string, cmd *exec.Cmd) {
 			t.Logf("keyringtest: %s output:\n%s", what, out.String())
 		}
 	})
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-func (s *syncBuffer) Len() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Len()
 }

@@ -5,22 +5,21 @@
 package vaulttest
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"go/build"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/ksm-cli/ksm/internal/proctest"
 )
 
 // RootToken is the dev server's root token.
@@ -38,7 +37,7 @@ type Server struct {
 
 	cmd    *exec.Cmd
 	home   string
-	out    *syncBuffer
+	out    *proctest.Buffer
 	exited chan struct{}
 }
 
@@ -116,11 +115,11 @@ func Launch() (*Server, error) {
 		if err != nil {
 			return nil, err
 		}
-		port, err := freePort()
+		port, err := proctest.FreePort()
 		if err != nil {
 			return nil, err
 		}
-		s := &Server{Addr: "http://127.0.0.1:" + port, home: home, out: &syncBuffer{}, exited: make(chan struct{})}
+		s := &Server{Addr: "http://127.0.0.1:" + port, home: home, out: &proctest.Buffer{}, exited: make(chan struct{})}
 		s.cmd = exec.Command(bin, "server", "-dev", "-dev-root-token-id="+RootToken,
 			"-dev-listen-address=127.0.0.1:"+port)
 		// The dev server writes ~/.vault-token: HOME is its own.
@@ -222,40 +221,12 @@ func withoutVault(environ []string) []string {
 	return out
 }
 
-// freePort asks the kernel for a free loopback port.
-func freePort() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", fmt.Errorf("no free port: %v", err)
-	}
-	defer l.Close()
-	return strconv.Itoa(l.Addr().(*net.TCPAddr).Port), nil
-}
-
 // ClosedAddr is an http address on a loopback port where nothing listens.
 func ClosedAddr(t testing.TB) string {
 	t.Helper()
-	port, err := freePort()
+	port, err := proctest.FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}
 	return "http://127.0.0.1:" + port
-}
-
-// syncBuffer collects a process's output.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
