@@ -60,20 +60,8 @@ func TestPluginFaults(t *testing.T) {
 	pluginDir := buildFaultPlugins(t)
 	for _, tt := range faultModes {
 		t.Run(tt.mode, func(t *testing.T) {
-			work := t.TempDir()
-			ini := filepath.Join(work, "keeper.ini")
 			typ := "fault-" + tt.mode
-			orig := "[_config]\nactive_profile = p\n\n[p]\nstorage = " + typ + "\nwhere = x\n\n"
-			if err := os.WriteFile(ini, []byte(orig), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			env := []string{"KSM_PLUGIN_PATH=" + pluginDir, "XDG_CONFIG_HOME=" + filepath.Join(work, "config"), "HOME=" + work}
-			run := func(args ...string) (string, error) {
-				cmd := ksm(append([]string{"--ini-file", ini, "--timeout", "2s"}, args...)...)
-				cmd.Env = append(cmd.Env, env...)
-				out, err := cmd.CombinedOutput()
-				return string(out), err
-			}
+			ini, orig, run := faultProfile(t, pluginDir, typ, "2s")
 			if out, err := run("plugin", "trust", typ); err != nil {
 				t.Fatalf("trust: %v: %s", err, out)
 			}
@@ -121,4 +109,25 @@ func processesUnder(dir string) []string {
 		}
 	}
 	return pids
+}
+
+// faultProfile is a keeper.ini whose active profile p lives in the typ store
+// of a fault plugin in pluginDir, in a work dir of its own; run runs ksm on
+// it with the given --timeout and returns its combined output.
+func faultProfile(t *testing.T, pluginDir, typ, timeout string) (ini, orig string, run func(args ...string) (string, error)) {
+	t.Helper()
+	work := t.TempDir()
+	ini = filepath.Join(work, "keeper.ini")
+	orig = "[_config]\nactive_profile = p\n\n[p]\nstorage = " + typ + "\nwhere = x\n\n"
+	if err := os.WriteFile(ini, []byte(orig), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"KSM_PLUGIN_PATH=" + pluginDir, "XDG_CONFIG_HOME=" + filepath.Join(work, "config"), "HOME=" + work}
+	run = func(args ...string) (string, error) {
+		cmd := ksm(append([]string{"--ini-file", ini, "--timeout", timeout}, args...)...)
+		cmd.Env = append(cmd.Env, env...)
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	return ini, orig, run
 }

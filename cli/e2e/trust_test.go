@@ -417,20 +417,8 @@ func TestLyingPlugins(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.mode, func(t *testing.T) {
-			work := t.TempDir()
-			ini := filepath.Join(work, "keeper.ini")
 			typ := "fault-" + tt.mode
-			orig := "[_config]\nactive_profile = p\n\n[p]\nstorage = " + typ + "\nwhere = x\n\n"
-			if err := os.WriteFile(ini, []byte(orig), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			env := []string{"KSM_PLUGIN_PATH=" + pluginDir, "XDG_CONFIG_HOME=" + filepath.Join(work, "config"), "HOME=" + work}
-			run := func(args ...string) (string, error) {
-				cmd := ksm(append([]string{"--ini-file", ini, "--timeout", "5s"}, args...)...)
-				cmd.Env = append(cmd.Env, env...)
-				out, err := cmd.CombinedOutput()
-				return string(out), err
-			}
+			ini, orig, run := faultProfile(t, pluginDir, typ, "5s")
 			args := []string{"profile", "setup", "--type", typ, "-p", "new"}
 			if !tt.setup {
 				if out, err := run("plugin", "trust", typ); err != nil {
