@@ -285,3 +285,56 @@ func makeTargets(t *testing.T) map[string]bool {
 	}
 	return targets
 }
+
+var (
+	securityTestRE   = regexp.MustCompile("`([a-z]+)\\.(Test[A-Za-z0-9_]+)`")
+	securityScriptRE = regexp.MustCompile("`([a-z0-9_]+\\.txtar)`")
+)
+
+// Every test SECURITY.md names for a rule exists: a rule whose test was
+// renamed or removed would otherwise still read as proven.
+func TestSecurityRulesNameRealTests(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(root, "SECURITY.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(data)
+	funcs := map[string]bool{} // "pkg.TestName", pkg being the directory's name
+	err = filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		pkg := filepath.Base(filepath.Dir(path))
+		for _, m := range regexp.MustCompile(`(?m)^func (Test[A-Za-z0-9_]+)\(`).FindAllStringSubmatch(string(src), -1) {
+			funcs[pkg+"."+m[1]] = true
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	named := securityTestRE.FindAllStringSubmatch(doc, -1)
+	if len(named) < 10 {
+		t.Fatalf("found only %d test names in SECURITY.md", len(named))
+	}
+	for _, m := range named {
+		if m[0] == "`package.TestName`" { // the doc's own placeholder
+			continue
+		}
+		if !funcs[m[1]+"."+m[2]] {
+			t.Errorf("SECURITY.md names %s.%s, which no _test.go in a directory %s declares", m[1], m[2], m[1])
+		}
+	}
+	for _, m := range securityScriptRE.FindAllStringSubmatch(doc, -1) {
+		if m[1] == "script.txtar" { // the doc's own placeholder for "a script"
+			continue
+		}
+		if found, _ := filepath.Glob(filepath.Join(root, "cli/e2e/testdata/*", m[1])); len(found) == 0 {
+			t.Errorf("SECURITY.md names %s, which is no end-to-end script", m[1])
+		}
+	}
+}
