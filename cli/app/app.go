@@ -9,6 +9,7 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"sync/atomic"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/urfave/cli/v2"
@@ -148,8 +149,19 @@ func NewFactory(io *iostreams.Streams) *cmdutil.Factory {
 
 // Main runs ksm and returns the process exit code.
 func Main(ctx context.Context, args []string, io *iostreams.Streams, build Build) int {
-	hardenProcess()
-	defer handleSignals()()
+	// Guarded once a plugin is about to run (not at start-up): then no
+	// plugin may read ksm's memory, and a stop signal stops the plugins.
+	var unguard atomic.Pointer[func()]
+	launch.BeforeFirstLaunch(func() {
+		hardenProcess()
+		stop := handleSignals()
+		unguard.Store(&stop)
+	})
+	defer func() {
+		if stop := unguard.Load(); stop != nil {
+			(*stop)()
+		}
+	}()
 	f := NewFactory(io)
 	a := New(f, build)
 	if len(args) > 1 && args[1] == completeCommand {

@@ -88,6 +88,7 @@ func Launch(ctx context.Context, cfg LaunchConfig) (*Conn, error) {
 	if cfg.Exec != nil {
 		execVerified(cfg.Cmd, cfg.Exec)
 	}
+	runFirstLaunch()
 	base := cfg.SocketBaseDir
 	if base == "" {
 		base = SocketBase(os.Getenv)

@@ -48,6 +48,32 @@ func (c *Conn) stop() {
 	}
 }
 
+// firstLaunch is what the host asked to do right before its first plugin
+// starts (BeforeFirstLaunch); nil once done.
+var firstLaunch struct {
+	sync.Mutex
+	do func()
+}
+
+// BeforeFirstLaunch sets f to run once, right before this process starts
+// its first plugin, and before any other Launch goes on. ksm guards itself
+// there (non-dumpable, plugins stopped on SIGTERM and SIGHUP) rather than
+// at start-up: a command that starts no plugin pays for neither.
+func BeforeFirstLaunch(f func()) {
+	firstLaunch.Lock()
+	defer firstLaunch.Unlock()
+	firstLaunch.do = f
+}
+
+func runFirstLaunch() {
+	firstLaunch.Lock()
+	defer firstLaunch.Unlock()
+	if f := firstLaunch.do; f != nil {
+		firstLaunch.do = nil
+		f()
+	}
+}
+
 // live holds every Conn not yet closed, for CloseAll.
 var live sync.Map // *Conn → struct{}
 
