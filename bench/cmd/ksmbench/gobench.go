@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // goBench is one `go test -bench` result: the median over -count runs.
@@ -20,6 +21,23 @@ type goBench struct {
 	AllocsPerOp int64   `json:"allocs_per_op"`
 	Runs        int     `json:"runs"`
 }
+
+// goBenchmarks are the Go benchmarks make bench runs, by package. A
+// benchmark that moves to another package must move here too;
+// TestGoBenchmarksExist fails until it does.
+var goBenchmarks = []goBenchSet{
+	{"./cli/internal/inifile", []string{"BenchmarkParse", "BenchmarkEncode"}},
+	{"./internal/launch", []string{"BenchmarkRoundTrip"}},
+}
+
+// goBenchSet names benchmarks of one package.
+type goBenchSet struct {
+	pkg   string
+	names []string
+}
+
+// pattern is the -bench expression that runs exactly names.
+func (b goBenchSet) pattern() string { return "^(" + strings.Join(b.names, "|") + ")$" }
 
 var benchLine = regexp.MustCompile(`(?m)^(Benchmark\w+?)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op(?:\s+[\d.]+ MB/s)?(?:\s+(\d+) B/op\s+(\d+) allocs/op)?`)
 
