@@ -29,7 +29,7 @@ TEST_DEBS := dbus-daemon gnome-keyring python3-keyring python3-secretstorage \
 # Plugins whose OS-specific code must at least compile everywhere they ship.
 CROSS_OS  := darwin windows
 
-.PHONY: all plugins build completions release-snapshot install test test-tools demo lint bench fuzz stress proto clean help
+.PHONY: all plugins build completions release-snapshot install test test-unit gotestsum test-tools demo lint bench bench-doc fuzz stress proto clean help
 
 all: build
 
@@ -83,7 +83,7 @@ install: build ## install ksm and its plugins side by side into $(PREFIX)/bin
 demo: build ## walk the main job on the embedded default store, in a temp dir
 	./scripts/demo.sh
 
-test-tools: ## install and check what the tests need
+test-tools: gotestsum ## install and check what the tests need
 	@python3 -c 'import configparser' 2>/dev/null || { echo "python3 is missing: the keeper.ini tests compare ksm with Python's configparser (apt-get install python3)" >&2; exit 1; }
 	@command -v $(GOBIN)/ec2-metadata-mock >/dev/null || $(GO) install $(IMDS_MOCK)
 	@test -x $(GOBIN)/vault || ./scripts/build-vault.sh $(VAULT_VERSION) $(GOBIN)/vault
@@ -98,11 +98,35 @@ test-tools: ## install and check what the tests need
 # that `go install github.com/ksm-cli/ksm/...` installs only ksm's binaries).
 EXAMPLE_MOD := sdk/examples/go
 
-test: test-tools ## run every test (race detector on), as CI does
+# The test runs go through gotestsum: the same `go test`, one line a
+# package, a failing test's output in full, a closing count; its JSON events
+# feed the skip census, which fails the run on a skip whose reason is not on
+# testdata/skips.allow (a test that quietly did not run).
+GOTESTSUM_VERSION := v1.13.0
+GOTESTSUM := $(GOBIN)/gotestsum
+TEST_EVENTS := $(CURDIR)/bin/test-events
+TESTSUM = $(GOTESTSUM) --format pkgname-and-test-fails --format-hide-empty-pkg --jsonfile
+
+test: test-tools ## run every test (race detector on), as CI does; ends with the skip census
 	$(GO) vet -tags $(DEVTAGS) ./...
 	cd $(EXAMPLE_MOD) && $(GO) vet ./...
-	$(GO) test -tags $(DEVTAGS) -race -count=1 ./...
-	cd $(EXAMPLE_MOD) && $(GO) test -race -count=1 ./...
+	@mkdir -p $(TEST_EVENTS)
+	$(TESTSUM) $(TEST_EVENTS)/root.json -- -tags $(DEVTAGS) -race -count=1 ./...
+	cd $(EXAMPLE_MOD) && $(TESTSUM) $(TEST_EVENTS)/example.json -- -race -count=1 ./...
+	$(GO) run -tags $(DEVTAGS) ./scripts/skipcensus -allow testdata/skips.allow $(TEST_EVENTS)/root.json $(TEST_EVENTS)/example.json
+
+# What needs no server, no second process tree and no Debian package: the
+# packages below minus those whose tests start moto, Vault, GNOME Keyring,
+# Python or the built binaries. Under a minute; `make test` stays the suite.
+UNIT_EXCLUDE := /cli/e2e$$|/release$$|/plugins/(aws|vault|keyring)/|/sdk/storagetest$$|/sdk$$|/sdk/examples/
+
+test-unit: gotestsum ## the fast subset: every test that needs no external server (< 1 min)
+	@mkdir -p $(TEST_EVENTS)
+	$(TESTSUM) $(TEST_EVENTS)/unit.json -- -tags $(DEVTAGS) -count=1 $$($(GO) list -tags $(DEVTAGS) ./... | grep -v -E '$(UNIT_EXCLUDE)')
+	$(GO) run -tags $(DEVTAGS) ./scripts/skipcensus -allow testdata/skips.allow $(TEST_EVENTS)/unit.json
+
+gotestsum: # the pinned gotestsum, installed when missing or another version
+	@$(GOTESTSUM) --version 2>/dev/null | grep -q ' $(GOTESTSUM_VERSION)$$' || $(GO) install gotest.tools/gotestsum@$(GOTESTSUM_VERSION)
 
 FUZZTIME ?= 60
 fuzz: ## run every fuzz target for $(FUZZTIME) seconds each (CI runs 15)
@@ -141,6 +165,10 @@ ifneq ($(BENCH_BASE),)
 	@$(MAKE) --no-print-directory -C bench/results/base/src build BIN=$(CURDIR)/bench/results/base/bin VERSION=$(BENCH_BASE)
 endif
 	$(GO) run -tags $(DEVTAGS) ./bench/cmd/ksmbench -bin $(BENCH_BIN) -out bench/results $(if $(BENCH_BASE),-baseline bench/results/base/bin) $(BENCH_FLAGS)
+
+# The figures in docs/performance.md come from here, on a quiet machine.
+bench-doc: ## run make bench once the machine is quiet and write its figures into docs/performance.md
+	@$(MAKE) --no-print-directory bench BENCH_FLAGS='-quiet-load 0.3 -doc docs/performance.md $(BENCH_FLAGS)'
 
 clean: ## remove build output
 	rm -rf $(BIN) dist dist-bin dist-host.goreleaser.yaml

@@ -49,7 +49,7 @@ var vouchers = map[string]struct{ file, contains string }{
 	"docker run --rm -e KSM_CONFIG=\"$(cat prod.b64)\" ksm secret list":   {"cli/e2e/testdata/script/container_config.txtar", "setenvfile KSM_CONFIG"},
 	"docker run --rm -e KSM_TOKEN=US:XXXX -v ksm:/config ksm secret list": {"cli/e2e/testdata/script/container_token.txtar", "KSM_TOKEN"},
 	"docker run --rm -e KSM_CONFIG_BASE64_1=\"$(cat web.b64)\" -e KSM_CONFIG_BASE64_DESC_1=web -e KSM_CONFIG_BASE64_2=\"$(cat db.b64)\" -e KSM_CONFIG_BASE64_DESC_2=db ksm --profile db secret list": {"cli/e2e/testdata/script/container_base64.txtar", "KSM_CONFIG_BASE64_DESC_2"},
-	"go test -race -count=1 ./cli/...":              {"Makefile", "$(GO) test -tags $(DEVTAGS) -race -count=1 ./..."},
+	"go test -race -count=1 ./cli/...":              {"Makefile", "-- -tags $(DEVTAGS) -race -count=1 ./..."},
 	"go run -tags devtools ./bench/cmd/ksmbench -h": {"Makefile", "$(GO) run -tags $(DEVTAGS) ./bench/cmd/ksmbench"},
 }
 
