@@ -43,6 +43,8 @@ type options struct {
 	quietLoad      float64
 	quietWait      time.Duration
 	strict         bool
+	doc            string
+	docCommand     string
 }
 
 func run() error {
@@ -62,6 +64,8 @@ func run() error {
 	flag.Float64Var(&o.quietLoad, "quiet-load", 0, "wait until the 1-minute load average is below this before measuring (0: do not wait)")
 	flag.DurationVar(&o.quietWait, "quiet-wait", 3*time.Minute, "longest wait for -quiet-load")
 	flag.BoolVar(&o.strict, "strict", false, "exit 1 if a target is missed")
+	flag.StringVar(&o.doc, "doc", "", "also write the figures into the generated part of this page (docs/performance.md)")
+	flag.StringVar(&o.docCommand, "doc-command", "make bench-doc", "the command the page says produced the figures")
 	flag.Parse()
 	if o.runs < 1 || o.warmup < 0 || o.peakRuns < 1 || o.benchCount < 1 {
 		return errors.New("-runs, -peak-runs and -bench-count must be at least 1, -warmup at least 0")
@@ -167,11 +171,8 @@ func run() error {
 	}
 	if !o.noGoBench {
 		fmt.Fprintln(os.Stderr, "go test -bench...")
-		for _, b := range []struct{ pkg, pattern string }{
-			{"./cli/internal/inifile", "^Benchmark(Parse|Encode)$"},
-			{"./shared", "^BenchmarkRoundTrip$"},
-		} {
-			gb, err := runGoBench(root, b.pkg, b.pattern, o.benchCount, o.tags)
+		for _, b := range goBenchmarks {
+			gb, err := runGoBench(root, b.pkg, b.pattern(), o.benchCount, o.tags)
 			if err != nil {
 				return err
 			}
@@ -186,6 +187,12 @@ func run() error {
 		return err
 	}
 	fmt.Printf("\nJSON: %s\n", path)
+	if o.doc != "" {
+		if err := res.writeDoc(o.doc, o.docCommand); err != nil {
+			return err
+		}
+		fmt.Printf("figures written into %s\n", o.doc)
+	}
 	if o.strict && res.missed() > 0 {
 		return errors.New("targets missed")
 	}
