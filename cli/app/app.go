@@ -17,6 +17,8 @@ import (
 	"github.com/ksm-cli/ksm/cli/internal/cmdutil"
 	"github.com/ksm-cli/ksm/cli/internal/inifile"
 	"github.com/ksm-cli/ksm/cli/internal/iostreams"
+	"github.com/ksm-cli/ksm/cli/internal/keeperini"
+	"github.com/ksm-cli/ksm/cli/internal/keeperkeyring"
 	"github.com/ksm-cli/ksm/cli/plugincmd"
 	"github.com/ksm-cli/ksm/cli/profile"
 	"github.com/ksm-cli/ksm/cli/secretcmd"
@@ -142,8 +144,6 @@ func NewFactory(io *iostreams.Streams) *cmdutil.Factory {
 		Env:    inifile.Env{Getenv: os.Getenv, Cwd: cwd, Home: home, GOOS: runtime.GOOS},
 		Log:    hclog.NewNullLogger(),
 	}
-	f.LoadConfig = f.LoadFromStore
-	f.InitStore = f.InitIntoStore
 	return f
 }
 
@@ -168,7 +168,20 @@ func Main(ctx context.Context, args []string, io *iostreams.Streams, build Build
 		return runComplete(a, f, args[2:])
 	}
 	err := a.RunContext(ctx, normalizeArgs(a, args))
+	addKeyringHint(f, err)
 	return report(io, err)
+}
+
+// addKeyringHint tells a user of Keeper's CLI whose command failed for
+// want of a keeper.ini about the profiles Keeper keeps in the OS keyring.
+// It is asked for here, after the command failed and before the error is
+// printed: never while a message is built, and never by a command that
+// merely checks for a keeper.ini.
+func addKeyringHint(f *cmdutil.Factory, err error) {
+	var noIni *keeperini.NoIniError
+	if errors.As(err, &noIni) && noIni.Hint == "" {
+		noIni.Hint = keeperkeyring.Hint(f.PluginHost(), f.Timeout, f.Log)
+	}
 }
 
 // report prints an error as Keeper's CLI does ("Error: ...") and picks the
