@@ -193,9 +193,21 @@ func report(io *iostreams.Streams, err error) int {
 	// One line, whatever a plugin, keeper.ini or a server put in it.
 	fmt.Fprintf(io.ErrOut, "Error: %s\n", safetext.Escape(strings.TrimSpace(err.Error())))
 	var usage *cmdutil.UsageError
-	// urfave/cli reports a missing required flag with an unexported type.
-	if errors.As(err, &usage) || strings.HasPrefix(err.Error(), "Required flag") {
+	if errors.As(err, &usage) || missingRequiredFlag(err) {
 		return ExitUsage
 	}
 	return ExitError
+}
+
+// requiredFlagWording starts urfave/cli's message for missing required
+// flags ("Required flag %q not set", "Required flags %q not set").
+const requiredFlagWording = "Required flag"
+
+// missingRequiredFlag is the one place that reads an error's text:
+// urfave/cli reports a missing required flag with an unexported type and
+// nothing to match with errors.As. TestMissingRequiredFlagWording pins
+// the wording, so an upgrade that changes it fails there, not in users'
+// exit codes.
+func missingRequiredFlag(err error) bool {
+	return strings.HasPrefix(err.Error(), requiredFlagWording)
 }
