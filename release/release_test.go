@@ -17,12 +17,14 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ksm-cli/ksm/internal/testenv"
 )
 
 func dist(t *testing.T) string {
 	dir := os.Getenv("KSM_RELEASE_DIST")
 	if dir == "" {
-		t.Skip("KSM_RELEASE_DIST is not set: run `make release-snapshot`")
+		testenv.Skip(t, "no-release-dist", "KSM_RELEASE_DIST is not set: run `make release-snapshot`")
 	}
 	return dir
 }
@@ -72,7 +74,7 @@ func TestReleaseChecksums(t *testing.T) {
 func TestReleaseDeb(t *testing.T) {
 	dir := dist(t)
 	if runtime.GOOS != "linux" {
-		t.Skip("the .deb is for linux")
+		testenv.Skip(t, "not-linux", "the .deb is for linux")
 	}
 	debs, _ := filepath.Glob(filepath.Join(dir, "*_"+debArch()+".deb"))
 	if len(debs) != 1 {

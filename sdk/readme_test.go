@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/ksm-cli/ksm/internal/testenv"
 )
 
 // TestReadmePluginBuilds is what an outside author does with README.md:
@@ -15,7 +17,7 @@ import (
 // alone; `go vet` and `go test` (which runs the conformance checks) pass.
 func TestReadmePluginBuilds(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds a module: seconds")
+		testenv.Skip(t, "short", "builds a module: seconds")
 	}
 	readme, err := os.ReadFile("README.md")
 	if err != nil {

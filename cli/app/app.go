@@ -17,6 +17,8 @@ import (
 	"github.com/ksm-cli/ksm/cli/internal/cmdutil"
 	"github.com/ksm-cli/ksm/cli/internal/inifile"
 	"github.com/ksm-cli/ksm/cli/internal/iostreams"
+	"github.com/ksm-cli/ksm/cli/internal/keeperini"
+	"github.com/ksm-cli/ksm/cli/internal/keeperkeyring"
 	"github.com/ksm-cli/ksm/cli/plugincmd"
 	"github.com/ksm-cli/ksm/cli/profile"
 	"github.com/ksm-cli/ksm/cli/secretcmd"
@@ -142,8 +144,6 @@ func NewFactory(io *iostreams.Streams) *cmdutil.Factory {
 		Env:    inifile.Env{Getenv: os.Getenv, Cwd: cwd, Home: home, GOOS: runtime.GOOS},
 		Log:    hclog.NewNullLogger(),
 	}
-	f.LoadConfig = f.LoadFromStore
-	f.InitStore = f.InitIntoStore
 	return f
 }
 
@@ -168,7 +168,20 @@ func Main(ctx context.Context, args []string, io *iostreams.Streams, build Build
 		return runComplete(a, f, args[2:])
 	}
 	err := a.RunContext(ctx, normalizeArgs(a, args))
+	addKeyringHint(f, err)
 	return report(io, err)
+}
+
+// addKeyringHint tells a user of Keeper's CLI whose command failed for
+// want of a keeper.ini about the profiles Keeper keeps in the OS keyring.
+// It is asked for here, after the command failed and before the error is
+// printed: never while a message is built, and never by a command that
+// merely checks for a keeper.ini.
+func addKeyringHint(f *cmdutil.Factory, err error) {
+	var noIni *keeperini.NoIniError
+	if errors.As(err, &noIni) && noIni.Hint == "" {
+		noIni.Hint = keeperkeyring.Hint(f.PluginHost(), f.Timeout, f.Log)
+	}
 }
 
 // report prints an error as Keeper's CLI does ("Error: ...") and picks the
@@ -180,9 +193,21 @@ func report(io *iostreams.Streams, err error) int {
 	// One line, whatever a plugin, keeper.ini or a server put in it.
 	fmt.Fprintf(io.ErrOut, "Error: %s\n", safetext.Escape(strings.TrimSpace(err.Error())))
 	var usage *cmdutil.UsageError
-	// urfave/cli reports a missing required flag with an unexported type.
-	if errors.As(err, &usage) || strings.HasPrefix(err.Error(), "Required flag") {
+	if errors.As(err, &usage) || missingRequiredFlag(err) {
 		return ExitUsage
 	}
 	return ExitError
+}
+
+// requiredFlagWording starts urfave/cli's message for missing required
+// flags ("Required flag %q not set", "Required flags %q not set").
+const requiredFlagWording = "Required flag"
+
+// missingRequiredFlag is the one place that reads an error's text:
+// urfave/cli reports a missing required flag with an unexported type and
+// nothing to match with errors.As. TestMissingRequiredFlagWording pins
+// the wording, so an upgrade that changes it fails there, not in users'
+// exit codes.
+func missingRequiredFlag(err error) bool {
+	return strings.HasPrefix(err.Error(), requiredFlagWording)
 }

@@ -241,7 +241,7 @@ const completionTimeout = 3 * time.Second
 func values(f *cmdutil.Factory, kind valueKind) []string {
 	switch kind {
 	case profileNames:
-		path, ok := f.ReadPath()
+		path, ok := f.Ini().ReadPath()
 		if !ok {
 			return nil
 		}

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ksm-cli/ksm/internal/testenv"
 )
 
 // bundledTypes is the Makefile's PLUGINS: the one list of the store types
@@ -30,7 +32,7 @@ func bundledTypes(t *testing.T) []string {
 // it is trusted.
 func TestGoInstallGivesExactlyTheBinaries(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds every main package")
+		testenv.Skip(t, "short", "builds every main package")
 	}
 	gobin := t.TempDir()
 	cmd := exec.Command("go", "install", "./...")

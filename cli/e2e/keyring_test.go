@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -51,16 +52,18 @@ func TestKeyringScripts(t *testing.T) {
 				}
 				return nil
 			}
-			p.Cmds["pykeyring"] = func(ts *testscript.TestScript, neg bool, args []string) { cmdPyKeyring(t, s, ts, neg, args) }
-			p.Cmds["keyringlock"] = func(ts *testscript.TestScript, neg bool, args []string) { s.Lock(t) }
-			p.Cmds["keyringfreeze"] = func(ts *testscript.TestScript, neg bool, args []string) { s.Freeze(t) }
+			p.Cmds["pykeyring"] = func(ts *testscript.TestScript, neg bool, args []string) {
+				cmdPyKeyring(scriptTB{t, ts}, s, ts, neg, args)
+			}
+			p.Cmds["keyringlock"] = func(ts *testscript.TestScript, neg bool, args []string) { s.Lock(scriptTB{t, ts}) }
+			p.Cmds["keyringfreeze"] = func(ts *testscript.TestScript, neg bool, args []string) { s.Freeze(scriptTB{t, ts}) }
 			p.Cmds["within"] = cmdWithin
 			testscript.Run(t, p)
 		})
 	}
 }
 
-func cmdPyKeyring(t *testing.T, s *keyringtest.Session, ts *testscript.TestScript, neg bool, args []string) {
+func cmdPyKeyring(t testing.TB, s *keyringtest.Session, ts *testscript.TestScript, neg bool, args []string) {
 	stdin := ""
 	if len(args) >= 2 && args[0] == "-stdin" {
 		stdin = ts.ReadFile(args[1])
@@ -147,3 +150,35 @@ func TestKeyringReadmeExamplesAreRun(t *testing.T) {
 		t.Error("no ksm examples found in the README")
 	}
 }
+
+// scriptTB is what a keyringtest helper called by a script command
+// reports to: its failures end that script (ts.Fatalf, in the script's
+// own goroutine) instead of calling FailNow on the parent test from
+// another goroutine, which would hide the real failure; its cleanups run
+// when the script ends. The embedded parent serves only what is safe from
+// any goroutine (Helper, Name, TempDir).
+type scriptTB struct {
+	testing.TB
+	ts *testscript.TestScript
+}
+
+func (s scriptTB) Fatal(args ...any)                 { s.ts.Fatalf("%s", fmt.Sprint(args...)) }
+func (s scriptTB) Fatalf(format string, args ...any) { s.ts.Fatalf(format, args...) }
+func (s scriptTB) Error(args ...any)                 { s.Fatal(args...) }
+func (s scriptTB) Errorf(format string, args ...any) { s.ts.Fatalf(format, args...) }
+func (s scriptTB) Fail()                             { s.ts.Fatalf("keyring helper failed") }
+func (s scriptTB) FailNow()                          { s.ts.Fatalf("keyring helper failed") }
+func (s scriptTB) Failed() bool                      { return false }
+func (s scriptTB) Log(args ...any)                   { s.ts.Logf("%s", fmt.Sprint(args...)) }
+func (s scriptTB) Logf(format string, args ...any)   { s.ts.Logf(format, args...) }
+func (s scriptTB) Cleanup(f func())                  { s.ts.Defer(f) }
+
+// A prerequisite missing under a script is a failure, named as a skip
+// would be: `make test-tools` installs them all.
+func (s scriptTB) Skip(args ...any) {
+	s.ts.Fatalf("cannot skip a script step: %s", fmt.Sprint(args...))
+}
+func (s scriptTB) Skipf(format string, args ...any) {
+	s.ts.Fatalf("cannot skip a script step: "+format, args...)
+}
+func (s scriptTB) SkipNow() { s.ts.Fatalf("cannot skip a script step") }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/ksm-cli/ksm/cli/internal/inifile"
+	"github.com/ksm-cli/ksm/internal/testenv"
 )
 
 // The long runs of the reliability battery: `make stress` sets KSM_STRESS.
@@ -24,7 +25,7 @@ import (
 func stress(t *testing.T) {
 	t.Helper()
 	if os.Getenv("KSM_STRESS") == "" {
-		t.Skip("a long run: set KSM_STRESS=1 (make stress)")
+		testenv.Skip(t, "no-stress", "a long run: set KSM_STRESS=1 (make stress)")
 	}
 }
 

@@ -5,10 +5,12 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -19,6 +21,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/ksm-cli/ksm/cli/internal/pluginhost"
+	"github.com/ksm-cli/ksm/internal/testenv"
 	"github.com/ksm-cli/ksm/internal/testuser"
 )
 
@@ -44,12 +47,27 @@ type trustEnv struct {
 	plugins string
 	sockets string
 	ini     string
+	// ksm is the binary run; asUser runs it as testuser.UID, from a copy
+	// that user can reach, in a world that user owns.
+	ksm    string
+	asUser bool
 }
 
 func newTrustEnv(t *testing.T) *trustEnv {
 	t.Helper()
+	return newTrustEnvAs(t, false)
+}
+
+// newTrustEnvAs is newTrustEnv, run as the unprivileged testuser when
+// asUser (only root can do that).
+func newTrustEnvAs(t *testing.T, asUser bool) *trustEnv {
+	t.Helper()
 	dir := t.TempDir()
-	e := &trustEnv{t: t, dir: dir, home: filepath.Join(dir, "home"), plugins: filepath.Join(dir, "plugins"), ini: filepath.Join(dir, "keeper.ini")}
+	if asUser {
+		dir = testuser.Dir(t)
+	}
+	e := &trustEnv{t: t, dir: dir, home: filepath.Join(dir, "home"), plugins: filepath.Join(dir, "plugins"), ini: filepath.Join(dir, "keeper.ini"),
+		ksm: filepath.Join(binDir, "ksm"), asUser: asUser}
 	// Short: a socket path is limited to about 100 bytes.
 	sockets, err := os.MkdirTemp("/tmp", "kt")
 	if err != nil {
@@ -66,7 +84,32 @@ func newTrustEnv(t *testing.T) *trustEnv {
 	if err := os.WriteFile(filepath.Join(dir, "config.json"), mustRead(t, "../../testdata/reference/config1.json"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	if asUser {
+		bin := filepath.Join(dir, "bin")
+		if err := os.Mkdir(bin, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		e.ksm = filepath.Join(bin, "ksm")
+		copyExe(t, filepath.Join(binDir, "ksm"), e.ksm)
+		for _, root := range []string{dir, sockets} {
+			chownTree(t, root, testuser.UID)
+		}
+	}
 	return e
+}
+
+// chownTree gives root and everything below it to uid.
+func chownTree(t *testing.T, root string, uid int) {
+	t.Helper()
+	err := filepath.WalkDir(root, func(path string, _ fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		return os.Lchown(path, uid, uid)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 func (e *trustEnv) env() []string {
@@ -75,9 +118,12 @@ func (e *trustEnv) env() []string {
 }
 
 func (e *trustEnv) cmd(args ...string) *exec.Cmd {
-	cmd := exec.Command(filepath.Join(binDir, "ksm"), append([]string{"--ini-file", e.ini}, args...)...)
+	cmd := exec.Command(e.ksm, append([]string{"--ini-file", e.ini}, args...)...)
 	cmd.Env = e.env()
 	cmd.Dir = e.dir
+	if e.asUser {
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: testuser.UID, Gid: testuser.GID}}
+	}
 	return cmd
 }
 
@@ -245,7 +291,8 @@ func mustRead(t *testing.T, path string) []byte {
 
 // Row: a plugin directory (or the plugin) that another user can write is
 // refused, with the path and the chmod that fixes it; `ksm plugin list`
-// says why. Run as root and as an unprivileged user.
+// says why. Run as this user and, when that is root, as an unprivileged
+// one too: the rule differs between them (root's files are trusted).
 func TestOwnershipRule(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -261,37 +308,46 @@ func TestOwnershipRule(t *testing.T) {
 		}, "ksm-storage-file is writable by others (mode 0777)"},
 		{"plugin owned by another user", func(t *testing.T, e *trustEnv) {
 			if os.Geteuid() != 0 {
-				t.Skip("making a file another user's needs root")
+				testenv.Skip(t, "needs-root", "making a file another user's needs root")
 			}
 			chown(t, filepath.Join(e.plugins, "ksm-storage-file"), testuser.Other)
 		}, "ksm-storage-file is owned by uid 54321"},
+		// A sticky world-writable directory (like /tmp) owned by the user
+		// running ksm, or by root, with that user's entry in it: only they
+		// can remove or rename the entry.
 		{"sticky shared dir with our own entry is fine", func(t *testing.T, e *trustEnv) {
 			chmod(t, e.plugins, os.ModeSticky|0o777)
-			if os.Geteuid() != 0 {
-				t.Skip("a sticky dir is safe only when root or the user owns it; this one is ours, as in the root run")
-			}
 		}, ""},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			e := newTrustEnv(t)
-			e.setupFileProfile()
-			tt.setup(t, e)
-			out, err := e.run("profile", "show", "f")
-			if tt.want == "" {
-				if err != nil {
-					t.Fatalf("refused: %s", out)
+	for _, asUser := range []bool{false, true} {
+		for _, tt := range tests {
+			name := tt.name
+			if asUser {
+				name += fmt.Sprintf(" (as uid %d)", testuser.UID)
+			}
+			t.Run(name, func(t *testing.T) {
+				if asUser && os.Geteuid() != 0 {
+					testenv.Skip(t, "needs-root", "running ksm as another user needs root; this run is unprivileged already")
 				}
-				return
-			}
-			if err == nil || !strings.Contains(out, tt.want) {
-				t.Fatalf("got %v %s\nwant %q", err, out, tt.want)
-			}
-			list := e.must("plugin", "list")
-			if !strings.Contains(list, "unsafe ownership") || !strings.Contains(list, tt.want) {
-				t.Errorf("plugin list does not explain the refusal:\n%s", list)
-			}
-		})
+				e := newTrustEnvAs(t, asUser)
+				e.setupFileProfile()
+				tt.setup(t, e)
+				out, err := e.run("profile", "show", "f")
+				if tt.want == "" {
+					if err != nil {
+						t.Fatalf("refused: %s", out)
+					}
+					return
+				}
+				if err == nil || !strings.Contains(out, tt.want) {
+					t.Fatalf("got %v %s\nwant %q", err, out, tt.want)
+				}
+				list := e.must("plugin", "list")
+				if !strings.Contains(list, "unsafe ownership") || !strings.Contains(list, tt.want) {
+					t.Errorf("plugin list does not explain the refusal:\n%s", list)
+				}
+			})
+		}
 	}
 }
 
@@ -316,7 +372,17 @@ func TestKillsLeaveNoPlugin(t *testing.T) {
 	e := newTrustEnv(t)
 	e.setupFileProfile()
 	n := iterations(20, 100)
-	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 2))
+	// A new seed each run covers more orders over time; it is logged, and
+	// KSM_KILL_SEED replays a failing run.
+	seed := uint64(time.Now().UnixNano())
+	if v := os.Getenv("KSM_KILL_SEED"); v != "" {
+		var err error
+		if seed, err = strconv.ParseUint(v, 10, 64); err != nil {
+			t.Fatalf("KSM_KILL_SEED: %v", err)
+		}
+	}
+	t.Logf("seed %d (replay with KSM_KILL_SEED=%d)", seed, seed)
+	rng := rand.New(rand.NewPCG(seed, 2))
 	signals := []syscall.Signal{syscall.SIGKILL, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGINT}
 	sent := map[syscall.Signal]int{}
 	for i := range n {
@@ -503,7 +569,7 @@ func TestPluginCannotReadKsmEnvironment(t *testing.T) {
 	for _, asUser := range []bool{false, true} {
 		t.Run(fmt.Sprint("unprivileged=", asUser), func(t *testing.T) {
 			if asUser && os.Geteuid() != 0 {
-				t.Skip("running ksm as another user needs root; this run is unprivileged already")
+				testenv.Skip(t, "needs-root", "running ksm as another user needs root; this run is unprivileged already")
 			}
 			work := testuser.Dir(t)
 			if !asUser {
@@ -576,7 +642,7 @@ func TestLockHolderNamedWithinTimeout(t *testing.T) {
 		who = ""
 	}
 	if err := holder.Start(); err != nil {
-		t.Skipf("flock(1) is needed: %v", err)
+		testenv.Skip(t, "no-flock", fmt.Sprintf("flock(1) is needed: %v", err))
 	}
 	defer func() { _ = holder.Process.Kill(); _ = holder.Wait() }()
 	deadline := time.Now().Add(10 * time.Second)

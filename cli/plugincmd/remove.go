@@ -73,7 +73,7 @@ func runRemove(ctx context.Context, f *cmdutil.Factory, typ string) error {
 // profilesUsing names the keeper.ini profiles whose config lives in the
 // typ store (none when there is no keeper.ini to read).
 func profilesUsing(f *cmdutil.Factory, typ string) []string {
-	src, err := f.Read()
+	src, err := f.Ini().Read()
 	if err != nil {
 		return nil
 	}

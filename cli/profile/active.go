@@ -34,10 +34,10 @@ func newActiveCommand(f *cmdutil.Factory) *cli.Command {
 }
 
 func runActive(ctx context.Context, opts *activeOptions) error {
-	if err := opts.f.RequireIni(); err != nil {
+	if err := opts.f.Ini().RequireIni(); err != nil {
 		return err
 	}
-	_, err := opts.f.Update(ctx, func(b *profiles.Book) error { return b.SetActive(opts.Name) })
+	_, err := opts.f.Ini().Update(ctx, func(b *profiles.Book) error { return b.SetActive(opts.Name) })
 	if err != nil {
 		return err
 	}

@@ -38,13 +38,13 @@ Example:
 }
 
 func runDelete(ctx context.Context, opts *deleteOptions) error {
-	if err := opts.f.RequireIni(); err != nil {
+	if err := opts.f.Ini().RequireIni(); err != nil {
 		return err
 	}
 	var wasActive bool
 	var active string
 	left := 0
-	path, err := opts.f.Update(ctx, func(b *profiles.Book) error {
+	path, err := opts.f.Ini().Update(ctx, func(b *profiles.Book) error {
 		wasActive = b.Active() == opts.Name
 		var err error
 		active, err = b.Delete(opts.Name)

@@ -7,6 +7,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ksm-cli/ksm/cli/internal/cmdutil"
+	"github.com/ksm-cli/ksm/cli/internal/envtoken"
 	"github.com/ksm-cli/ksm/cli/internal/profiles"
 )
 
@@ -48,7 +49,10 @@ func runExport(opts *exportOptions) error {
 	if opts.Format != "ini" && opts.Format != "json" {
 		return cmdutil.Usagef("--file-format must be ini or json, not %q", opts.Format)
 	}
-	_, p, err := opts.f.ReadProfile(context.Background(), opts.Name)
+	if err := envtoken.Redeem(context.Background(), opts.f); err != nil {
+		return err
+	}
+	_, p, err := opts.f.Ini().ReadProfile(opts.Name)
 	if err != nil {
 		return err
 	}

@@ -75,9 +75,9 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	}
 	path := opts.OutputFile
 	if path == "" {
-		path = opts.f.WritePath()
+		path = opts.f.Ini().WritePath()
 	}
-	_, err = opts.f.UpdateAt(ctx, path, func(b *profiles.Book) error {
+	_, err = opts.f.Ini().UpdateAt(ctx, path, func(b *profiles.Book) error {
 		var clash []string
 		for _, p := range incoming {
 			if b.Has(p.Name) {

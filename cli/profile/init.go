@@ -11,8 +11,10 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ksm-cli/ksm/cli/internal/cmdutil"
+	"github.com/ksm-cli/ksm/cli/internal/envtoken"
 	"github.com/ksm-cli/ksm/cli/internal/keeper"
 	"github.com/ksm-cli/ksm/cli/internal/profiles"
+	"github.com/ksm-cli/ksm/cli/internal/stores"
 	"github.com/ksm-cli/ksm/shared"
 )
 
@@ -30,10 +32,13 @@ type initOptions struct {
 	ServerPublicKey string
 	Storage         string
 	StoreOptions    storeOptions
+	// initStore is the store's part of --storage (a fake in tests); nil
+	// makes --storage fail clearly.
+	initStore stores.InitFunc
 }
 
 func newInitCommand(f *cmdutil.Factory) *cli.Command {
-	opts := &initOptions{f: f}
+	opts := &initOptions{f: f, initStore: stores.Initializer(f.PluginHost)}
 	return &cli.Command{
 		Name:      "init",
 		Usage:     "Redeem a one-time access token and save the config as a profile",
@@ -75,7 +80,7 @@ Examples:
 
 func runInit(ctx context.Context, opts *initOptions) error {
 	f := opts.f
-	if opts.Storage != "" && f.InitStore == nil {
+	if opts.Storage != "" && opts.initStore == nil {
 		return fmt.Errorf("--storage %s is not available in this build: initialising into an external store needs its plugin; run `ksm profile init` without --storage, or `ksm profile setup`", opts.Storage)
 	}
 	if opts.Storage == "" && len(opts.StoreOptions.raw) > 0 {
@@ -95,10 +100,10 @@ func runInit(ctx context.Context, opts *initOptions) error {
 	}
 	host := strings.TrimSpace(opts.Hostname)
 	if host == "" {
-		host = strings.TrimSpace(f.Getenv(cmdutil.EnvHostname))
+		host = strings.TrimSpace(f.Getenv(envtoken.EnvHostname))
 	}
 	if host == "" {
-		host = cmdutil.DefaultRegion
+		host = envtoken.DefaultRegion
 	}
 	if tok.Host != "" {
 		host = tok.Host // the token's own region wins, as in Keeper's CLI
@@ -111,7 +116,7 @@ func runInit(ctx context.Context, opts *initOptions) error {
 	}
 	serverKey := strings.TrimSpace(opts.ServerPublicKey)
 	if serverKey == "" {
-		serverKey = strings.TrimSpace(f.Getenv(cmdutil.EnvServerPublicKey))
+		serverKey = strings.TrimSpace(f.Getenv(envtoken.EnvServerPublicKey))
 	}
 
 	// redeem binds the token at most once; bound records that Keeper has
@@ -135,8 +140,8 @@ func runInit(ctx context.Context, opts *initOptions) error {
 	// The token is redeemed under the keeper.ini lock, after the checks
 	// that can fail without Keeper: a kept profile, a malformed or
 	// unwritable keeper.ini. Such a failure leaves the token unused.
-	path := f.WritePath()
-	_, err = f.UpdateAt(ctx, path, func(b *profiles.Book) error {
+	path := f.Ini().WritePath()
+	_, err = f.Ini().UpdateAt(ctx, path, func(b *profiles.Book) error {
 		if b.Has(name) && !opts.Force {
 			return fmt.Errorf("profile %s already exists in %s and was kept; the token was not used: pass --force to replace the profile or -p to choose another name", name, path)
 		}
@@ -148,7 +153,7 @@ func runInit(ctx context.Context, opts *initOptions) error {
 			}
 			p.Config = cfg
 		} else {
-			settings, err := f.InitStore(ctx, cmdutil.StoreInitRequest{
+			settings, err := opts.initStore(ctx, stores.InitRequest{
 				Type: opts.Storage, Profile: name, Options: options, Overwrite: opts.Force, Redeem: redeem,
 			})
 			if err != nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/ksm-cli/ksm/cli/internal/iostreams"
 	"github.com/ksm-cli/ksm/cli/internal/keeper/keepertest"
 	"github.com/ksm-cli/ksm/cli/internal/profiles"
+	"github.com/ksm-cli/ksm/cli/internal/stores"
 	"github.com/ksm-cli/ksm/shared"
 )
 
@@ -256,11 +257,11 @@ func TestInitStorageHook(t *testing.T) {
 	errInvalid := errors.New("option secret is required")
 	tests := []struct {
 		name      string
-		store     func(ctx context.Context, req cmdutil.StoreInitRequest) (shared.Settings, error)
+		store     stores.InitFunc
 		wantErr   string
 		wantBinds int
 	}{
-		{name: "saved", wantBinds: 1, store: func(ctx context.Context, req cmdutil.StoreInitRequest) (shared.Settings, error) {
+		{name: "saved", wantBinds: 1, store: func(ctx context.Context, req stores.InitRequest) (shared.Settings, error) {
 			cfg, err := req.Redeem(ctx)
 			if err != nil {
 				return nil, err
@@ -271,20 +272,20 @@ func TestInitStorageHook(t *testing.T) {
 			return shared.Settings{"secret": req.Options["secret"], "region": "eu-west-1"}, nil
 		}},
 		{name: "invalid options: the token is kept", wantErr: "option secret is required",
-			store: func(context.Context, cmdutil.StoreInitRequest) (shared.Settings, error) { return nil, errInvalid }},
+			store: func(context.Context, stores.InitRequest) (shared.Settings, error) { return nil, errInvalid }},
 		{name: "never redeemed", wantErr: "the fake store did not redeem the token",
-			store: func(context.Context, cmdutil.StoreInitRequest) (shared.Settings, error) {
+			store: func(context.Context, stores.InitRequest) (shared.Settings, error) {
 				return shared.Settings{}, nil
 			}},
 		{name: "save fails after redeeming", wantErr: "store is down; the one-time token is now used up", wantBinds: 1,
-			store: func(ctx context.Context, req cmdutil.StoreInitRequest) (shared.Settings, error) {
+			store: func(ctx context.Context, req stores.InitRequest) (shared.Settings, error) {
 				if _, err := req.Redeem(ctx); err != nil {
 					return nil, err
 				}
 				return nil, errors.New("store is down")
 			}},
 		{name: "redeem twice", wantErr: "already redeemed by this command", wantBinds: 1,
-			store: func(ctx context.Context, req cmdutil.StoreInitRequest) (shared.Settings, error) {
+			store: func(ctx context.Context, req stores.InitRequest) (shared.Settings, error) {
 				if _, err := req.Redeem(ctx); err != nil {
 					return nil, err
 				}
@@ -295,8 +296,7 @@ func TestInitStorageHook(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			fx := newInitFixture(t, "")
-			fx.f.InitStore = tt.store
-			opts := &initOptions{f: fx.f, Hostname: fx.s.Host(), Token: fx.s.NewToken(), Name: "ext", Storage: "fake", Force: true}
+			opts := &initOptions{f: fx.f, Hostname: fx.s.Host(), Token: fx.s.NewToken(), Name: "ext", Storage: "fake", Force: true, initStore: tt.store}
 			_ = opts.StoreOptions.Set("secret=a=b")
 			err := runInit(context.Background(), opts)
 			if got := fx.s.Stats().Binds; got != tt.wantBinds {

@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ksm-cli/ksm/cli/internal/cmdutil"
+	"github.com/ksm-cli/ksm/cli/internal/keeperkeyring"
 	"github.com/ksm-cli/ksm/cli/internal/pluginhost"
 	"github.com/ksm-cli/ksm/cli/internal/profiles"
 	"github.com/ksm-cli/ksm/plugins/keyring/keeperlayout"
@@ -59,12 +60,12 @@ type linked struct {
 
 func runLinkKeyring(ctx context.Context, opts *linkKeyringOptions) error {
 	f := opts.f
-	s, err := f.PluginHost().Open(ctx, cmdutil.KeyringType, true)
+	s, err := f.PluginHost().Open(ctx, keeperkeyring.StoreType, true)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	names, active, err := f.KeeperKeyringProfiles(ctx, s, opts.Service)
+	names, active, err := keeperkeyring.Profiles(ctx, s, opts.Service)
 	if shared.CodeOf(err) == shared.CodeNotFound {
 		return fmt.Errorf("Keeper's CLI keeps no profiles in the OS keyring (no %s item under service %s)", keeperlayout.IndexItem, opts.Service)
 	}
@@ -86,14 +87,14 @@ func runLinkKeyring(ctx context.Context, opts *linkKeyringOptions) error {
 		}
 		links = append(links, l)
 	}
-	path, err := f.Update(ctx, func(b *profiles.Book) error {
+	path, err := f.Ini().Update(ctx, func(b *profiles.Book) error {
 		for _, l := range links {
 			if b.Has(l.name) && !opts.Force {
 				return fmt.Errorf("profile %s already exists in keeper.ini; use --force to replace it with Keeper's; nothing was linked", l.name)
 			}
 		}
 		for _, l := range links {
-			if err := b.Put(&profiles.Profile{Name: l.name, Storage: cmdutil.KeyringType, Settings: l.settings}); err != nil {
+			if err := b.Put(&profiles.Profile{Name: l.name, Storage: keeperkeyring.StoreType, Settings: l.settings}); err != nil {
 				return err
 			}
 		}

@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,9 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ksm-cli/ksm/cli/internal/cmdutil"
+	"github.com/ksm-cli/ksm/cli/internal/envtoken"
+	"github.com/ksm-cli/ksm/cli/internal/keeperini"
+	"github.com/ksm-cli/ksm/cli/internal/keeperkeyring"
 	"github.com/ksm-cli/ksm/internal/safetext"
 )
 
@@ -29,7 +33,7 @@ func newListCommand(f *cmdutil.Factory) *cli.Command {
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "json", Usage: "print JSON: [{\"active\": true, \"name\": \"_default\"}, ...]", Destination: &opts.JSON},
 		},
-		Action: func(*cli.Context) error { return runList(opts) },
+		Action: func(c *cli.Context) error { return runList(c.Context, opts) },
 	}
 }
 
@@ -38,13 +42,16 @@ type listEntry struct {
 	Name   string `json:"name"`
 }
 
-func runList(opts *listOptions) error {
+func runList(ctx context.Context, opts *listOptions) error {
 	var entries []listEntry
-	src, err := opts.f.Read()
+	if err := envtoken.Redeem(ctx, opts.f); err != nil {
+		return err
+	}
+	src, err := opts.f.Ini().Read()
 	switch {
-	case errors.Is(err, cmdutil.ErrNoIni):
+	case errors.Is(err, keeperini.ErrNoIni):
 		fmt.Fprintln(opts.f.IO.ErrOut, "No keeper.ini found; add a profile with `ksm profile init` or `ksm profile import`.")
-		if hint := opts.f.KeyringHint(); hint != "" {
+		if hint := keeperkeyring.Hint(opts.f.PluginHost(), opts.f.Timeout, opts.f.Log); hint != "" {
 			fmt.Fprintln(opts.f.IO.ErrOut, hint+".")
 		}
 	case err != nil:

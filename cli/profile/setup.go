@@ -11,8 +11,10 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ksm-cli/ksm/cli/internal/cmdutil"
+	"github.com/ksm-cli/ksm/cli/internal/envtoken"
 	"github.com/ksm-cli/ksm/cli/internal/pluginhost"
 	"github.com/ksm-cli/ksm/cli/internal/profiles"
+	"github.com/ksm-cli/ksm/cli/internal/stores"
 	"github.com/ksm-cli/ksm/internal/safetext"
 	"github.com/ksm-cli/ksm/internal/setupflags"
 	"github.com/ksm-cli/ksm/shared"
@@ -138,7 +140,7 @@ func runSetup(ctx context.Context, opts *setupOptions, s *pluginhost.Session) er
 		return cmdutil.Usagef("%v", err)
 	}
 	// Refuse a clash before touching the store.
-	if src, err := f.Read(); err == nil && src.Book.Has(name) && !opts.Force {
+	if src, err := f.Ini().Read(); err == nil && src.Book.Has(name) && !opts.Force {
 		return fmt.Errorf("profile %s already exists in %s; use --force to replace it or -p to choose another name", name, src.Path)
 	}
 	settings, err := s.Validate(ctx, opts.Options)
@@ -153,7 +155,7 @@ func runSetup(ctx context.Context, opts *setupOptions, s *pluginhost.Session) er
 	if _, err := s.Load(ctx, settings); err != nil {
 		return err
 	}
-	path, err := f.Update(ctx, func(b *profiles.Book) error {
+	path, err := f.Ini().Update(ctx, func(b *profiles.Book) error {
 		if b.Has(name) && !opts.Force {
 			return fmt.Errorf("profile %s already exists; use --force to replace it", name)
 		}
@@ -177,7 +179,10 @@ func saveFrom(ctx context.Context, opts *setupOptions, s *pluginhost.Session, se
 	if !s.Desc.CanSave {
 		return fmt.Errorf("the %s store cannot save configs, so --from-profile cannot be used with it", opts.Type)
 	}
-	src, err := opts.f.Read()
+	if err := envtoken.Redeem(ctx, opts.f); err != nil {
+		return err
+	}
+	src, err := opts.f.Ini().Read()
 	if err != nil {
 		return err
 	}
@@ -185,7 +190,7 @@ func saveFrom(ctx context.Context, opts *setupOptions, s *pluginhost.Session, se
 	if err != nil {
 		return err
 	}
-	cfg, err := opts.f.Config(ctx, p)
+	cfg, err := stores.Config(ctx, opts.f.PluginHost, p)
 	if err != nil {
 		return err
 	}

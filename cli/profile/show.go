@@ -10,7 +10,9 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ksm-cli/ksm/cli/internal/cmdutil"
+	"github.com/ksm-cli/ksm/cli/internal/envtoken"
 	"github.com/ksm-cli/ksm/cli/internal/region"
+	"github.com/ksm-cli/ksm/cli/internal/stores"
 	"github.com/ksm-cli/ksm/internal/safetext"
 	"github.com/ksm-cli/ksm/shared"
 )
@@ -60,12 +62,15 @@ type summary struct {
 }
 
 func runShow(c *cli.Context, opts *showOptions) error {
-	src, p, err := opts.f.ReadProfile(c.Context, opts.Name)
+	if err := envtoken.Redeem(c.Context, opts.f); err != nil {
+		return err
+	}
+	src, p, err := opts.f.Ini().ReadProfile(opts.Name)
 	if err != nil {
 		return err
 	}
 	name := p.Name
-	cfg, err := opts.f.Config(c.Context, p)
+	cfg, err := stores.Config(c.Context, opts.f.PluginHost, p)
 	if err != nil {
 		return err
 	}

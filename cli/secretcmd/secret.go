@@ -11,9 +11,12 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ksm-cli/ksm/cli/internal/cmdutil"
+	"github.com/ksm-cli/ksm/cli/internal/envtoken"
 	"github.com/ksm-cli/ksm/cli/internal/inifile"
 	"github.com/ksm-cli/ksm/cli/internal/keeper"
+	"github.com/ksm-cli/ksm/cli/internal/keeperini"
 	"github.com/ksm-cli/ksm/cli/internal/profiles"
+	"github.com/ksm-cli/ksm/cli/internal/stores"
 	"github.com/ksm-cli/ksm/shared"
 )
 
@@ -33,11 +36,14 @@ func NewCommand(f *cmdutil.Factory) *cli.Command {
 // can see, prints Keeper's warnings to stderr, and keeps a server key id
 // switch Keeper asked for in keeper.ini so the next run need not repeat it.
 func fetch(ctx context.Context, f *cmdutil.Factory) (*keeper.Secrets, error) {
-	src, p, err := f.ReadProfile(ctx, "")
+	if err := envtoken.Redeem(ctx, f); err != nil {
+		return nil, err
+	}
+	src, p, err := f.Ini().ReadProfile("")
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := f.Config(ctx, p)
+	cfg, err := stores.Config(ctx, f.PluginHost, p)
 	if err != nil {
 		return nil, err
 	}
@@ -67,12 +73,12 @@ var errChanged = errors.New("profile changed meanwhile")
 // saveKeyID writes a new serverPublicKeyId into an internal keeper.ini
 // profile, under the lock, if the profile is still the one used. Failing
 // to save costs one extra round trip next time, so it only warns.
-func saveKeyID(ctx context.Context, f *cmdutil.Factory, src *cmdutil.Source, p *profiles.Profile, clientID, id string) {
+func saveKeyID(ctx context.Context, f *cmdutil.Factory, src *keeperini.Source, p *profiles.Profile, clientID, id string) {
 	if p.External() || src.Path == "" {
 		f.Log.Debug("keeper switched server key id; not saved", "profile", p.Name, "key_id", id, "storage", p.Storage, "from", src.Env)
 		return
 	}
-	_, err := f.UpdateAt(ctx, src.Path, func(b *profiles.Book) error {
+	_, err := f.Ini().UpdateAt(ctx, src.Path, func(b *profiles.Book) error {
 		cur, err := b.Get(p.Name)
 		if err != nil || cur.External() || cur.Config[shared.KeyClientID] != clientID {
 			return errChanged

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ksm-cli/ksm/internal/testenv"
 	"github.com/ksm-cli/ksm/internal/testuser"
 )
 
@@ -104,10 +105,10 @@ func TestHostileFiles(t *testing.T) {
 			}
 			t.Run(name, func(t *testing.T) {
 				if tt.needOther && !root {
-					t.Skip("planting another user's file needs root; run the tests as root to cover this row")
+					testenv.Skip(t, "needs-root", "planting another user's file needs root; run the tests as root to cover this row")
 				}
 				if asUser && !root {
-					t.Skip("not root: this row ran as this user only")
+					testenv.Skip(t, "needs-root", "not root: this row ran as this user only")
 				}
 				dir := sharedDir(t)
 				ini := filepath.Join(dir, "keeper.ini")

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ksm-cli/ksm/internal/testenv"
 	"github.com/ksm-cli/ksm/shared"
 )
 
@@ -65,7 +66,7 @@ func TestBadPlugin(t *testing.T) {
 func TestBadPluginChild(t *testing.T) {
 	bin := os.Getenv("STORAGETEST_BAD_BINARY")
 	if bin == "" {
-		t.Skip("run by TestBadPlugin")
+		testenv.Skip(t, "helper-process", "run by TestBadPlugin")
 	}
 	Run(t, Config{
 		Binary:          bin,

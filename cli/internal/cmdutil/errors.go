@@ -1,5 +1,5 @@
 // Package cmdutil holds what every ksm command shares: the Factory of its
-// dependencies, keeper.ini access, and error kinds that set the exit code.
+// dependencies, and the error kinds that set the exit code.
 package cmdutil
 
 import "fmt"

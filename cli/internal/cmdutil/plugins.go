@@ -1,17 +1,13 @@
 package cmdutil
 
 import (
-	"context"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 	"time"
 
 	"github.com/ksm-cli/ksm/cli/internal/pluginhost"
-	"github.com/ksm-cli/ksm/cli/internal/profiles"
-	"github.com/ksm-cli/ksm/shared"
 )
 
 // PluginSettings describe where plugins come from; they cost nothing until
@@ -71,70 +67,4 @@ func (f *Factory) UserPluginDir() (string, error) {
 		return "", errors.New("no user config directory: set HOME or XDG_CONFIG_HOME (an absolute path)")
 	}
 	return dirs[0], nil
-}
-
-// LoadFromStore loads an external profile's config through its plugin:
-// only that plugin, only now, stopped before returning.
-func (f *Factory) LoadFromStore(ctx context.Context, p *profiles.Profile) (shared.Config, error) {
-	s, err := f.PluginHost().Open(ctx, p.Storage, false)
-	if err != nil {
-		return nil, fmt.Errorf("profile %s: %w", p.Name, err)
-	}
-	defer s.Close()
-	cfg, err := s.Load(ctx, p.Settings)
-	if err != nil {
-		return nil, fmt.Errorf("profile %s: %w", p.Name, err)
-	}
-	return cfg, nil
-}
-
-// InitIntoStore is `profile init --storage`: the store checks its options
-// before the token is redeemed, so a typo does not use the token up, and
-// the config goes straight into the store, never to local disk.
-func (f *Factory) InitIntoStore(ctx context.Context, req StoreInitRequest) (shared.Settings, error) {
-	s, err := f.PluginHost().Open(ctx, req.Type, true)
-	if err != nil {
-		return nil, err
-	}
-	defer s.Close()
-	if !s.Desc.CanSave {
-		return nil, fmt.Errorf("the %s store cannot save configs, so profile init cannot write into it", req.Type)
-	}
-	// Named here as init spells it: the store would say "--path is required".
-	for _, o := range s.Desc.Options {
-		if _, given := req.Options[o.Name]; o.Required && o.Default == "" && !given {
-			return nil, Usagef("missing required store option %s: pass --store-option %s=VALUE (see `ksm profile setup --type=%s --help`)", o.Name, o.Name, req.Type)
-		}
-	}
-	settings, err := s.Validate(ctx, req.Options)
-	if err != nil {
-		return nil, err
-	}
-	if !req.Overwrite {
-		if err := f.checkStoreFree(ctx, s, req.Type, settings); err != nil {
-			return nil, err
-		}
-	}
-	cfg, err := req.Redeem(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.Save(ctx, shared.SaveRequest{Settings: settings, Config: cfg, Overwrite: req.Overwrite}); err != nil {
-		return nil, err // init adds that the token is used up
-	}
-	return settings, nil
-}
-
-// checkStoreFree loads from the store before the token is redeemed: a store
-// that already holds a config there (another profile's keys), or that
-// cannot be reached, stops init while the one-time token is still unused.
-func (f *Factory) checkStoreFree(ctx context.Context, s *pluginhost.Session, typ string, settings shared.Settings) error {
-	_, err := s.Load(ctx, settings)
-	switch {
-	case err == nil:
-		return fmt.Errorf("the %s store already holds a config there; use --force to replace it, or other --store-option values (the token was not used)", typ)
-	case shared.CodeOf(err) == shared.CodeNotFound:
-		return nil
-	}
-	return fmt.Errorf("%w (the token was not used)", err)
 }

@@ -12,7 +12,6 @@ import (
 	"gopkg.in/ini.v1"
 
 	"github.com/ksm-cli/ksm/cli/internal/inifile"
-	"github.com/ksm-cli/ksm/internal/setupflags"
 	"github.com/ksm-cli/ksm/shared"
 )
 
@@ -21,8 +20,10 @@ const DefaultName = "_default"
 
 const activeKey = "active_profile"
 
-// StorageKey marks an external profile and names its store type.
-const StorageKey = setupflags.StorageKey
+// StorageKey marks an external profile and names its store type. The
+// flag code reserves the same name for store options (setupflags, which
+// the model does not import); TestStorageKeyReserved ties the two.
+const StorageKey = "storage"
 
 // ErrNotFound is returned for a profile that is not in keeper.ini.
 var ErrNotFound = errors.New("profile not found")

@@ -19,6 +19,7 @@ import (
 	"github.com/gofrs/flock"
 
 	"github.com/ksm-cli/ksm/internal/setupflags"
+	"github.com/ksm-cli/ksm/internal/testuser"
 	"github.com/ksm-cli/ksm/shared"
 )
 
@@ -158,9 +159,10 @@ func TestLoadErrors(t *testing.T) {
 	}
 }
 
+// Root reads any file, so under root this runs as an unprivileged user.
 func TestLoadUnreadable(t *testing.T) {
-	if os.Geteuid() == 0 {
-		t.Skip("root reads any file; TestFileErrorCodes covers the mapping")
+	if testuser.Rerun(t) {
+		return
 	}
 	path := filepath.Join(t.TempDir(), "ksm.json")
 	write(t, path, "{}", 0o000)

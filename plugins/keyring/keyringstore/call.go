@@ -3,7 +3,6 @@ package keyringstore
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/ksm-cli/ksm/shared"
@@ -74,19 +73,19 @@ func noKeyringError(why string) error {
 	return shared.Errorf(shared.CodeFailedPrecondition, "no OS keyring: %s; %s", why, headless)
 }
 
-// keyringError gives the library's errors a code and one clear line.
+// keyringError gives the library's errors a code and one clear line,
+// deciding by type (see dbuserrors.go); the message text is only shown.
 func keyringError(err error) error {
 	if err == nil || errors.Is(err, ErrNotFound) {
 		return err
 	}
-	msg := err.Error()
 	switch {
-	case strings.Contains(msg, "org.freedesktop.secrets") || strings.Contains(msg, "ServiceUnknown"):
+	case dbusErrorName(err) == dbusServiceUnknown:
 		// D-Bus answers, but nothing provides the Secret Service.
 		return noKeyringError("the D-Bus session has no Secret Service (GNOME Keyring or KWallet)")
-	case strings.Contains(msg, "failed to unlock"):
+	case unlockRefused(err):
 		return shared.Errorf(shared.CodePermissionDenied, "the OS keyring is locked and was not unlocked (its prompt was dismissed or could not be shown); unlock it and retry")
-	case strings.Contains(msg, "dial ") || strings.Contains(msg, "connect:") || strings.Contains(msg, "dbus") || strings.Contains(msg, "D-Bus"):
+	case busUnreachable(err):
 		return shared.Errorf(shared.CodeFailedPrecondition, "cannot reach the Secret Service over D-Bus: %v; %s", err, headless)
 	}
 	return shared.Errorf(shared.CodeUnavailable, "OS keyring: %v", err)

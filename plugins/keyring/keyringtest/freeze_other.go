@@ -2,10 +2,14 @@
 
 package keyringtest
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/ksm-cli/ksm/internal/testenv"
+)
 
 // Freeze needs SIGSTOP, which this platform lacks.
 func (s *Session) Freeze(t testing.TB) {
 	t.Helper()
-	t.Skip("keyringtest: Freeze needs a unix system")
+	testenv.Skip(t, "not-unix", "keyringtest: Freeze needs SIGSTOP")
 }

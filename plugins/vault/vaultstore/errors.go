@@ -126,6 +126,11 @@ func transportFailure(t target, err error) *failure {
 		invalid    x509.CertificateInvalidError
 		recordHdr  tls.RecordHeaderError
 		certVerify *tls.CertificateVerificationError
+		alert      tls.AlertError
+		rootsErr   x509.SystemRootsError
+		constraint x509.ConstraintViolationError
+		critical   x509.UnhandledCriticalExtension
+		insecure   x509.InsecureAlgorithmError
 		opErr      *net.OpError
 		dnsErr     *net.DNSError
 	)
@@ -140,11 +145,12 @@ func transportFailure(t target, err error) *failure {
 			hint:   "use the host name the certificate names in --address, or set VAULT_TLS_SERVER_NAME"}
 	case errors.As(err, &invalid), errors.As(err, &certVerify):
 		return &failure{code: shared.CodeUnavailable, reason: "TLS failure talking to " + t.address + ": " + oneLine(err.Error()), hint: tlsHint}
-	case errors.As(err, &recordHdr), strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
+	case errors.As(err, &recordHdr), plainHTTPReply(err):
 		return &failure{code: shared.CodeUnavailable,
 			reason: "TLS failure talking to " + t.address + ": the server does not speak TLS there",
 			hint:   "use http:// in --address if this Vault serves plain HTTP"}
-	case strings.Contains(err.Error(), "tls:"), strings.Contains(err.Error(), "x509:"):
+	case errors.As(err, &alert), errors.As(err, &rootsErr), errors.As(err, &constraint), errors.As(err, &critical),
+		errors.As(err, &insecure), tlsAlert(err):
 		return &failure{code: shared.CodeUnavailable, reason: "TLS failure talking to " + t.address + ": " + oneLine(lastPart(err)), hint: tlsHint}
 	case errors.As(err, &dnsErr):
 		return &failure{code: shared.CodeUnavailable, reason: "cannot resolve the host of " + t.address + " (" + oneLine(dnsErr.Error()) + ")",
@@ -156,6 +162,20 @@ func transportFailure(t target, err error) *failure {
 	return &failure{code: shared.CodeUnavailable, reason: "cannot talk to Vault at " + t.address + " (" + oneLine(lastPart(err)) + ")",
 		hint: "check that Vault is running and --address is right"}
 }
+
+// tlsAlert: crypto/tls reports a TLS alert it sent or received as a
+// net.OpError whose Op says which.
+func tlsAlert(err error) bool {
+	var opErr *net.OpError
+	return errors.As(err, &opErr) && (opErr.Op == "local error" || opErr.Op == "remote error")
+}
+
+// plainHTTPWording is net/http's error when an https:// address answers in
+// plain HTTP; it has no type (the tls.RecordHeaderError is dropped), so
+// this is the one match on its text, pinned by TestPlainHTTPWording.
+const plainHTTPWording = "server gave HTTP response to HTTPS client"
+
+func plainHTTPReply(err error) bool { return strings.Contains(err.Error(), plainHTTPWording) }
 
 // lastPart drops the "Get \"https://...\": " prefix of a url.Error.
 func lastPart(err error) string {

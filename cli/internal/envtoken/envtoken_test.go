@@ -1,4 +1,4 @@
-package cmdutil
+package envtoken_test
 
 import (
 	"bytes"
@@ -13,26 +13,38 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 
+	"github.com/ksm-cli/ksm/cli/internal/cmdutil"
+	"github.com/ksm-cli/ksm/cli/internal/envtoken"
 	"github.com/ksm-cli/ksm/cli/internal/inifile"
 	"github.com/ksm-cli/ksm/cli/internal/iostreams"
 	"github.com/ksm-cli/ksm/cli/internal/keeper/keepertest"
+	"github.com/ksm-cli/ksm/cli/internal/keeperini"
 	"github.com/ksm-cli/ksm/cli/internal/profiles"
 	"github.com/ksm-cli/ksm/shared"
 )
 
 // testFactory is a Factory on a fake environment: cwd and home are temp
 // dirs, env is the whole environment.
-func testFactory(t *testing.T, env map[string]string) (*Factory, *bytes.Buffer) {
+func testFactory(t *testing.T, env map[string]string) (*cmdutil.Factory, *bytes.Buffer) {
 	t.Helper()
 	getenv := func(k string) string { return env[k] }
 	io, _, errOut := iostreams.Test("")
-	return &Factory{
+	return &cmdutil.Factory{
 		IO:      io,
 		Getenv:  getenv,
 		Env:     inifile.Env{Getenv: getenv, Cwd: t.TempDir(), Home: t.TempDir(), GOOS: "linux"},
 		Log:     hclog.NewNullLogger(),
 		Timeout: 30 * time.Second,
 	}, errOut
+}
+
+// redeemAndRead is what a command that uses a profile does: redeem
+// KSM_TOKEN if it must, then read.
+func redeemAndRead(f *cmdutil.Factory) (*keeperini.Source, error) {
+	if err := envtoken.Redeem(context.Background(), f); err != nil {
+		return nil, err
+	}
+	return f.Ini().Read()
 }
 
 // config returns a complete SDK config whose clientId is marked, as JSON.
@@ -63,116 +75,13 @@ func writeIni(t *testing.T, dir, name string) string {
 	return path
 }
 
-func TestReadContextPrecedence(t *testing.T) {
-	tests := []struct {
-		name      string
-		env       map[string]string
-		iniFile   bool // pass --ini-file (a file holding profile "flag")
-		cwdIni    bool // a keeper.ini in the cwd holding profile "cwd"
-		wantNames []string
-		wantFrom  string // Source.Env
-		wantID    string // clientId of the active profile
-	}{
-		{name: "--ini-file beats KSM_CONFIG", iniFile: true,
-			env:       map[string]string{"KSM_CONFIG": b64(config("env"))},
-			wantNames: []string{"flag"}, wantID: "file-flag"},
-		{name: "KSM_CONFIG base64 beats BASE64_n and the search", cwdIni: true,
-			env:       map[string]string{"KSM_CONFIG": b64(config("env")), "KSM_CONFIG_BASE64_1": b64(config("one"))},
-			wantNames: []string{"_default"}, wantFrom: "KSM_CONFIG", wantID: "env"},
-		{name: "KSM_CONFIG raw JSON",
-			env:       map[string]string{"KSM_CONFIG": config("raw")},
-			wantNames: []string{"_default"}, wantFrom: "KSM_CONFIG", wantID: "raw"},
-		{name: "KSM_CONFIG base64url, named by KSM_CLI_PROFILE",
-			env:       map[string]string{"KSM_CONFIG": base64.RawURLEncoding.EncodeToString([]byte(config("url"))), "KSM_CLI_PROFILE": "prod"},
-			wantNames: []string{"prod"}, wantFrom: "KSM_CONFIG", wantID: "url"},
-		{name: "BASE64_n beat the search; DESC names, else App<n>; the first is active", cwdIni: true,
-			env: map[string]string{
-				"KSM_CONFIG_BASE64_1": b64(config("one")), "KSM_CONFIG_BASE64_DESC_1": "first",
-				"KSM_CONFIG_BASE64_2": b64(config("two")),
-				"KSM_CONFIG_BASE64_3": config("three"), "KSM_CONFIG_BASE64_DESC_3": " third ",
-			},
-			wantNames: []string{"first", "App2", "third"}, wantFrom: "KSM_CONFIG_BASE64_1", wantID: "one"},
-		{name: "BASE64_n stop at the first gap",
-			env:       map[string]string{"KSM_CONFIG_BASE64_1": b64(config("one")), "KSM_CONFIG_BASE64_3": b64(config("three"))},
-			wantNames: []string{"App1"}, wantFrom: "KSM_CONFIG_BASE64_1", wantID: "one"},
-		{name: "no variables: the search", cwdIni: true,
-			wantNames: []string{"cwd"}, wantID: "file-cwd"},
-		{name: "a keeper.ini found wins over KSM_TOKEN, which is not even parsed", cwdIni: true,
-			env:       map[string]string{"KSM_TOKEN": "US:not-a-token"},
-			wantNames: []string{"cwd"}, wantID: "file-cwd"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			f, errOut := testFactory(t, tt.env)
-			if tt.iniFile {
-				f.IniFile = writeIni(t, t.TempDir(), "flag")
-			}
-			var cwdIni []byte
-			if tt.cwdIni {
-				cwdIni = mustRead(t, writeIni(t, f.Env.Cwd, "cwd"))
-			}
-			src, err := f.ReadContext(context.Background())
-			if err != nil {
-				t.Fatalf("ReadContext: %v", err)
-			}
-			if got := strings.Join(src.Book.Names(), ","); got != strings.Join(tt.wantNames, ",") {
-				t.Errorf("profiles = %s, want %s", got, strings.Join(tt.wantNames, ","))
-			}
-			if src.Env != tt.wantFrom {
-				t.Errorf("Source.Env = %q, want %q", src.Env, tt.wantFrom)
-			}
-			if (src.Path == "") != (tt.wantFrom != "") {
-				t.Errorf("Source.Path = %q for Env %q", src.Path, src.Env)
-			}
-			name, err := f.ProfileName(src.Book, "")
-			if err != nil {
-				t.Fatal(err)
-			}
-			p, err := src.Book.Get(name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := p.Config[shared.KeyClientID]; got != tt.wantID {
-				t.Errorf("active profile %s has clientId %q, want %q", name, got, tt.wantID)
-			}
-			// In-memory sources write nothing.
-			if tt.cwdIni {
-				if got := mustRead(t, filepath.Join(f.Env.Cwd, "keeper.ini")); !bytes.Equal(got, cwdIni) {
-					t.Error("keeper.ini in the cwd changed")
-				}
-			} else if _, err := os.Stat(filepath.Join(f.Env.Cwd, "keeper.ini")); err == nil {
-				t.Error("a keeper.ini was written")
-			}
-			if errOut.Len() > 0 {
-				t.Errorf("stderr: %q", errOut)
-			}
-		})
-	}
-}
-
-func TestReadContextBadVariables(t *testing.T) {
-	partial := b64(`{"clientId": "SECRETCLIENTID", "hostname": "US"}`)
+func TestRedeemBadVariables(t *testing.T) {
 	tests := []struct {
 		name    string
 		env     map[string]string
 		want    string // in the error
 		secrets []string
 	}{
-		{name: "KSM_CONFIG not base64", env: map[string]string{"KSM_CONFIG": "%%SECRET%%"},
-			want: "environment variable KSM_CONFIG does not hold a usable keeper config (config is neither JSON nor base64 of it)", secrets: []string{"SECRET"}},
-		{name: "KSM_CONFIG missing keys", env: map[string]string{"KSM_CONFIG": partial},
-			want: "environment variable KSM_CONFIG does not hold a usable keeper config (config is missing privateKey, appKey)", secrets: []string{"SECRETCLIENTID", partial}},
-		{name: "KSM_CONFIG not JSON", env: map[string]string{"KSM_CONFIG": b64("SECRET plain text")},
-			want: "KSM_CONFIG does not hold a usable keeper config (config is not a JSON object of SDK keys)", secrets: []string{"SECRET"}},
-		{name: "KSM_CONFIG with a bad KSM_CLI_PROFILE", env: map[string]string{"KSM_CONFIG": config("x"), "KSM_CLI_PROFILE": "bad name"},
-			want: "environment variable KSM_CLI_PROFILE: invalid profile name"},
-		{name: "a bad second config", env: map[string]string{"KSM_CONFIG_BASE64_1": b64(config("one")), "KSM_CONFIG_BASE64_2": partial},
-			want: "environment variable KSM_CONFIG_BASE64_2 does not hold a usable keeper config", secrets: []string{"SECRETCLIENTID", partial}},
-		{name: "a bad name", env: map[string]string{"KSM_CONFIG_BASE64_1": b64(config("one")), "KSM_CONFIG_BASE64_DESC_1": "_config"},
-			want: "environment variable KSM_CONFIG_BASE64_DESC_1: \"_config\" is reserved"},
-		{name: "a name twice", env: map[string]string{
-			"KSM_CONFIG_BASE64_1": b64(config("one")), "KSM_CONFIG_BASE64_2": b64(config("two")), "KSM_CONFIG_BASE64_DESC_2": "App1"},
-			want: "KSM_CONFIG_BASE64_1 and KSM_CONFIG_BASE64_2 both give profile name App1"},
 		{name: "a malformed KSM_TOKEN", env: map[string]string{"KSM_TOKEN": "US:SECRETSECRET"},
 			want: "environment variable KSM_TOKEN is not a usable one-time token: token key must be 32 bytes", secrets: []string{"SECRETSECRET"}},
 		{name: "KSM_TOKEN with no key", env: map[string]string{"KSM_TOKEN": "SECRETPREFIXTHATISLONG:"},
@@ -185,7 +94,7 @@ func TestReadContextBadVariables(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f, errOut := testFactory(t, tt.env)
-			_, err := f.ReadContext(context.Background())
+			_, err := redeemAndRead(f)
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -207,7 +116,7 @@ func TestReadContextBadVariables(t *testing.T) {
 	}
 }
 
-// KSM_TOKEN is redeemed once: into the write location, and later Reads
+// KSM_TOKEN is redeemed once: into the write location, and later reads
 // find that file. Keeper's CLI redeems it again on every run.
 func TestKSMTokenRedeemedOnce(t *testing.T) {
 	for _, tt := range []struct {
@@ -225,7 +134,7 @@ func TestKSMTokenRedeemedOnce(t *testing.T) {
 			}
 			f, errOut := testFactory(t, env)
 			f.HTTPClient = s.Client()
-			src, err := f.ReadContext(context.Background())
+			src, err := redeemAndRead(f)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -252,8 +161,7 @@ func TestKSMTokenRedeemedOnce(t *testing.T) {
 			if st, err := os.Stat(want); err != nil || st.Mode().Perm() != 0o600 {
 				t.Errorf("keeper.ini: %v, mode %v", err, st)
 			}
-			p, _ := src.Book.Get(name)
-			if _, err := f.Config(context.Background(), p); err != nil {
+			if p, err := src.Book.Get(name); err != nil || p.Config.Validate() != nil {
 				t.Errorf("redeemed profile: %v", err)
 			}
 
@@ -261,7 +169,7 @@ func TestKSMTokenRedeemedOnce(t *testing.T) {
 			f2, errOut2 := testFactory(t, env)
 			f2.Env.Cwd = f.Env.Cwd
 			f2.HTTPClient = s.Client()
-			src2, err := f2.ReadContext(context.Background())
+			src2, err := redeemAndRead(f2)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -293,7 +201,7 @@ func TestKSMTokenConcurrentRuns(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-start
-			_, errs[i] = f.ReadContext(context.Background())
+			_, errs[i] = redeemAndRead(f)
 		}()
 	}
 	close(start)
@@ -314,7 +222,7 @@ func TestKSMTokenRefused(t *testing.T) {
 	tok := base64.RawURLEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32)) // never issued
 	f, errOut := testFactory(t, map[string]string{"KSM_TOKEN": tok, "KSM_HOSTNAME": s.Host(), "KSM_SERVER_PUBLIC_KEY": s.PublicKey()})
 	f.HTTPClient = s.Client()
-	_, err := f.ReadContext(context.Background())
+	_, err := redeemAndRead(f)
 	if err == nil || !strings.HasPrefix(err.Error(), "cannot redeem KSM_TOKEN: keeper server at "+s.Host()+" rejected the one-time token") {
 		t.Fatalf("error = %v", err)
 	}
@@ -324,13 +232,4 @@ func TestKSMTokenRefused(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(f.Env.Cwd, "keeper.ini")); err == nil {
 		t.Error("keeper.ini written")
 	}
-}
-
-func mustRead(t *testing.T, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
