@@ -11,7 +11,7 @@ import (
 	"github.com/ksm-cli/ksm/cli/internal/cmdutil"
 	"github.com/ksm-cli/ksm/cli/internal/pluginhost"
 	"github.com/ksm-cli/ksm/cli/internal/profiles"
-	"github.com/ksm-cli/ksm/plugins/keyring/keeperlayout"
+	"github.com/ksm-cli/ksm/internal/keeperlayout"
 	"github.com/ksm-cli/ksm/shared"
 )
 

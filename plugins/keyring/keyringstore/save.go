@@ -4,7 +4,7 @@ import (
 	"context"
 	"slices"
 
-	"github.com/ksm-cli/ksm/plugins/keyring/keeperlayout"
+	"github.com/ksm-cli/ksm/internal/keeperlayout"
 	"github.com/ksm-cli/ksm/shared"
 )
 

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/ksm-cli/ksm/plugins/keyring/keeperlayout"
+	"github.com/ksm-cli/ksm/internal/keeperlayout"
 	"github.com/ksm-cli/ksm/sdk"
 	"github.com/ksm-cli/ksm/shared"
 )

@@ -1,7 +1,8 @@
 // Package keeperlayout names what Keeper's CLI 1.4 keeps in the OS keyring
 // (its keyring_config.py): the service, the item names, and how the
 // keyring store hands Keeper's profile list to ksm. Both ksm and
-// ksm-storage-keyring import it; it has no dependencies, so ksm itself
+// ksm-storage-keyring import it (it lives in internal/, as the CLI may not
+// import a plugin's packages); it has no dependencies, so ksm itself
 // links no keyring code.
 package keeperlayout
 
