@@ -25,6 +25,8 @@ func newExportCommand(f *cmdutil.Factory) *cli.Command {
 		ArgsUsage: "[NAME]",
 		Description: `Prints the profile (default: the active one) as a one-profile keeper.ini,
 base64url-encoded, ready for "ksm profile import" or KSM_CONFIG elsewhere.
+A profile kept in the OS keyring is read from there; profiles kept in other
+stores (file, aws, vault, ...) are not exported.
 
 Examples:
    ksm profile export
@@ -48,20 +50,24 @@ func runExport(opts *exportOptions) error {
 	if opts.Format != "ini" && opts.Format != "json" {
 		return cmdutil.Usagef("--file-format must be ini or json, not %q", opts.Format)
 	}
-	_, p, err := opts.f.ReadProfile(context.Background(), opts.Name)
+	ctx := context.Background()
+	_, p, err := opts.f.ReadProfile(ctx, opts.Name)
 	if err != nil {
 		return err
 	}
-	name := p.Name
-	if p.External() {
-		return fmt.Errorf("profile %s keeps its config in the %s store, not in keeper.ini, so it cannot be exported; export the profile it was set up from instead", name, p.Storage)
+	if p.External() && p.Storage != cmdutil.KeyringType {
+		return fmt.Errorf("profile %s keeps its config in the %s store, and ksm exports only profiles kept in keeper.ini or the OS keyring (as Keeper's CLI does): "+
+			"a store's config stays in that store; export the profile it was set up from, or use the %s store's own tools", p.Name, p.Storage, p.Storage)
 	}
-	if err := p.Config.Validate(); err != nil {
-		return fmt.Errorf("profile %s: %w; import it again", name, err)
+	// A keyring profile (Keeper's CLI's own, linked) is loaded through
+	// its store, which verifies it, as Keeper's CLI exports it.
+	cfg, err := opts.f.Config(ctx, p)
+	if err != nil {
+		return err
 	}
-	data := profiles.ExportINI(p.Config)
+	data := profiles.ExportINI(cfg)
 	if opts.Format == "json" {
-		data = profiles.ExportJSON(p.Config)
+		data = profiles.ExportJSON(cfg)
 	}
 	out := string(data)
 	if !opts.Plain {

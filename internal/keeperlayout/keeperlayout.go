@@ -79,3 +79,22 @@ func IndexFromConfig(cfg map[string]string) (profiles []string, active string, e
 	}
 	return profiles, cfg[IndexActiveKey], nil
 }
+
+// Saving IndexItem through the keyring store makes a Keeper profile the
+// active one in Keeper's list (its `profile active`): the config holds
+// IndexActiveKey alone.
+
+// ActiveToConfig is ksm's side of that request.
+func ActiveToConfig(name string) map[string]string { return map[string]string{IndexActiveKey: name} }
+
+// ActiveFromConfig is the store's side: the profile to make active.
+func ActiveFromConfig(cfg map[string]string) (string, error) {
+	name, ok := cfg[IndexActiveKey]
+	if !ok || len(cfg) != 1 {
+		return "", errors.New("saving Keeper's profile list takes only the active profile's name")
+	}
+	if !ValidName(name) {
+		return "", errors.New("Keeper's CLI only reads profile names of 1-64 letters, digits, - and _")
+	}
+	return name, nil
+}
