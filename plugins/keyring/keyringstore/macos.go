@@ -25,13 +25,15 @@ func securityFindArgs(service, item string) []string {
 	return []string{"find-generic-password", "-s", service, "-a", item, "-g"}
 }
 
-// securityMaxLine is the longest command line `security -i` reads.
+// securityMaxLine is `security -i`'s line buffer (MAX_LINE_LEN in Apple's
+// SecurityTool/security.c): a line, its newline and a NUL must fit.
 const securityMaxLine = 4096
 
 // securityAddLine is the command `security -i` reads on its standard
 // input to add (-U: or update) an item: the secret as hex (-X) so that it
 // never appears in the process list and newlines survive; the names in
-// single quotes, which may not hold a quote or backslash.
+// single quotes, which may not hold a quote or backslash (security.c's
+// split_line takes '...' or "..." with backslash escapes).
 func securityAddLine(service, item, secret string) (string, error) {
 	for _, name := range []string{service, item} {
 		if strings.ContainsAny(name, `'\`) {
@@ -39,7 +41,7 @@ func securityAddLine(service, item, secret string) (string, error) {
 		}
 	}
 	line := fmt.Sprintf("add-generic-password -U -s '%s' -a '%s' -X %s\n", service, item, hex.EncodeToString([]byte(secret)))
-	if len(line) > securityMaxLine {
+	if len(line) >= securityMaxLine {
 		return "", errors.New("the item is too large for the macOS Keychain command (4 KiB with its names, the secret as hex)")
 	}
 	return line, nil

@@ -28,7 +28,13 @@ func TestSecurityAddLine(t *testing.T) {
 			t.Errorf("%q %q: accepted", bad[0], bad[1])
 		}
 	}
-	if _, err := securityAddLine("KSM-cli", "x", strings.Repeat("a", securityMaxLine/2)); err == nil {
+	// The longest line that fits: 4095 bytes with its newline.
+	fixed := len("add-generic-password -U -s 'KSM-cli' -a 'x' -X \n")
+	fits := strings.Repeat("a", (securityMaxLine-1-fixed)/2)
+	if line, err := securityAddLine("KSM-cli", "x", fits); err != nil || len(line) < securityMaxLine-2 {
+		t.Errorf("a line of %d bytes: %v", len(line), err)
+	}
+	if _, err := securityAddLine("KSM-cli", "x", fits+"a"); err == nil {
 		t.Error("an oversized line was accepted")
 	}
 }
