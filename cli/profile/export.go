@@ -8,7 +8,9 @@ import (
 
 	"github.com/ksm-cli/ksm/cli/internal/cmdutil"
 	"github.com/ksm-cli/ksm/cli/internal/envtoken"
+	"github.com/ksm-cli/ksm/cli/internal/keeperkeyring"
 	"github.com/ksm-cli/ksm/cli/internal/profiles"
+	"github.com/ksm-cli/ksm/cli/internal/stores"
 )
 
 type exportOptions struct {
@@ -26,6 +28,8 @@ func newExportCommand(f *cmdutil.Factory) *cli.Command {
 		ArgsUsage: "[NAME]",
 		Description: `Prints the profile (default: the active one) as a one-profile keeper.ini,
 base64url-encoded, ready for "ksm profile import" or KSM_CONFIG elsewhere.
+A profile kept in the OS keyring is read from there; profiles kept in other
+stores (file, aws, vault, ...) are not exported.
 
 Examples:
    ksm profile export
@@ -49,23 +53,27 @@ func runExport(opts *exportOptions) error {
 	if opts.Format != "ini" && opts.Format != "json" {
 		return cmdutil.Usagef("--file-format must be ini or json, not %q", opts.Format)
 	}
-	if err := envtoken.Redeem(context.Background(), opts.f); err != nil {
+	ctx := context.Background()
+	if err := envtoken.Redeem(ctx, opts.f); err != nil {
 		return err
 	}
 	_, p, err := opts.f.Ini().ReadProfile(opts.Name)
 	if err != nil {
 		return err
 	}
-	name := p.Name
-	if p.External() {
-		return fmt.Errorf("profile %s keeps its config in the %s store, not in keeper.ini, so it cannot be exported; export the profile it was set up from instead", name, p.Storage)
+	if p.External() && p.Storage != keeperkeyring.StoreType {
+		return fmt.Errorf("profile %s keeps its config in the %s store, and ksm exports only profiles kept in keeper.ini or the OS keyring (as Keeper's CLI does): "+
+			"a store's config stays in that store; export the profile it was set up from, or use the %s store's own tools", p.Name, p.Storage, p.Storage)
 	}
-	if err := p.Config.Validate(); err != nil {
-		return fmt.Errorf("profile %s: %w; import it again", name, err)
+	// A keyring profile (Keeper's CLI's own, linked) is loaded through
+	// its store, which verifies it, as Keeper's CLI exports it.
+	cfg, err := stores.Config(ctx, opts.f.PluginHost, p)
+	if err != nil {
+		return err
 	}
-	data := profiles.ExportINI(p.Config)
+	data := profiles.ExportINI(cfg)
 	if opts.Format == "json" {
-		data = profiles.ExportJSON(p.Config)
+		data = profiles.ExportJSON(cfg)
 	}
 	out := string(data)
 	if !opts.Plain {

@@ -12,7 +12,7 @@ import (
 	"github.com/ksm-cli/ksm/cli/internal/keeperkeyring"
 	"github.com/ksm-cli/ksm/cli/internal/pluginhost"
 	"github.com/ksm-cli/ksm/cli/internal/profiles"
-	"github.com/ksm-cli/ksm/plugins/keyring/keeperlayout"
+	"github.com/ksm-cli/ksm/internal/keeperlayout"
 	"github.com/ksm-cli/ksm/shared"
 )
 

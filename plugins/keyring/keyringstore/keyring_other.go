@@ -1,11 +1,11 @@
-//go:build !((dragonfly && cgo) || (freebsd && cgo) || linux || netbsd || openbsd)
+//go:build !((dragonfly && cgo) || (freebsd && cgo) || linux || netbsd || openbsd || darwin || windows)
 
 package keyringstore
 
 import "github.com/zalando/go-keyring"
 
-// Elsewhere (macOS Keychain, Windows Credential Manager) the library's own
-// calls are used; see the README for what that means for Keeper interop.
+// Elsewhere (no Secret Service, Keychain or Credential Manager) the
+// library's own calls, which answer that the platform is not supported.
 
 func osGet(service, item string) (string, error) { return keyring.Get(service, item) }
 

@@ -8,7 +8,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/ksm-cli/ksm/plugins/keyring/keeperlayout"
+	"github.com/ksm-cli/ksm/internal/keeperlayout"
 	"github.com/ksm-cli/ksm/shared"
 )
 

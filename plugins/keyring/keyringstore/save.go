@@ -4,7 +4,7 @@ import (
 	"context"
 	"slices"
 
-	"github.com/ksm-cli/ksm/plugins/keyring/keeperlayout"
+	"github.com/ksm-cli/ksm/internal/keeperlayout"
 	"github.com/ksm-cli/ksm/shared"
 )
 
@@ -16,6 +16,9 @@ import (
 // ksm config, or one that holds another client's config: two profiles
 // set up on the default item must not silently lose one's keys.
 func (s *Store) Save(ctx context.Context, req shared.SaveRequest) error {
+	if req.Settings[settingItem] == keeperlayout.IndexItem {
+		return s.saveActive(ctx, req.Settings, req.Config)
+	}
 	if err := checkSettings(req.Settings); err != nil {
 		return err
 	}
@@ -68,6 +71,49 @@ func (s *Store) Save(ctx context.Context, req shared.SaveRequest) error {
 	if idx.Active == "" {
 		idx.Active = keeperName
 	}
+	return s.writeIndex(ctx, service, idx)
+}
+
+// saveActive makes a Keeper profile the active one in Keeper's list, as
+// Keeper's `profile active` does, so that both CLIs agree on it. The
+// profile's item must exist and verify: Keeper's CLI would otherwise be
+// left pointing at nothing.
+func (s *Store) saveActive(ctx context.Context, settings shared.Settings, cfg shared.Config) error {
+	service, _, err := where(settings)
+	if err != nil {
+		return err
+	}
+	name, err := keeperlayout.ActiveFromConfig(cfg)
+	if err != nil {
+		return shared.Errorf(shared.CodeInvalidArgument, "%v", err)
+	}
+	unlock, err := s.lockSaves(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if _, err := s.readVerified(ctx, service, keeperlayout.ProfileItem(name)); err != nil {
+		return err
+	}
+	idx, err := s.readIndex(ctx, service)
+	if err != nil {
+		return err
+	}
+	if idx == nil {
+		idx = &Index{}
+	}
+	if idx.Active == name && slices.Contains(idx.Profiles, name) {
+		return nil // as Keeper's CLI, no write when nothing changes
+	}
+	if !slices.Contains(idx.Profiles, name) {
+		idx.Profiles = append(idx.Profiles, name)
+	}
+	idx.Active = name
+	return s.writeIndex(ctx, service, idx)
+}
+
+// writeIndex writes Keeper's list, then its hash.
+func (s *Store) writeIndex(ctx context.Context, service string, idx *Index) error {
 	list, err := idx.encode()
 	if err != nil {
 		return shared.Errorf(shared.CodeFailedPrecondition, "cannot rewrite Keeper's profile list %s: %v", keeperlayout.IndexItem, err)

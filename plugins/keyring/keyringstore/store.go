@@ -11,7 +11,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/ksm-cli/ksm/plugins/keyring/keeperlayout"
+	"github.com/ksm-cli/ksm/internal/keeperlayout"
 	"github.com/ksm-cli/ksm/sdk"
 	"github.com/ksm-cli/ksm/shared"
 )
@@ -161,9 +161,13 @@ func (s *Store) readVerified(ctx context.Context, service, item string) (string,
 	sum, err := s.get(ctx, service, item+keeperlayout.IntegritySuffix)
 	switch {
 	case shared.CodeOf(err) == shared.CodeNotFound:
+		// Keeper's CLI 1.4 reads such an item unchecked; ksm does not: it
+		// cannot tell a save cut short between the item and its hash (both
+		// CLIs write the hash second) or an item another program wrote
+		// from a verified config.
 		return "", shared.Errorf(shared.CodeFailedPrecondition,
-			"keyring item %s (service %s) has no %s%s item to verify it with; refusing it: save the profile again (ksm profile setup --type=keyring --from-profile, or Keeper's CLI)",
-			item, service, item, keeperlayout.IntegritySuffix)
+			"keyring item %s (service %s) has no integrity item %s%s, so ksm cannot verify it and refuses it (Keeper's CLI 1.4 is laxer: it reads such an item unchecked); save the profile again to write both (ksm profile setup --type=keyring --item %s --from-profile NAME --force)",
+			item, service, item, keeperlayout.IntegritySuffix, item)
 	case err != nil:
 		return "", err
 	}

@@ -146,3 +146,27 @@ func TestLoadRefusesHostileSettingsAndItems(t *testing.T) {
 		})
 	}
 }
+
+// Saving Keeper's list takes only a profile to make active: never a
+// client config (that would overwrite the list with keys) or a bad name.
+func TestSaveActiveRefusesAnythingElse(t *testing.T) {
+	kr := mapKeyring{}
+	runtime := t.TempDir()
+	s := &Store{kr: kr, getenv: func(name string) string {
+		return map[string]string{"DBUS_SESSION_BUS_ADDRESS": "unix:path=/x", "XDG_RUNTIME_DIR": runtime}[name]
+	}}
+	settings := shared.Settings{"service": "KSM-cli", "item": "ksm-cli-common"}
+	for _, cfg := range []shared.Config{
+		{"clientId": "c", "privateKey": "p", "appKey": "a", "hostname": "h"},
+		{"active_profile": "a b"},
+		{"active_profile": "dev", "clientId": "c"},
+	} {
+		err := s.Save(context.Background(), shared.SaveRequest{Settings: settings, Config: cfg})
+		if shared.CodeOf(err) != shared.CodeInvalidArgument {
+			t.Errorf("%v: got %v %v", cfg, shared.CodeOf(err), err)
+		}
+	}
+	if len(kr) != 0 {
+		t.Errorf("refused saves wrote %d items", len(kr))
+	}
+}

@@ -4,6 +4,8 @@ reference the tests hold ksm to.
 
   write-profile NAME        config JSON on stdin: store profile NAME, add it
                             to ksm-cli-common (active if none)
+  set-active NAME           make NAME the active profile in ksm-cli-common,
+                            as Keeper's `profile active` does
   read-profile NAME         verify and print profile NAME's config JSON
   read-common               verify and print ksm-cli-common's data JSON
   dumps                     stdin JSON object -> the item text, on stdout
@@ -57,6 +59,10 @@ def main():
             common["profiles"].append(name)
         if not common.get("active_profile"):
             common["active_profile"] = name
+        save("ksm-cli-common", common)
+    elif cmd == "set-active":
+        common = load("ksm-cli-common")
+        common["active_profile"] = args[0]
         save("ksm-cli-common", common)
     elif cmd == "read-profile":
         print(json.dumps(load("ksm-cli-profile-" + args[0])))

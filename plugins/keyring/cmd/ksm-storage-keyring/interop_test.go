@@ -237,9 +237,46 @@ func TestTamperedItemsAreRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := store.Load(ctx(t), settings("ksm-cli-profile-prod"))
-	want := "keyring item ksm-cli-profile-prod (service KSM-cli) has no ksm-cli-profile-prod-integrity item to verify it with; refusing it"
+	want := "keyring item ksm-cli-profile-prod (service KSM-cli) has no integrity item ksm-cli-profile-prod-integrity, so ksm cannot verify it and refuses it (Keeper's CLI 1.4 is laxer: it reads such an item unchecked); save the profile again"
 	if shared.CodeOf(err) != shared.CodeFailedPrecondition || !strings.HasPrefix(err.Error(), want) {
 		t.Fatalf("without integrity: got %v %v", shared.CodeOf(err), err)
+	}
+}
+
+// ksm's `profile active` on a keyring profile makes it Keeper's active one
+// too: Python's keyring (Keeper's layout) reads the new choice, verified,
+// with the list's other keys kept.
+func TestSaveActiveIsKeepersChoice(t *testing.T) {
+	s := keyringtest.Start(t)
+	for _, name := range []string{"prod", "dev"} {
+		if _, err := s.Keeper(t, keeperJSON(t, sample()), "write-profile", name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	store := start(t, s.Env)
+	if err := store.Save(ctx(t), shared.SaveRequest{Settings: settings("ksm-cli-common"), Config: shared.Config{"active_profile": "dev"}}); err != nil {
+		t.Fatal(err)
+	}
+	common, err := s.Keeper(t, "", "read-common")
+	if err != nil || strings.TrimSpace(common) != `{"profiles": ["prod", "dev"], "active_profile": "dev"}` {
+		t.Fatalf("ksm-cli-common = %s (%v)", common, err)
+	}
+	// A profile Keeper's CLI does not have, or whose item fails its check,
+	// leaves the choice alone.
+	if _, err := s.Keeper(t, "", "delete", "ksm-cli-profile-prod-integrity"); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		code shared.Code
+	}{{"gone", shared.CodeNotFound}, {"prod", shared.CodeFailedPrecondition}} {
+		err := store.Save(ctx(t), shared.SaveRequest{Settings: settings("ksm-cli-common"), Config: shared.Config{"active_profile": tt.name}})
+		if shared.CodeOf(err) != tt.code {
+			t.Errorf("active %s: got %v %v, want %v", tt.name, shared.CodeOf(err), err, tt.code)
+		}
+	}
+	if common2, _ := s.Keeper(t, "", "read-common"); common2 != common {
+		t.Errorf("ksm-cli-common changed by refused saves: %s", common2)
 	}
 }
 

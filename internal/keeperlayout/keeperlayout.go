@@ -1,7 +1,8 @@
 // Package keeperlayout names what Keeper's CLI 1.4 keeps in the OS keyring
 // (its keyring_config.py): the service, the item names, and how the
 // keyring store hands Keeper's profile list to ksm. Both ksm and
-// ksm-storage-keyring import it; it has no dependencies, so ksm itself
+// ksm-storage-keyring import it (it lives in internal/, as the CLI may not
+// import a plugin's packages); it has no dependencies, so ksm itself
 // links no keyring code.
 package keeperlayout
 
@@ -77,4 +78,23 @@ func IndexFromConfig(cfg map[string]string) (profiles []string, active string, e
 		}
 	}
 	return profiles, cfg[IndexActiveKey], nil
+}
+
+// Saving IndexItem through the keyring store makes a Keeper profile the
+// active one in Keeper's list (its `profile active`): the config holds
+// IndexActiveKey alone.
+
+// ActiveToConfig is ksm's side of that request.
+func ActiveToConfig(name string) map[string]string { return map[string]string{IndexActiveKey: name} }
+
+// ActiveFromConfig is the store's side: the profile to make active.
+func ActiveFromConfig(cfg map[string]string) (string, error) {
+	name, ok := cfg[IndexActiveKey]
+	if !ok || len(cfg) != 1 {
+		return "", errors.New("saving Keeper's profile list takes only the active profile's name")
+	}
+	if !ValidName(name) {
+		return "", errors.New("Keeper's CLI only reads profile names of 1-64 letters, digits, - and _")
+	}
+	return name, nil
 }

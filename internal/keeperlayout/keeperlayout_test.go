@@ -42,3 +42,20 @@ func TestIndexRoundTrip(t *testing.T) {
 		t.Errorf("got %v", got)
 	}
 }
+
+func TestActiveRoundTrip(t *testing.T) {
+	if got, err := ActiveFromConfig(ActiveToConfig("dev")); got != "dev" || err != nil {
+		t.Errorf("got %q %v", got, err)
+	}
+	for _, cfg := range []map[string]string{
+		{},
+		{IndexActiveKey: ""},
+		{IndexActiveKey: "a b"},
+		{IndexActiveKey: "dev", "clientId": "x"},
+		{"clientId": "x"},
+	} {
+		if name, err := ActiveFromConfig(cfg); err == nil {
+			t.Errorf("%v: accepted as %q", cfg, name)
+		}
+	}
+}
