@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/ksm-cli/ksm/internal/atomicfile"
 	"github.com/ksm-cli/ksm/internal/ownership"
 	"github.com/ksm-cli/ksm/internal/safetext"
 )
@@ -53,24 +52,23 @@ func (e *UntrustedError) Unwrap() error { return e.Rule }
 
 // CheckTrusted applies the rule to the keeper.ini at path and every
 // directory above it (to its directory alone while it does not exist).
+// Only a breach of the rule is its to report: a missing directory, a
+// parent that is a file, a FIFO or a device are left to the read or write,
+// which name them in their own words (and refuse them).
 func CheckTrusted(path string) error {
 	abs, err := filepath.Abs(path)
 	if err != nil {
-		return fmt.Errorf("cannot resolve %s: %w", safetext.Escape(path), err)
+		return nil
 	}
 	target := abs
-	if _, err := os.Lstat(abs); errors.Is(err, fs.ErrNotExist) {
+	if fi, err := os.Stat(abs); err != nil {
 		target = filepath.Dir(abs)
+	} else if !fi.Mode().IsRegular() {
+		return nil
 	}
-	err = ownership.Check(target)
 	var oe *ownership.Error
-	switch {
-	case errors.As(err, &oe):
+	if errors.As(ownership.Check(target), &oe) {
 		return &UntrustedError{Path: path, Rule: oe}
-	case errors.Is(err, fs.ErrNotExist):
-		return nil // a dangling link or a missing directory: the read or write says so
-	case err != nil:
-		return fmt.Errorf("cannot read %s: %w", safetext.Escape(path), atomicfile.Cause(err))
 	}
 	return nil
 }
