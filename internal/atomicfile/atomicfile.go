@@ -70,6 +70,11 @@ func UpdateVerified(ctx context.Context, path string, verify Verify, fn func(old
 			return err
 		}
 	}
+	// Before fn, which may do what cannot be undone (redeem a one-time
+	// token): the rename into the directory must be possible.
+	if err := checkDirWritable(filepath.Dir(path)); err != nil {
+		return fmt.Errorf("cannot write %s: %w; check that its directory is writable", path, err)
+	}
 	data, err := fn(old, exists)
 	if err != nil {
 		return err
