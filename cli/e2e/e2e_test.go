@@ -137,6 +137,7 @@ func params(t *testing.T, dir string) testscript.Params {
 			"mode":     cmdMode,
 			"readonly": cmdReadonly,
 			"tinyfs":   cmdTinyFS,
+			"chown":    cmdChown,
 			// keeper_test.go
 			"keepertoken":   keeperCmds["keepertoken"],
 			"keeperstats":   keeperCmds["keeperstats"],
@@ -153,6 +154,16 @@ func params(t *testing.T, dir string) testscript.Params {
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 	}
+}
+
+// chown PATH UID: give PATH to another user (root only: guard with [root]).
+func cmdChown(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: chown PATH UID")
+	}
+	uid, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	ts.Check(os.Lchown(ts.MkAbs(args[0]), uid, uid))
 }
 
 // mode FILE PERM: the file's permission bits are exactly PERM (octal).

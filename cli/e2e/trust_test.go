@@ -624,7 +624,16 @@ func TestPluginCannotReadKsmEnvironment(t *testing.T) {
 // when run as root) is waited for no longer than --timeout, and the error
 // names who holds it.
 func TestLockHolderNamedWithinTimeout(t *testing.T) {
-	work := testuser.Dir(t)
+	// The directory is ksm's user's (the ownership rule refuses a keeper.ini
+	// in another user's directory) and open to the lock holder.
+	work, err := os.MkdirTemp("/tmp", "ksm-lock-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(work) })
+	if err := os.Chmod(work, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	ini := filepath.Join(work, "keeper.ini")
 	if err := os.WriteFile(ini, mustRead(t, "../../testdata/reference/two-profiles.ini"), 0o600); err != nil {
 		t.Fatal(err)

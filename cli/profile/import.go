@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sort"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/ksm-cli/ksm/cli/internal/cmdutil"
 	"github.com/ksm-cli/ksm/cli/internal/profiles"
+	"github.com/ksm-cli/ksm/internal/safetext"
 )
 
 type importOptions struct {
@@ -18,6 +20,9 @@ type importOptions struct {
 	Name       string
 	OutputFile string
 	Force      bool
+	// AllowStorage lets a keeper.ini's profiles that keep their config in
+	// a store in: a store's settings choose where ksm sends credentials.
+	AllowStorage bool
 }
 
 func newImportCommand(f *cmdutil.Factory) *cli.Command {
@@ -40,6 +45,7 @@ Examples:
 			&cli.StringFlag{Name: "profile-name", Aliases: []string{"p"}, Usage: "profile to create (default: $KSM_CLI_PROFILE or _default; for a keeper.ini, its own names)", Destination: &opts.Name},
 			&cli.StringFlag{Name: "output-file", Usage: "keeper.ini to write (default: the one in use, else $KSM_INI_DIR or the current directory)", Destination: &opts.OutputFile},
 			&cli.BoolFlag{Name: "force", Usage: "replace profiles that already exist", Destination: &opts.Force},
+			&cli.BoolFlag{Name: "allow-storage", Usage: "import a keeper.ini's profiles that keep their config in a store (their settings choose where ksm sends credentials: check them first)", Destination: &opts.AllowStorage},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
@@ -73,10 +79,14 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := checkStores(opts, incoming); err != nil {
+		return err
+	}
 	path := opts.OutputFile
 	if path == "" {
 		path = opts.f.Ini().WritePath()
 	}
+	activated := ""
 	_, err = opts.f.Ini().UpdateAt(ctx, path, func(b *profiles.Book) error {
 		var clash []string
 		for _, p := range incoming {
@@ -99,6 +109,7 @@ func runImport(ctx context.Context, opts *importOptions) error {
 					active = p.Name
 				}
 			}
+			activated = active
 			return b.SetActive(active)
 		}
 		return nil
@@ -115,7 +126,52 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	} else {
 		fmt.Fprintf(opts.f.IO.ErrOut, "Imported configs saved to profiles %s at %s.\n", strings.Join(names, ", "), path)
 	}
+	if activated != "" {
+		fmt.Fprintf(opts.f.IO.ErrOut, "Profile %s is now the active profile.\n", activated)
+	}
 	return nil
+}
+
+// checkStores applies the import rule: an imported profile that keeps its
+// config in a store is obeyed like the user's own (its address, paths and
+// files decide where ksm sends tokens and reads secrets), so it comes in
+// only with --allow-storage, and then with where it points shown.
+func checkStores(opts *importOptions, incoming []*profiles.Profile) error {
+	var external []*profiles.Profile
+	for _, p := range incoming {
+		if p.External() {
+			external = append(external, p)
+		}
+	}
+	if len(external) == 0 {
+		return nil
+	}
+	if !opts.AllowStorage {
+		described := make([]string, len(external))
+		for i, p := range external {
+			described[i] = describeStore(p)
+		}
+		return fmt.Errorf("the keeper.ini to import keeps profile configs in stores, whose settings choose where ksm sends your credentials (%s); check them and pass --allow-storage to import them", strings.Join(described, "; "))
+	}
+	for _, p := range external {
+		fmt.Fprintf(opts.f.IO.ErrOut, "Importing %s.\n", describeStore(p))
+	}
+	return nil
+}
+
+// describeStore says, escaped, which store a profile uses and every
+// setting that says where: store settings hold no secret.
+func describeStore(p *profiles.Profile) string {
+	keys := make([]string, 0, len(p.Settings))
+	for k := range p.Settings {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = safetext.Escape(k) + " = " + safetext.Escape(p.Settings[k])
+	}
+	return fmt.Sprintf("profile %s in the %s store (%s)", p.Name, safetext.Escape(p.Storage), strings.Join(parts, ", "))
 }
 
 // importedProfiles names what is to be written: an SDK JSON config becomes

@@ -36,6 +36,17 @@ var ErrTooLarge = errors.New("larger than 16 MiB")
 // (or root's). What is not a regular file is refused before locking, and
 // a file its owner made read-only is never replaced.
 func Update(ctx context.Context, path string, fn func(old string, exists bool) ([]byte, error)) error {
+	return UpdateVerified(ctx, path, nil, fn)
+}
+
+// Verify judges a file through its open descriptor before a byte of it is
+// read: what is judged is what is read, whatever replaced the path since
+// it was last looked at.
+type Verify func(path string, fi fs.FileInfo) error
+
+// UpdateVerified is Update with verify (nil: none) applied to the current
+// file, under the lock, before it is read.
+func UpdateVerified(ctx context.Context, path string, verify Verify, fn func(old string, exists bool) ([]byte, error)) error {
 	path, err := Resolve(path)
 	if err != nil {
 		return err
@@ -49,7 +60,7 @@ func Update(ctx context.Context, path string, fn func(old string, exists bool) (
 	}
 	defer unlock()
 	removeStaleTemps(path)
-	old, err := ReadString(path)
+	old, err := ReadVerified(path, verify)
 	exists := err == nil
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
@@ -58,6 +69,11 @@ func Update(ctx context.Context, path string, fn func(old string, exists bool) (
 		if err := checkWritable(path); err != nil {
 			return err
 		}
+	}
+	// Before fn, which may do what cannot be undone (redeem a one-time
+	// token): the rename into the directory must be possible.
+	if err := checkDirWritable(filepath.Dir(path)); err != nil {
+		return fmt.Errorf("cannot write %s: %w; check that its directory is writable", path, err)
 	}
 	data, err := fn(old, exists)
 	if err != nil {
@@ -237,7 +253,11 @@ func Write(path string, data []byte) (err error) {
 // It refuses what is not a regular file without blocking on it (a FIFO),
 // and a file over MaxSize. A missing file is an fs.ErrNotExist; other
 // errors name the path and say what to do.
-func ReadString(path string) (string, error) {
+func ReadString(path string) (string, error) { return ReadVerified(path, nil) }
+
+// ReadVerified is ReadString with verify (nil: none) applied to the open
+// file before it is read.
+func ReadVerified(path string, verify Verify) (string, error) {
 	f, err := os.OpenFile(path, readFlags, 0)
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", err
@@ -252,6 +272,11 @@ func ReadString(path string) (string, error) {
 	}
 	if !st.Mode().IsRegular() {
 		return "", notRegular(path, st)
+	}
+	if verify != nil {
+		if err := verify(path, st); err != nil {
+			return "", err
+		}
 	}
 	if st.Size() > MaxSize {
 		return "", fmt.Errorf("%s is %w; it cannot be a file ksm wrote", path, ErrTooLarge)

@@ -81,3 +81,12 @@ func userName(uid int) string {
 	}
 	return "uid " + strconv.Itoa(uid)
 }
+
+// checkDirWritable asks the kernel whether the user may create entries in
+// dir (access(2) with W_OK, which knows ACLs, read-only mounts and root).
+func checkDirWritable(dir string) error {
+	if err := unix.Access(dir, unix.W_OK|unix.X_OK); err != nil {
+		return err
+	}
+	return nil
+}

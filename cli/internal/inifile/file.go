@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/ksm-cli/ksm/internal/atomicfile"
+	"github.com/ksm-cli/ksm/internal/ownership"
 	"gopkg.in/ini.v1"
 )
 
@@ -33,8 +34,12 @@ func Read(path string) (*ini.File, error) {
 // readFile reads keeper.ini into a string, once: Parse's fast path
 // slices it without another copy.
 // A symbolic link is followed only if it and its target are the user's;
-// a FIFO, device or file over atomicfile.MaxSize is refused unread.
+// a FIFO, device or file over atomicfile.MaxSize is refused unread, and so
+// is a file the ownership rule refuses (see trust.go).
 func readFile(path string) (string, error) {
+	if err := CheckTrusted(path); err != nil {
+		return "", err
+	}
 	st, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -48,17 +53,19 @@ func readFile(path string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	data, err := atomicfile.ReadString(real)
+	data, err := atomicfile.ReadVerified(real, verifyOpened(path))
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", fmt.Errorf("%w at %s", ErrNotExist, path)
 	}
 	return data, err
 }
 
-// LooseMode reports whether path can be read or written by group or others.
+// LooseMode reports whether the user's own keeper.ini at path can be read
+// by group or others (which the user can fix with chmod; a file that is
+// not the user's is for the ownership rule).
 func LooseMode(path string) (fs.FileMode, bool) {
 	st, err := os.Stat(path)
-	if err != nil {
+	if err != nil || ownership.OwnerOf(st) != os.Geteuid() {
 		return 0, false
 	}
 	return st.Mode().Perm(), st.Mode().Perm()&0o077 != 0
@@ -72,7 +79,10 @@ func Update(ctx context.Context, path string, fn func(*ini.File) error) error {
 		_, err := readFile(path) // the "is a directory" error
 		return err
 	}
-	return atomicfile.Update(ctx, path, func(old string, exists bool) ([]byte, error) {
+	if err := CheckTrusted(path); err != nil {
+		return err
+	}
+	return atomicfile.UpdateVerified(ctx, path, verifyOpened(path), func(old string, exists bool) ([]byte, error) {
 		f := New()
 		if exists {
 			var err error

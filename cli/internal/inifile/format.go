@@ -3,7 +3,6 @@ package inifile
 import (
 	"bytes"
 	"errors"
-	"reflect"
 	"strings"
 
 	"gopkg.in/ini.v1"
@@ -11,14 +10,6 @@ import (
 
 // ConfigSection is keeper.ini's settings section; it is not a profile.
 const ConfigSection = "_config"
-
-func init() {
-	// Python configparser's layout: "key = value", no alignment, a blank
-	// line between sections. ini.v1 only offers these as package settings.
-	ini.PrettyFormat = false
-	ini.PrettyEqual = true
-	ini.PrettySection = true
-}
 
 var loadOptions = ini.LoadOptions{
 	AllowBooleanKeys: true, // configparser's allow_no_value: bare keys
@@ -46,16 +37,16 @@ func New() *ini.File {
 // writeDefaultConfig fills a [_config] section as Keeper's CLI writes it.
 func writeDefaultConfig(s *ini.Section, active string) {
 	if active == "" {
-		s.NewBooleanKey("active_profile")
+		newBareKey(s, "active_profile")
 	} else {
 		s.Key("active_profile").SetValue(active)
 	}
 	s.Key("color").SetValue("True")
 	s.Key("cache").SetValue("False")
-	s.NewBooleanKey("record_type_dir")
-	s.NewBooleanKey("editor")
+	newBareKey(s, "record_type_dir")
+	newBareKey(s, "editor")
 	s.Key("editor_use_blocking").SetValue("False")
-	s.NewBooleanKey("editor_process_name")
+	newBareKey(s, "editor_process_name")
 }
 
 // EnsureConfig returns [_config], adding Keeper's default block if the
@@ -159,26 +150,4 @@ func writeComment(b *bytes.Buffer, c string) {
 }
 
 // isBare reports whether k is a bare key (configparser's "no value").
-func isBare(f *ini.File, s *ini.Section, k *ini.Key) bool {
-	if boolField >= 0 {
-		return isBoolean(k)
-	}
-	return bareKeys(f, s.Name())[k.Name()]
-}
-
-// boolField is the index of ini.Key's isBooleanType field, or -1. ini.v1
-// keeps whether a key is bare (configparser's "no value") to itself;
-// reading the flag beats writing the whole file out to find out, which is
-// what bareKeys does without it. TestBooleanFlagFound guards the name.
-var boolField = func() int {
-	f, ok := reflect.TypeOf(ini.Key{}).FieldByName("isBooleanType")
-	if !ok || f.Type.Kind() != reflect.Bool || len(f.Index) != 1 {
-		return -1
-	}
-	return f.Index[0]
-}()
-
-// isBoolean reports ini.v1's flag for a bare key (boolField must be >= 0).
-func isBoolean(k *ini.Key) bool {
-	return reflect.ValueOf(k).Elem().Field(boolField).Bool()
-}
+func isBare(_ *ini.File, _ *ini.Section, k *ini.Key) bool { return keyIsBare(k) }

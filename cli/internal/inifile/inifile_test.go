@@ -191,8 +191,11 @@ func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
 func TestUpdateWritesAtomically0600(t *testing.T) {
 	old := syscall.Umask(0)
 	defer syscall.Umask(old)
-	path := filepath.Join(t.TempDir(), "keeper.ini")
-	os.WriteFile(path, []byte("[_config]\nactive_profile = a\n"), 0o666)
+	dir := t.TempDir()
+	os.Chmod(dir, 0o755) // the ownership rule refuses a world-writable directory
+	path := filepath.Join(dir, "keeper.ini")
+	// readable by others (only the mode warning's business), written back 0600
+	os.WriteFile(path, []byte("[_config]\nactive_profile = a\n"), 0o644)
 	err := Update(context.Background(), path, func(f *ini.File) error {
 		f.Section("b").Key("k").SetValue("v")
 		return nil

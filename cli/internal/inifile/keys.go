@@ -1,8 +1,9 @@
 package inifile
 
 import (
-	"bytes"
-	"strings"
+	"runtime"
+	"sync"
+	"weak"
 
 	"gopkg.in/ini.v1"
 )
@@ -26,7 +27,7 @@ func SetKey(f *ini.File, section, key, value string, bare bool) {
 	s := f.Section(section)
 	if !s.HasKey(key) {
 		if bare {
-			_, _ = s.NewBooleanKey(key)
+			_, _ = newBareKey(s, key)
 		} else {
 			s.Key(key).SetValue(value)
 		}
@@ -55,37 +56,45 @@ func SetKey(f *ini.File, section, key, value string, bare bool) {
 	}
 	for _, k := range keys {
 		if k.bare {
-			_, _ = s.NewBooleanKey(k.name)
+			_, _ = newBareKey(s, k.name)
 		} else {
 			s.Key(k.name).SetValue(k.value)
 		}
 	}
 }
 
-// bareKeys finds the bare keys of a section: from ini.v1's flag (see
-// boolField), else in ini.v1's own output, where every other key is
-// written as "name = value".
+// bareKeys finds the bare keys of a section.
 func bareKeys(f *ini.File, section string) map[string]bool {
 	bare := map[string]bool{}
-	if boolField >= 0 {
-		for _, k := range f.Section(section).Keys() {
-			if isBoolean(k) {
-				bare[k.Name()] = true
-			}
-		}
-		return bare
-	}
-	var b bytes.Buffer
-	_, _ = f.WriteTo(&b)
-	in := false
-	for _, line := range strings.Split(b.String(), "\n") {
-		if strings.HasPrefix(line, "[") {
-			in = line == "["+section+"]"
-			continue
-		}
-		if in && line != "" && !strings.Contains(line, " = ") && !strings.HasPrefix(line, ";") && !strings.HasPrefix(line, "#") {
-			bare[strings.Trim(line, "`")] = true
+	for _, k := range f.Section(section).Keys() {
+		if keyIsBare(k) {
+			bare[k.Name()] = true
 		}
 	}
 	return bare
+}
+
+// ini.v1 keeps whether a key is bare (its isBooleanType) to itself: no
+// method tells. Rather than read its private field through reflection,
+// inifile records the bare keys it makes (every bare key is made by
+// newBareKey: Parse, SetKey, the default [_config]), in a set that holds
+// them weakly, so a parsed file that is dropped takes its entries with it.
+var bare sync.Map // weak.Pointer[ini.Key] -> struct{}
+
+// newBareKey adds the bare key name to s and records it as bare.
+func newBareKey(s *ini.Section, name string) (*ini.Key, error) {
+	k, err := s.NewBooleanKey(name)
+	if err != nil {
+		return nil, err
+	}
+	wp := weak.Make(k)
+	bare.Store(wp, struct{}{})
+	runtime.AddCleanup(k, func(wp weak.Pointer[ini.Key]) { bare.Delete(wp) }, wp)
+	return k, nil
+}
+
+// keyIsBare reports whether k was made by newBareKey.
+func keyIsBare(k *ini.Key) bool {
+	_, ok := bare.Load(weak.Make(k))
+	return ok
 }

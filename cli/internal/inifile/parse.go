@@ -58,7 +58,49 @@ const (
 	errPercent                           // InterpolationSyntaxError
 	errReference                         // a %(name)s reference, which ksm refuses
 	errHeaderVersions                    // a header Pythons before and after 3.10 read differently
+	errTooLarge                          // more sections or keys than ksm reads (Python has no limit)
 )
+
+// MaxSections and MaxKeys bound what a keeper.ini may hold, so that any
+// file under atomicfile.MaxSize is read or refused in linear time and
+// bounded memory (issue 17 item 6): a real keeper.ini has a handful of
+// profiles of a dozen keys. TestParseIsBounded measures the allocations.
+const (
+	MaxSections = 10000
+	MaxKeys     = 200000
+)
+
+// nameSet is the key names read in one section: a slice while small (most
+// sections), a map once large, so that a section of a million keys costs
+// no quadratic duplicate check.
+type nameSet struct {
+	list []string
+	set  map[string]struct{}
+}
+
+func (n *nameSet) has(name string) bool {
+	if n.set != nil {
+		_, ok := n.set[name]
+		return ok
+	}
+	return slices.Contains(n.list, name)
+}
+
+func (n *nameSet) add(name string) {
+	if n.set != nil {
+		n.set[name] = struct{}{}
+		return
+	}
+	n.list = append(n.list, name)
+	if len(n.list) > 32 {
+		n.set = make(map[string]struct{}, 2*len(n.list))
+		for _, x := range n.list {
+			n.set[x] = struct{}{}
+		}
+	}
+}
+
+func (n *nameSet) reset() { n.list, n.set = n.list[:0], nil }
 
 // lineError is a keeper.ini that configparser does not read (or that
 // would have ksm expand a reference). Its message names the line and,
@@ -83,11 +125,14 @@ type reader struct {
 	sections map[string]bool
 	// names points to the key names ("" included) read in cur: those of
 	// DEFAULT, which may be opened again, or those of the current section.
-	names                      *[]string
-	defaultNames, sectionNames []string
-	key                        pendingKey // the key being read; key.open is false for none
-	indentLevel                int
-	comments                   []string
+	names                      *nameSet
+	defaultNames, sectionNames nameSet
+	// keys and sectionCount bound what a file can make ksm hold (see
+	// MaxSections, MaxKeys).
+	keys, sectionCount int
+	key                pendingKey // the key being read; key.open is false for none
+	indentLevel        int
+	comments           []string
 	// interpolation is the first value that does not interpolate:
 	// configparser raises it only when the value is read, after the file.
 	interpolation error
@@ -95,12 +140,15 @@ type reader struct {
 
 // pendingKey is a key whose value may still continue.
 type pendingKey struct {
-	open    bool
-	name    string
-	line    int
-	bare    bool
-	first   string   // the value's first line
-	more    []string // its continuation lines, "" for a blank one
+	open  bool
+	name  string
+	line  int
+	bare  bool
+	first string // the value's first line
+	// more is its continuation lines, each after a "\n" (a blank one adds
+	// the "\n" alone): one growing buffer, not a slice of lines, so that
+	// millions of lines cost their bytes and no more.
+	more    []byte
 	comment string
 }
 
@@ -109,7 +157,7 @@ func (k *pendingKey) value() string {
 	if len(k.more) == 0 {
 		return k.first
 	}
-	return pyRStrip(k.first + "\n" + strings.Join(k.more, "\n"))
+	return pyRStrip(k.first + string(k.more))
 }
 
 // parse reads keeper.ini content as configparser does into an *ini.File:
@@ -162,7 +210,7 @@ func (r *reader) line(line string, lineno int) error {
 	stripped := pyStrip(line)
 	if stripped == "" {
 		if r.key.open && r.key.name != "" && !r.key.bare {
-			r.key.more = append(r.key.more, "")
+			r.key.more = append(r.key.more, '\n')
 		}
 		return nil
 	}
@@ -175,7 +223,7 @@ func (r *reader) line(line string, lineno int) error {
 		if r.key.bare {
 			return &lineError{errBareContinued, lineno, "is indented under a key that has no value, so configparser cannot read it; give that key a value with '=' or remove the indentation"}
 		}
-		r.key.more = append(r.key.more, stripped)
+		r.key.more = append(append(r.key.more, '\n'), stripped...)
 		return nil
 	}
 	r.indentLevel = indent
@@ -192,12 +240,16 @@ func (r *reader) line(line string, lineno int) error {
 		if name == ini.DefaultSection {
 			r.cur, r.names = r.f.Section(ini.DefaultSection), &r.defaultNames
 		} else {
+			if r.sectionCount++; r.sectionCount > MaxSections {
+				return &lineError{errTooLarge, lineno, fmt.Sprintf("is section number %d; ksm reads at most %d (keeper.ini holds a handful of profiles): point --ini-file at the right file", r.sectionCount, MaxSections)}
+			}
 			r.sections[name] = true
 			s, err := r.f.NewSection(name)
 			if err != nil {
 				return &lineError{errDupSection, lineno, "has a section name ksm cannot hold"}
 			}
-			r.cur, r.sectionNames, r.names = s, r.sectionNames[:0], &r.sectionNames
+			r.sectionNames.reset()
+			r.cur, r.names = s, &r.sectionNames
 		}
 		if c := r.takeComments(); c != "" {
 			r.cur.Comment = joinComment(r.cur.Comment, c)
@@ -215,10 +267,13 @@ func (r *reader) line(line string, lineno int) error {
 		k.name = pyLower(stripped)
 		k.bare = true
 	}
-	if slices.Contains(*r.names, k.name) {
+	if r.names.has(k.name) {
 		return &lineError{errDupKey, lineno, fmt.Sprintf("repeats a key of section %s; keep one of the two", sectionLabel(r.cur.Name()))}
 	}
-	*r.names = append(*r.names, k.name)
+	r.names.add(k.name)
+	if r.keys++; r.keys > MaxKeys {
+		return &lineError{errTooLarge, lineno, fmt.Sprintf("is key number %d; ksm reads at most %d: point --ini-file at the right file", r.keys, MaxKeys)}
+	}
 	k.comment = r.takeComments()
 	r.key = k
 	if k.name == "" {
@@ -241,7 +296,7 @@ func (r *reader) endKey() error {
 		err error
 	)
 	if k.bare {
-		key, err = r.cur.NewBooleanKey(k.name)
+		key, err = newBareKey(r.cur, k.name)
 	} else {
 		v, ierr := interpolateKey(r.cur.Name(), k)
 		if ierr != nil {
@@ -273,6 +328,9 @@ func (r *reader) inheritDefaults() error {
 	if len(keys) == 0 {
 		return nil
 	}
+	if r.keys+len(keys)*r.sectionCount > MaxKeys {
+		return &lineError{errTooLarge, 1, fmt.Sprintf("gives its %d DEFAULT keys to %d sections, more than the %d keys ksm reads: point --ini-file at the right file", len(keys), r.sectionCount, MaxKeys)}
+	}
 	for _, s := range r.f.Sections() {
 		if s == defaults {
 			continue
@@ -284,7 +342,7 @@ func (r *reader) inheritDefaults() error {
 			}
 			var err error
 			if isBare(r.f, defaults, k) {
-				_, err = s.NewBooleanKey(k.Name())
+				_, err = newBareKey(s, k.Name())
 			} else {
 				_, err = s.NewKey(k.Name(), k.Value())
 			}

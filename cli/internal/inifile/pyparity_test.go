@@ -211,7 +211,7 @@ func genModel(r *rand.Rand) *ini.File {
 				continue
 			}
 			if r.IntN(6) == 0 {
-				_, _ = s.NewBooleanKey(k)
+				_, _ = newBareKey(s, k)
 				continue
 			}
 			v := pick(r, genValues)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ksm-cli/ksm/cli/internal/inifile"
 	"github.com/ksm-cli/ksm/cli/internal/region"
@@ -37,6 +38,11 @@ func DecodeImport(s string) (*Imported, error) {
 	}
 	switch {
 	case len(data) > 0 && data[0] == '{':
+		// Python's json (Keeper's CLI) refuses bytes that are not UTF-8;
+		// Go's would turn them into U+FFFD, a config that is not the one given.
+		if !utf8.Valid(data) {
+			return nil, errors.New("the config to import is not valid UTF-8 (Keeper's CLI refuses it too); check that it was copied whole")
+		}
 		cfg, err := shared.ParseConfig(data)
 		if err != nil {
 			return nil, fmt.Errorf("the config to import is not a usable SDK config: %w", err)

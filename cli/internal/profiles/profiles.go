@@ -88,7 +88,7 @@ func (b *Book) Active() string {
 	if !b.f.HasSection(inifile.ConfigSection) || inifile.IsBare(b.f, inifile.ConfigSection, activeKey) {
 		return ""
 	}
-	return strings.TrimSpace(b.f.Section(inifile.ConfigSection).Key(activeKey).String())
+	return b.f.Section(inifile.ConfigSection).Key(activeKey).Value()
 }
 
 // SetActive makes name the active profile.
@@ -117,11 +117,11 @@ func (b *Book) Get(name string) (*Profile, error) {
 	s := b.f.Section(name)
 	p := &Profile{Name: name}
 	if s.HasKey(StorageKey) {
-		p.Storage = strings.TrimSpace(s.Key(StorageKey).String())
+		p.Storage = s.Key(StorageKey).Value()
 		p.Settings = shared.Settings{}
 		for _, k := range s.Keys() {
 			if k.Name() != StorageKey {
-				p.Settings[k.Name()] = k.String()
+				p.Settings[k.Name()] = k.Value()
 			}
 		}
 		return p, nil
@@ -136,7 +136,7 @@ func (b *Book) Get(name string) (*Profile, error) {
 		if !ok {
 			sdk = k.Name() // unknown keys travel as they are
 		}
-		if v := k.String(); v != "" {
+		if v := k.Value(); v != "" {
 			p.Config[sdk] = v
 		}
 	}
