@@ -51,6 +51,8 @@ func (s *Store) connect(ctx context.Context, t target) (*session, error) {
 			reason: "cannot set up the Vault client (" + oneLine(err.Error()) + ")",
 			hint:   "check --address and the VAULT_* variables"}
 	}
+	// Requests go to the client's own origin only, answers are bounded.
+	guardClient(cfg.HttpClient, client.Address())
 	// keeper.ini decides where the profile lives, not the environment.
 	client.ClearToken()
 	if t.namespace != "" {
