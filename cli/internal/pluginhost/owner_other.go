@@ -5,11 +5,9 @@ package pluginhost
 import (
 	"fmt"
 	"io/fs"
-	"os"
-)
 
-// checkOwnership: file ownership is not checked off unix.
-func checkOwnership(string) error { return nil }
+	"github.com/ksm-cli/ksm/internal/ownership"
+)
 
 func checkOpenedFile(path string, fi fs.FileInfo) error {
 	if !fi.Mode().IsRegular() {
@@ -18,4 +16,4 @@ func checkOpenedFile(path string, fi fs.FileInfo) error {
 	return nil
 }
 
-const openFlags = os.O_RDONLY
+const openFlags = ownership.OpenFlags

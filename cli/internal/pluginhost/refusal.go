@@ -2,18 +2,6 @@ package pluginhost
 
 import "fmt"
 
-// OwnershipError says which path breaks the ownership rule and the command
-// that fixes it.
-type OwnershipError struct {
-	Path    string
-	Problem string // "is writable by others (mode 0777)"
-	Fix     string // "chmod go-w /opt/plugins"
-}
-
-func (e *OwnershipError) Error() string {
-	return fmt.Sprintf("%s %s, so another user could replace what ksm runs; run `%s`", e.Path, e.Problem, e.Fix)
-}
-
 // Refusal kinds: the short status `ksm plugin list` shows.
 const (
 	KindNotTrusted = "not trusted"

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 
 	"github.com/ksm-cli/ksm/internal/atomicfile"
+	"github.com/ksm-cli/ksm/internal/ownership"
 	"github.com/ksm-cli/ksm/shared"
 )
 
@@ -77,8 +78,8 @@ func (s *TrustStore) checkOwner() error {
 		}
 		path = parent
 	}
-	if err := checkOwnership(path); err != nil {
-		var oe *OwnershipError
+	if err := ownership.Check(path); err != nil {
+		var oe *ownership.Error
 		if errors.As(err, &oe) {
 			return fmt.Errorf("the plugin trust file %s is not safe: %v", s.Path, oe)
 		}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/ksm-cli/ksm/internal/ownership"
 	"github.com/ksm-cli/ksm/shared"
 )
 
@@ -31,8 +32,8 @@ func (v *verified) close() { v.file.Close() }
 // for it and every directory above it, and returns it with its stamp taken
 // through the descriptor.
 func openPlugin(path string) (*os.File, *FileStamp, error) {
-	if err := checkOwnership(path); err != nil {
-		var oe *OwnershipError
+	if err := ownership.Check(path); err != nil {
+		var oe *ownership.Error
 		if errors.As(err, &oe) {
 			return nil, nil, refuse(KindUnsafe, "plugin %s refused: %v", path, oe)
 		}
@@ -52,7 +53,7 @@ func openPlugin(path string) (*os.File, *FileStamp, error) {
 	}
 	if err != nil {
 		f.Close()
-		var oe *OwnershipError
+		var oe *ownership.Error
 		if errors.As(err, &oe) {
 			return nil, nil, refuse(KindUnsafe, "plugin %s refused: %v", path, oe)
 		}
