@@ -192,13 +192,17 @@ func TestHugeAnswerIsRefused(t *testing.T) {
 			_, err := load(t, s.URL, 30*time.Second)
 			runtime.ReadMemStats(&after)
 			wantFailure(t, err, shared.CodeFailedPrecondition, "sent an answer larger than 4 MiB")
-			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64<<20 {
+			// Reading the answer whole allocates more than its 200 MB; what
+			// is left (the 4 MiB read, the test server's own writes, the race
+			// detector's overhead) stays well under 128 MiB.
+			alloc := after.TotalAlloc - before.TotalAlloc
+			if alloc > 128<<20 {
 				t.Errorf("allocated %d MiB for a refused answer", alloc>>20)
 			}
 			s.CloseClientConnections()
 			mu.Lock()
 			defer mu.Unlock()
-			t.Logf("server wrote %d MiB before the store stopped reading", sent>>20)
+			t.Logf("server wrote %d MiB before the store stopped reading; %d MiB allocated", sent>>20, alloc>>20)
 		})
 	}
 }
