@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ksm-cli/ksm/internal/ownership"
 	"github.com/ksm-cli/ksm/internal/testuser"
 	"github.com/ksm-cli/ksm/shared"
 )
@@ -21,9 +20,8 @@ import (
 // ones, naming --path (never --ini-file), and leave the file as it was.
 // As root each row also runs as uid 65534, with the same planted files.
 func TestHostilePath(t *testing.T) {
-	root := os.Geteuid() == 0
 	var bin string
-	if root {
+	if os.Geteuid() == 0 {
 		bin = testuser.Binary(t)
 	}
 	cfg := string(shared.MarshalConfig(testConfig()))
@@ -104,27 +102,11 @@ func TestHostilePath(t *testing.T) {
 				name += " (as uid 65534)"
 			}
 			t.Run(name, func(t *testing.T) {
-				if tt.needOther && !root {
-					t.Skip("planting another user's file needs root; run the tests as root to cover this row")
-				}
-				if asUser && !root {
-					t.Skip("not root: this row ran as this user only")
-				}
-				// The shared directory's parent is the running user's.
-				base := t.TempDir()
-				if asUser {
-					base = testuser.Dir(t)
-				}
-				dir := filepath.Join(base, "shared")
-				if err := os.Mkdir(dir, 0o777); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.Chmod(dir, os.ModeSticky|0o777); err != nil {
-					t.Fatal(err)
-				}
+				testuser.Skip(t, tt.needOther, asUser)
+				dir := testuser.SharedDir(t, asUser)
 				path := tt.plant(t, dir)
 				if asUser {
-					giveTo(t, dir, testuser.UID)
+					testuser.GiveTo(t, dir, testuser.UID)
 				}
 				before := snapshot(t, dir)
 				for _, op := range []string{"validate", "load", "save"} {
@@ -188,24 +170,6 @@ func chownOther(t *testing.T, path string) {
 	}
 }
 
-// giveTo hands what was planted as "ours" to uid; what another user owns
-// stays theirs.
-func giveTo(t *testing.T, dir string, uid int) {
-	t.Helper()
-	err := filepath.Walk(dir, func(p string, fi os.FileInfo, err error) error {
-		if err != nil || p == dir {
-			return err
-		}
-		if ownerOf(fi) != testuser.Other {
-			return os.Lchown(p, uid, uid)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
 // snapshot lists the directory's entries with their sizes, modes and
 // contents, to tell that nothing was written.
 func snapshot(t *testing.T, dir string) string {
@@ -231,5 +195,3 @@ func snapshot(t *testing.T, dir string) string {
 	}
 	return b.String()
 }
-
-func ownerOf(fi os.FileInfo) int { return ownership.OwnerOf(fi) }

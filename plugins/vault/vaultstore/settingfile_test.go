@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ksm-cli/ksm/internal/ownership"
 	"github.com/ksm-cli/ksm/internal/testuser"
 	"github.com/ksm-cli/ksm/shared"
 )
@@ -24,9 +23,8 @@ import (
 // shared sticky directory (like /tmp). As root each row also runs as uid
 // 65534 with the same files.
 func TestSettingFileOwnership(t *testing.T) {
-	root := os.Geteuid() == 0
 	var bin string
-	if root {
+	if os.Geteuid() == 0 {
 		bin = testuser.Binary(t)
 	}
 	const secret = "s.0123456789abcdef"
@@ -93,27 +91,12 @@ func TestSettingFileOwnership(t *testing.T) {
 				name += " (as uid 65534)"
 			}
 			t.Run(name, func(t *testing.T) {
-				if tt.needOther && !root {
-					t.Skip("planting another user's file needs root; run the tests as root to cover this row")
-				}
-				if asUser && !root {
-					t.Skip("not root: this row ran as this user only")
-				}
-				base := t.TempDir()
-				if asUser {
-					base = testuser.Dir(t)
-				}
-				dir := filepath.Join(base, "shared")
-				if err := os.Mkdir(dir, 0o777); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.Chmod(dir, os.ModeSticky|0o777); err != nil {
-					t.Fatal(err)
-				}
+				testuser.Skip(t, tt.needOther, asUser)
+				dir := testuser.SharedDir(t, asUser)
 				path := tt.plant(t, dir)
 				var got string
 				if asUser {
-					giveTo(t, dir, testuser.UID)
+					testuser.GiveTo(t, dir, testuser.UID)
 					out, err := testuser.Command(t, bin, "KSM_TEST_SETTING_FILE="+path).CombinedOutput()
 					if err != nil {
 						t.Fatalf("child: %v: %s", err, out)
@@ -210,24 +193,6 @@ func plantFile(t *testing.T, path, content string, mode os.FileMode) string {
 func chownOther(t *testing.T, path string) {
 	t.Helper()
 	if err := os.Lchown(path, testuser.Other, testuser.Other); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// giveTo hands what was planted as "ours" to uid; what another user owns
-// stays theirs.
-func giveTo(t *testing.T, dir string, uid int) {
-	t.Helper()
-	err := filepath.Walk(dir, func(p string, fi os.FileInfo, err error) error {
-		if err != nil || p == dir {
-			return err
-		}
-		if ownership.OwnerOf(fi) != testuser.Other {
-			return os.Lchown(p, uid, uid)
-		}
-		return nil
-	})
-	if err != nil {
 		t.Fatal(err)
 	}
 }
