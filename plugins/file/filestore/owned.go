@@ -15,15 +15,16 @@ import (
 // user's or root's and not writable by others (a sticky /tmp is fine), and
 // so must every symbolic link on the way and its target. Another user's
 // file could otherwise hand ksm a config of that user's choosing, or
-// receive the one ksm saves. It returns the os error of a missing path as
-// it is, for the caller to word.
+// receive the one ksm saves.
 func checkOwned(path string) error {
 	target := path
 	if _, err := os.Lstat(path); errors.Is(err, os.ErrNotExist) {
 		target = filepath.Dir(path)
 	}
 	err := ownership.Check(target)
-	if err == nil {
+	if err == nil || errors.Is(err, os.ErrNotExist) {
+		// Missing (a dangling link, a directory Save will create): what
+		// reads or writes it next says so in its own words.
 		return nil
 	}
 	return ownershipError(err)
