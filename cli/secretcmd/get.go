@@ -8,7 +8,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/urfave/cli/v2"
 
@@ -71,8 +70,10 @@ func runGet(ctx context.Context, opts *getOptions) error {
 }
 
 // writeRecord prints a record for people: a header, then tables of the
-// fields and custom fields, then the notes. --json is exact; this is not
-// (control characters are shown escaped).
+// fields and custom fields, then the notes. Everything from Keeper is
+// escaped with safetext (control, bidi and format characters shown as
+// \xNN or \uNNNN), so a record cannot drive the terminal or reorder what
+// it shows; --json keeps the exact values, in JSON escapes.
 func writeRecord(w io.Writer, r *keeper.Record) error {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "\n Record: %s\n Title: %s\n Record Type: %s\n", safetext.Escape(r.UID), safetext.Escape(r.Title), safetext.Escape(r.Type))
@@ -96,7 +97,7 @@ func writeRecord(w io.Writer, r *keeper.Record) error {
 				if i > 0 {
 					name = ""
 				}
-				rows = append(rows, []string{visible(name), line})
+				rows = append(rows, []string{safetext.Escape(name), line})
 			}
 		}
 		if err := writeTable(&b, rows); err != nil {
@@ -107,7 +108,7 @@ func writeRecord(w io.Writer, r *keeper.Record) error {
 	if r.Notes != "" {
 		b.WriteString("\n Notes:\n")
 		for _, line := range strings.Split(r.Notes, "\n") {
-			b.WriteString(" " + visible(line) + "\n")
+			b.WriteString(" " + safetext.Escape(line) + "\n")
 		}
 	}
 	b.WriteString("\n")
@@ -140,31 +141,11 @@ func valueLines(values []any) []string {
 			}
 		}
 		for _, line := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n") {
-			lines = append(lines, visible(line))
+			lines = append(lines, safetext.Escape(line))
 		}
 	}
 	if len(lines) == 0 {
 		lines = []string{""}
 	}
 	return lines
-}
-
-// visible escapes control characters so a record cannot drive the
-// terminal (\t, \x1b, ...).
-func visible(s string) string {
-	if strings.IndexFunc(s, unicode.IsControl) < 0 {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '\t':
-			b.WriteString(`\t`)
-		case unicode.IsControl(r):
-			fmt.Fprintf(&b, `\x%02x`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }

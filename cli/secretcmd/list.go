@@ -123,9 +123,17 @@ func writeTable(w io.Writer, rows [][]string) error {
 	return err
 }
 
+// writeJSON prints v as indented JSON in which the characters safetext
+// escapes (C1, bidi, format characters) are \u escapes: the same values,
+// nothing that acts on a terminal.
 func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, safetext.JSON(b.String()))
+	return err
 }

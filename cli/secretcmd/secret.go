@@ -17,6 +17,7 @@ import (
 	"github.com/ksm-cli/ksm/cli/internal/keeperini"
 	"github.com/ksm-cli/ksm/cli/internal/profiles"
 	"github.com/ksm-cli/ksm/cli/internal/stores"
+	"github.com/ksm-cli/ksm/internal/safetext"
 	"github.com/ksm-cli/ksm/shared"
 )
 
@@ -55,7 +56,7 @@ func fetch(ctx context.Context, f *cmdutil.Factory) (*keeper.Secrets, error) {
 		return nil, fmt.Errorf("profile %s: %w", p.Name, err)
 	}
 	for _, w := range secrets.Warnings {
-		fmt.Fprintf(f.IO.ErrOut, "Warning: %s\n", w)
+		fmt.Fprintf(f.IO.ErrOut, "Warning: %s\n", safetext.Escape(w))
 	}
 	old := kcfg.ServerPublicKeyID
 	if old == "" {

@@ -73,6 +73,7 @@ func TestValueLines(t *testing.T) {
 		{[]any{json.Number("5432"), true, nil}, []string{"5432", "true", ""}},
 		{[]any{map[string]any{"port": "1", "hostName": "h<&>"}}, []string{`{"hostName":"h<&>","port":"1"}`}},
 		{[]any{"tab\there\x1b[2J"}, []string{`tab\there\x1b[2J`}},
+		{[]any{"c1\u009b bidi\u202e\u2066 zw\u200b\ufeff"}, []string{`c1\u009b bidi\u202e\u2066 zw\u200b\ufeff`}},
 	}
 	for _, tt := range tests {
 		got := valueLines(tt.in)

@@ -93,7 +93,10 @@ func sdkConnect(ctx context.Context, t target, via string) (*session, error) {
 		return nil, f
 	}
 
-	api := secretsmanager.NewFromConfig(cfg, func(o *secretsmanager.Options) { o.Region = region })
+	api := secretsmanager.NewFromConfig(cfg, func(o *secretsmanager.Options) {
+		o.Region = region
+		o.HTTPClient = plainHTTPGuard{next: o.HTTPClient}
+	})
 	return &session{api: api, region: region, secrets: secrets}, nil
 }
 

@@ -34,6 +34,9 @@ func asFailure(ctx context.Context, err error, op operation) *failure {
 	if f := ctxFailure(ctx); f != nil {
 		return f
 	}
+	if f := endpointFailure(err); f != nil {
+		return f
+	}
 	return apiFailure(err, op)
 }
 

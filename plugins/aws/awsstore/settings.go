@@ -91,6 +91,12 @@ func parseSettings(s shared.Settings) (target, error) {
 				strings.Join(missing, " and "))
 		}
 	}
+	for _, r := range []string{t.region, t.arnRegion()} {
+		if r != "" && !regionPattern.MatchString(r) {
+			return target{}, shared.Errorf(shared.CodeInvalidArgument,
+				"keeper.ini names the AWS region %q, which is not a region name such as us-east-1; run `ksm profile setup --type aws` again with --region", r)
+		}
+	}
 	fb, ok := parseBool(get(keyFallback))
 	if !ok {
 		return target{}, shared.Errorf(shared.CodeInvalidArgument,

@@ -7,7 +7,9 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"syscall"
 
+	"github.com/ksm-cli/ksm/internal/ownership"
 	"github.com/ksm-cli/ksm/shared"
 )
 
@@ -34,20 +36,32 @@ func (*Store) Load(ctx context.Context, settings shared.Settings) (shared.Config
 	return cfg, nil
 }
 
-// readFile reads a regular file of at most maxSize bytes.
+// readFile reads a regular file of at most maxSize bytes that passes the
+// ownership rule: the path is checked, then opened once (without blocking
+// on a FIFO), and what is read is checked again through the descriptor.
 func readFile(path string) ([]byte, error) {
-	fi, err := os.Stat(path)
+	if err := checkOwned(path); err != nil {
+		var se *shared.Error
+		if errors.As(err, &se) {
+			return nil, se
+		}
+		return nil, fileError("read", path, err)
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
+	if err != nil {
+		return nil, fileError("read", path, err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
 	if err != nil {
 		return nil, fileError("read", path, err)
 	}
 	if !fi.Mode().IsRegular() {
 		return nil, shared.Errorf(shared.CodeInvalidArgument, "%s is not a regular file", path)
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fileError("read", path, err)
+	if err := ownership.CheckOpened(path, fi); err != nil {
+		return nil, ownershipError(err)
 	}
-	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, maxSize+1))
 	if err != nil {
 		return nil, fileError("read", path, err)

@@ -16,7 +16,8 @@ import (
 // if it is the user's), a temp file in the same directory, fsync, rename,
 // mode 0600. A symbolic link is written through only if it and its target
 // are the user's; a file its owner made read-only is never replaced. It
-// refuses to replace a file that is not a ksm config unless Overwrite.
+// refuses to replace a file that is not a ksm config unless Overwrite, and
+// writes nowhere the ownership rule refuses (checkOwned).
 func (*Store) Save(ctx context.Context, req shared.SaveRequest) error {
 	path, err := settingsPath(req.Settings)
 	if err != nil {
@@ -32,6 +33,10 @@ func (*Store) Save(ctx context.Context, req shared.SaveRequest) error {
 	}
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		return shared.Errorf(shared.CodeInvalidArgument, "%s is a directory", path)
+	}
+	// Checked before atomicfile, whose own refusals speak of keeper.ini.
+	if err := checkOwned(path); err != nil {
+		return saveError(ctx, path, err)
 	}
 	data := append(shared.MarshalConfig(req.Config), '\n')
 	err = atomicfile.Update(ctx, path, func(old string, exists bool) ([]byte, error) {

@@ -38,8 +38,8 @@ func (s *Store) Describe(context.Context) (*shared.Description, error) {
 }
 
 // Validate makes the path absolute (relative to where ksm runs, `~/`
-// meaning the home directory). The file need not exist yet: Save may
-// create it.
+// meaning the home directory) and applies the ownership rule to it. The
+// file need not exist yet: Save may create it (and its directory).
 func (*Store) Validate(_ context.Context, options map[string]string) (shared.Settings, error) {
 	values, err := sdk.Parse(setupOptions, options)
 	if err != nil {
@@ -51,6 +51,11 @@ func (*Store) Validate(_ context.Context, options map[string]string) (shared.Set
 	}
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		return nil, shared.Errorf(shared.CodeInvalidArgument, "--path %s is a directory; give the config file's path", path)
+	}
+	if _, err := os.Stat(filepath.Dir(path)); err == nil {
+		if err := checkOwned(path); err != nil {
+			return nil, err
+		}
 	}
 	return shared.Settings{"path": path}, nil
 }

@@ -214,9 +214,9 @@ func testConfig() shared.Config {
 }
 
 func TestSaveWritesFormattedPrivateFile(t *testing.T) {
+	dir := t.TempDir() // made before umask 000: a 0777 directory is refused
 	old := syscall.Umask(0)
 	defer syscall.Umask(old)
-	dir := t.TempDir()
 	path := filepath.Join(dir, "ksm.json")
 	s := New("test")
 	if err := s.Save(context.Background(), shared.SaveRequest{Settings: shared.Settings{"path": path}, Config: testConfig()}); err != nil {

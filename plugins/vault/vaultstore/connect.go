@@ -51,6 +51,8 @@ func (s *Store) connect(ctx context.Context, t target) (*session, error) {
 			reason: "cannot set up the Vault client (" + oneLine(err.Error()) + ")",
 			hint:   "check --address and the VAULT_* variables"}
 	}
+	// Requests go to the client's own origin only, answers are bounded.
+	guardClient(cfg.HttpClient, client.Address())
 	// keeper.ini decides where the profile lives, not the environment.
 	client.ClearToken()
 	if t.namespace != "" {
@@ -113,7 +115,7 @@ func (s *Store) loginAppRole(ctx context.Context, t target, sess *session) error
 	var secretID string
 	switch {
 	case t.secretIDFile != "":
-		id, err := readSecretFile(t.secretIDFile)
+		id, err := readSettingFile(t.secretIDFile)
 		if err != nil {
 			return &failure{code: shared.CodeUnauthenticated, reason: "no AppRole secret id: " + err.Error(),
 				hint: "put the secret id in that file, or run `ksm profile setup --type=vault` again with another --secret-id-file"}
@@ -146,10 +148,15 @@ func (s *Store) jwtFile(t target) string {
 
 // loginKubernetes logs in with the pod's service-account token.
 func loginKubernetes(ctx context.Context, t target, sess *session, path string) error {
-	jwt, err := readSecretFile(path)
+	jwt, err := readSettingFile(path)
 	if err != nil {
 		return &failure{code: shared.CodeUnauthenticated, reason: "no Kubernetes service-account token: " + err.Error(),
 			hint: "run in a pod with a service-account token mounted, or give --jwt-file"}
+	}
+	if !looksLikeJWT(jwt) {
+		return &failure{code: shared.CodeUnauthenticated,
+			reason: "no Kubernetes service-account token: " + path + " does not hold a JWT, so ksm does not send it",
+			hint:   "give --jwt-file the service-account token file (three base64url parts joined by dots)"}
 	}
 	sess.secrets = append(sess.secrets, jwt)
 	auth, err := kubernetes.NewKubernetesAuth(t.role, kubernetes.WithServiceAccountToken(jwt), kubernetes.WithMountPath(t.authMount))

@@ -64,6 +64,9 @@ func classify(ctx context.Context, t target, req request, err error) *failure {
 	if f := ctxFailure(ctx, t); f != nil {
 		return f
 	}
+	if f := guardFailure(t, err); f != nil {
+		return f
+	}
 	var re *api.ResponseError
 	if errors.As(err, &re) {
 		return responseFailure(t, req, re)
