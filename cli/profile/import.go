@@ -38,7 +38,7 @@ Examples:
    ksm profile import --output-file /etc/ksm/keeper.ini - < config.b64`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "profile-name", Aliases: []string{"p"}, Usage: "profile to create (default: $KSM_CLI_PROFILE or _default; for a keeper.ini, its own names)", Destination: &opts.Name},
-			&cli.StringFlag{Name: "output-file", Usage: "keeper.ini to write (default: the one in use, else $KSM_INI_DIR or the current directory)", Destination: &opts.OutputFile},
+			&cli.StringFlag{Name: "output-file", Aliases: []string{"f"}, Usage: "keeper.ini to write (default: the one in use, else $KSM_INI_DIR or the current directory)", Destination: &opts.OutputFile},
 			&cli.BoolFlag{Name: "force", Usage: "replace profiles that already exist", Destination: &opts.Force},
 		},
 		Action: func(c *cli.Context) error {

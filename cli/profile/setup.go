@@ -223,18 +223,18 @@ func helpDescription(ctx context.Context, f *cmdutil.Factory, typ string) (*shar
 	return h.Description(ctx, p)
 }
 
-// findTypeArg picks --type's value out of unparsed arguments.
+// findTypeArg picks --type's (-t's) value out of unparsed arguments.
 func findTypeArg(args []string) string {
 	for i, a := range args {
 		if a == "--" {
 			break
 		}
-		for _, prefix := range []string{"--type=", "-type="} {
+		for _, prefix := range []string{"--type=", "-type=", "-t="} {
 			if v, ok := strings.CutPrefix(a, prefix); ok {
 				return v
 			}
 		}
-		if (a == "--type" || a == "-type") && i+1 < len(args) {
+		if (a == "--type" || a == "-type" || a == "-t") && i+1 < len(args) {
 			return args[i+1]
 		}
 	}
