@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 	"github.com/urfave/cli/v2"
 
+	"github.com/ksm-cli/ksm/cli/configcmd"
 	"github.com/ksm-cli/ksm/cli/internal/cmdutil"
 	"github.com/ksm-cli/ksm/cli/internal/inifile"
 	"github.com/ksm-cli/ksm/cli/internal/iostreams"
@@ -79,6 +80,7 @@ Examples:
 			profile.NewCommand(f),
 			secretcmd.NewCommand(f),
 			plugincmd.NewCommand(f),
+			configcmd.NewCommand(f),
 			newCompletionCommand(),
 		},
 	}

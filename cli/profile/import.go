@@ -77,6 +77,7 @@ func runImport(ctx context.Context, opts *importOptions) error {
 	if path == "" {
 		path = opts.f.WritePath()
 	}
+	warnKeeperCLI(opts.f, path, incoming...)
 	_, err = opts.f.UpdateAt(ctx, path, func(b *profiles.Book) error {
 		var clash []string
 		for _, p := range incoming {

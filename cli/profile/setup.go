@@ -153,6 +153,7 @@ func runSetup(ctx context.Context, opts *setupOptions, s *pluginhost.Session) er
 	if _, err := s.Load(ctx, settings); err != nil {
 		return err
 	}
+	warnKeeperCLI(f, f.WritePath(), &profiles.Profile{Name: name, Storage: opts.Type})
 	path, err := f.Update(ctx, func(b *profiles.Book) error {
 		if b.Has(name) && !opts.Force {
 			return fmt.Errorf("profile %s already exists; use --force to replace it", name)
