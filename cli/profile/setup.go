@@ -256,11 +256,15 @@ func optionFlags(d *shared.Description) []cli.Flag {
 		if o.Required {
 			usage += " (required)"
 		}
+		var aliases []string
+		if o.Short != "" { // checked by Description.Check: one letter, not reserved
+			aliases = []string{o.Short}
+		}
 		switch o.Type {
 		case shared.OptionBool:
-			flags = append(flags, &cli.BoolFlag{Name: o.Name, Usage: usage, EnvVars: o.EnvVars, Value: o.Default == "true", Category: "Store options"})
+			flags = append(flags, &cli.BoolFlag{Name: o.Name, Aliases: aliases, Usage: usage, EnvVars: o.EnvVars, Value: o.Default == "true", Category: "Store options"})
 		default:
-			flags = append(flags, &cli.StringFlag{Name: o.Name, Usage: usage, EnvVars: o.EnvVars, Value: o.Default,
+			flags = append(flags, &cli.StringFlag{Name: o.Name, Aliases: aliases, Usage: usage, EnvVars: o.EnvVars, Value: o.Default,
 				DefaultText: defaultText(o), Category: "Store options"})
 		}
 	}
