@@ -2,6 +2,7 @@ package profile
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/ksm-cli/ksm/cli/internal/cmdutil"
@@ -24,8 +25,17 @@ func keeperCLIReads(storage string) bool {
 
 // warnKeeperCLI says once, on stderr, before a command writes profiles
 // Keeper's CLI cannot read into the keeper.ini at path, that Keeper's CLI
-// will then refuse that whole file, and how to keep the two apart.
+// will then refuse that whole file, and how to keep the two apart. A file
+// of another name than Keeper's ($KSM_INI_FILE, else keeper.ini) is already
+// apart: Keeper's CLI reads it only when told to with --ini-file.
 func warnKeeperCLI(f *cmdutil.Factory, path string, written ...*profiles.Profile) {
+	keeperName := f.Getenv("KSM_INI_FILE")
+	if keeperName == "" {
+		keeperName = "keeper.ini"
+	}
+	if filepath.Base(path) != keeperName {
+		return
+	}
 	var unread []string
 	for _, p := range written {
 		if !keeperCLIReads(p.Storage) {
@@ -36,6 +46,6 @@ func warnKeeperCLI(f *cmdutil.Factory, path string, written ...*profiles.Profile
 		return
 	}
 	fmt.Fprintf(f.IO.ErrOut, "Warning: Keeper's CLI 1.4 cannot read %s, so it will refuse every command on %s; "+
-		"to keep Keeper's CLI working there, keep ksm-only profiles in another file (--ini-file FILE or KSM_INI_DIR).\n",
+		"to keep Keeper's CLI working there, keep ksm-only profiles in a file of another name (--ini-file FILE) or directory (KSM_INI_DIR).\n",
 		safetext.Escape(strings.Join(unread, ", ")), safetext.Escape(path))
 }
