@@ -126,11 +126,10 @@ func configure(f *cmdutil.Factory, c *cli.Context) error {
 	if level != hclog.NoLevel {
 		f.Log = hclog.New(&hclog.LoggerOptions{Name: "ksm", Level: level, Output: f.IO.ErrOut})
 	}
-	switch {
-	case c.Bool("no-color"): // wins over --color, as NO_COLOR does
+	// --color is Keeper's default: colour on a terminal only (Keeper's
+	// CLI strips colour off a pipe too, recorded in cli/e2e/testdata/keepercli).
+	if c.Bool("no-color") {
 		f.IO.Color = false
-	case c.Bool("color"):
-		f.IO.Color = true
 	}
 	return redirectOutput(f, c)
 }

@@ -67,7 +67,9 @@ func runList(opts *listOptions) error {
 	}
 	out := opts.f.IO.Out
 	if opts.JSON {
-		_, err := fmt.Fprintln(out, listJSON(entries))
+		// No newline after it: Keeper's CLI writes none (recorded in
+		// cli/e2e/testdata/keepercli).
+		_, err := fmt.Fprint(out, listJSON(entries))
 		return err
 	}
 	if err := writeTable(out, entries, opts.f.IO.Color); err != nil {
