@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 	"github.com/urfave/cli/v2"
 
+	"github.com/ksm-cli/ksm/cli/configcmd"
 	"github.com/ksm-cli/ksm/cli/internal/cmdutil"
 	"github.com/ksm-cli/ksm/cli/internal/inifile"
 	"github.com/ksm-cli/ksm/cli/internal/iostreams"
@@ -81,6 +82,7 @@ Examples:
 			profile.NewCommand(f),
 			secretcmd.NewCommand(f),
 			plugincmd.NewCommand(f),
+			configcmd.NewCommand(f),
 			newCompletionCommand(),
 		},
 	}
@@ -111,15 +113,48 @@ func configure(f *cmdutil.Factory, c *cli.Context) error {
 	if f.Timeout <= 0 {
 		return cmdutil.Usagef("--timeout must be positive")
 	}
+	if c.Bool("cache") {
+		return cmdutil.Usagef("--cache is refused: ksm keeps no offline record cache and always asks Keeper; drop it (--no-cache is accepted)")
+	}
+	level, err := logLevel(c)
+	if err != nil {
+		return err
+	}
 	// A plugin that cannot even start gets no longer than a call would.
 	f.Plugins.StartTimeout = min(f.Timeout, launch.DefaultStartTimeout)
 	f.Plugins.CallTimeout = f.Timeout
 	// A keeper.ini lock held elsewhere is waited for no longer than a call.
 	atomicfile.LockTimeout = f.Timeout
-	if c.Bool("debug") {
-		f.Log = hclog.New(&hclog.LoggerOptions{Name: "ksm", Level: hclog.Debug, Output: f.IO.ErrOut})
+	if level != hclog.NoLevel {
+		f.Log = hclog.New(&hclog.LoggerOptions{Name: "ksm", Level: level, Output: f.IO.ErrOut})
 	}
-	return nil
+	// --color is Keeper's default: colour on a terminal only (Keeper's
+	// CLI strips colour off a pipe too, recorded in cli/e2e/testdata/keepercli).
+	if c.Bool("no-color") {
+		f.IO.Color = false
+	}
+	return redirectOutput(f, c)
+}
+
+// logLevel maps --debug and Keeper's --log-level to a level of ksm's log
+// (NoLevel: no log). DEBUG is --debug; ksm logs little above it, so INFO,
+// WARNING and ERROR mostly keep it quiet, as in Keeper's CLI.
+func logLevel(c *cli.Context) (hclog.Level, error) {
+	level := hclog.NoLevel
+	if c.Bool("debug") {
+		level = hclog.Debug
+	}
+	if v := c.String("log-level"); v != "" {
+		levels := map[string]hclog.Level{"DEBUG": hclog.Debug, "INFO": hclog.Info, "WARNING": hclog.Warn, "ERROR": hclog.Error}
+		l, ok := levels[strings.ToUpper(v)]
+		if !ok {
+			return level, cmdutil.Usagef("--log-level must be DEBUG, INFO, WARNING or ERROR, not %q", v)
+		}
+		if level == hclog.NoLevel || l < level {
+			level = l
+		}
+	}
+	return level, nil
 }
 
 func usageError(_ *cli.Context, err error, _ bool) error { return &cmdutil.UsageError{Err: err} }
@@ -127,6 +162,12 @@ func usageError(_ *cli.Context, err error, _ bool) error { return &cmdutil.Usage
 func setUsageErrors(cmds []*cli.Command) {
 	for _, c := range cmds {
 		c.OnUsageError = usageError
+		if len(c.Subcommands) == 0 {
+			// urfave/cli gives every command a "help" (alias "h")
+			// subcommand, which would take `profile show h` to be a request
+			// for help instead of the profile named h.
+			c.HideHelpCommand = true
+		}
 		if len(c.Subcommands) > 0 && c.Action == nil {
 			c.Action = unknownCommand
 		}
@@ -169,6 +210,9 @@ func Main(ctx context.Context, args []string, io *iostreams.Streams, build Build
 	}
 	err := a.RunContext(ctx, normalizeArgs(a, args))
 	addKeyringHint(f, err)
+	if werr := writeOutput(f); err == nil {
+		err = werr
+	}
 	return report(io, err)
 }
 

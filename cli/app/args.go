@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/ksm-cli/ksm/internal/setupflags"
 )
 
 // normalizeArgs lets flags follow positional arguments and global flags
@@ -16,6 +18,13 @@ func normalizeArgs(app *cli.App, args []string) []string {
 		return args
 	}
 	globals := flagArity(app.Flags)
+	// After the command, a global flag's short name is the command's.
+	lateGlobals := map[string]bool{}
+	for name, takesValue := range globals {
+		if !setupflags.Short(name) || name == "h" {
+			lateGlobals[name] = takesValue
+		}
+	}
 	cmds := app.Commands
 	i := 1
 	var leading, hoisted []string
@@ -67,7 +76,7 @@ func normalizeArgs(app *cli.App, args []string) []string {
 		}
 		name := flagName(a)
 		_, ownFlag := own[name]
-		_, globalFlag := globals[name]
+		_, globalFlag := lateGlobals[name]
 		if !ownFlag && !globalFlag && !strings.HasPrefix(a, "--") && len(a) > 2 {
 			// Not a flag of ours but a value that starts with '-', such as
 			// a record UID (base64url): keep it as an argument.
@@ -76,8 +85,8 @@ func normalizeArgs(app *cli.App, args []string) []string {
 			continue
 		}
 		if !ownFlag && name != "help" && name != "h" {
-			if _, ok := globals[name]; ok {
-				n := consumes(globals, a)
+			if _, ok := lateGlobals[name]; ok {
+				n := consumes(lateGlobals, a)
 				hoisted = append(hoisted, args[i:min(i+n, len(args))]...)
 				i += n
 				continue

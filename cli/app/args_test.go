@@ -27,6 +27,13 @@ func TestNormalizeArgs(t *testing.T) {
 		{"ksm profile setup --type file -p x --path /p --debug", "ksm --debug profile setup --type file -p x --path /p"},
 		{"ksm profile setup --type=aws --timeout 5s --fallback", "ksm --timeout 5s profile setup --type=aws --fallback"},
 		{"ksm nosuch --json", "ksm nosuch --json"},
+		// Keeper's global options: long names anywhere, short names only
+		// before the command (after it they are the command's own).
+		{"ksm -p prod -o out.txt -c --no-cache --log-level DEBUG profile list", "ksm -p prod -o out.txt -c --no-cache --log-level DEBUG profile list"},
+		{"ksm profile list --profile-name prod --no-color --output out.txt --log-level INFO", "ksm --profile-name prod --no-color --output out.txt --log-level INFO profile list"},
+		{"ksm profile setup -t aws -s my-secret -c profile -n default -f true", "ksm profile setup -t aws -s my-secret -c profile -n default -f true"},
+		{"ksm profile import -f x.ini abc -p prod", "ksm profile import -f x.ini -p prod abc"},
+		{"ksm profile show h", "ksm profile show h"},
 	}
 	for _, tt := range tests {
 		got := normalizeArgs(a, strings.Fields(tt.in))

@@ -13,6 +13,7 @@ import (
 	"github.com/ksm-cli/ksm/cli/internal/cmdutil"
 	"github.com/ksm-cli/ksm/cli/internal/inifile"
 	"github.com/ksm-cli/ksm/cli/internal/profiles"
+	"github.com/ksm-cli/ksm/internal/setupflags"
 )
 
 // completeCommand is the hidden entry point of the completion scripts:
@@ -34,15 +35,26 @@ const (
 	storeTypes
 	files
 	shells
+	logLevels
 )
 
 // flagValues: the flags whose values ksm can name, by flag name.
 var flagValues = map[string]valueKind{
 	"profile":      profileNames,
+	"profile-name": profileNames,
+	"p":            profileNames,
 	"from-profile": profileNames,
 	"type":         storeTypes,
+	"t":            storeTypes,
 	"storage":      storeTypes,
 	"ini-file":     files,
+	"output":       files,
+	"o":            files,
+	"output-file":  files,
+	"f":            files,
+	"directory":    files,
+	"d":            files,
+	"log-level":    logLevels,
 }
 
 // argValues: the commands whose first argument ksm can name, by path.
@@ -183,8 +195,12 @@ func flagNames(app *cli.App, leaf *cli.Command) []string {
 		if v, ok := fl.(cli.VisibleFlag); ok && !v.IsVisible() {
 			continue
 		}
+		global := slices.Contains(app.Flags, fl)
 		for _, n := range fl.Names() {
-			if len(n) == 1 {
+			if global && leaf != nil && setupflags.Short(n) {
+				continue // read only before the command (normalizeArgs)
+			}
+			if setupflags.Short(n) { // -p, -nc, as Keeper's CLI spells them
 				names = append(names, "-"+n)
 			} else {
 				names = append(names, "--"+n)
@@ -206,7 +222,7 @@ func storeOptionFlags(f *cmdutil.Factory, path, before []string) []string {
 	for i, w := range before {
 		if v, ok := strings.CutPrefix(w, "--type="); ok {
 			typ = v
-		} else if w == "--type" && i+1 < len(before) {
+		} else if (w == "--type" || w == "-t") && i+1 < len(before) {
 			typ = before[i+1]
 		}
 	}
@@ -270,6 +286,8 @@ func values(f *cmdutil.Factory, kind valueKind) []string {
 		return []string{fileCandidates}
 	case shells:
 		return []string{"bash", "fish", "zsh"}
+	case logLevels:
+		return []string{"DEBUG", "INFO", "WARNING", "ERROR"}
 	}
 	return nil
 }

@@ -43,7 +43,7 @@ Examples:
    ksm profile import --output-file /etc/ksm/keeper.ini - < config.b64`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "profile-name", Aliases: []string{"p"}, Usage: "profile to create (default: $KSM_CLI_PROFILE or _default; for a keeper.ini, its own names)", Destination: &opts.Name},
-			&cli.StringFlag{Name: "output-file", Usage: "keeper.ini to write (default: the one in use, else $KSM_INI_DIR or the current directory)", Destination: &opts.OutputFile},
+			&cli.StringFlag{Name: "output-file", Aliases: []string{"f"}, Usage: "keeper.ini to write (default: the one in use, else $KSM_INI_DIR or the current directory)", Destination: &opts.OutputFile},
 			&cli.BoolFlag{Name: "force", Usage: "replace profiles that already exist", Destination: &opts.Force},
 			&cli.BoolFlag{Name: "allow-storage", Usage: "import a keeper.ini's profiles that keep their config in a store (their settings choose where ksm sends credentials: check them first)", Destination: &opts.AllowStorage},
 		},
@@ -87,6 +87,7 @@ func runImport(ctx context.Context, opts *importOptions) error {
 		path = opts.f.Ini().WritePath()
 	}
 	activated := ""
+	warnKeeperCLI(opts.f, path, incoming...)
 	_, err = opts.f.Ini().UpdateAt(ctx, path, func(b *profiles.Book) error {
 		var clash []string
 		for _, p := range incoming {

@@ -141,6 +141,7 @@ func runInit(ctx context.Context, opts *initOptions) error {
 	// that can fail without Keeper: a kept profile, a malformed or
 	// unwritable keeper.ini. Such a failure leaves the token unused.
 	path := f.Ini().WritePath()
+	warnKeeperCLI(f, path, &profiles.Profile{Name: name, Storage: opts.Storage})
 	_, err = f.Ini().UpdateAt(ctx, path, func(b *profiles.Book) error {
 		if b.Has(name) && !opts.Force {
 			return fmt.Errorf("profile %s already exists in %s and was kept; the token was not used: pass --force to replace the profile or -p to choose another name", name, path)

@@ -87,6 +87,11 @@ func runLinkKeyring(ctx context.Context, opts *linkKeyringOptions) error {
 		}
 		links = append(links, l)
 	}
+	linked := make([]*profiles.Profile, len(links))
+	for i, l := range links {
+		linked[i] = &profiles.Profile{Name: l.name, Storage: keeperkeyring.StoreType}
+	}
+	warnKeeperCLI(f, f.Ini().WritePath(), linked...)
 	path, err := f.Ini().Update(ctx, func(b *profiles.Book) error {
 		for _, l := range links {
 			if b.Has(l.name) && !opts.Force {

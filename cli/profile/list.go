@@ -38,9 +38,15 @@ func newListCommand(f *cmdutil.Factory) *cli.Command {
 }
 
 type listEntry struct {
-	Active bool   `json:"active"`
-	Name   string `json:"name"`
+	Active bool
+	Name   string
+	// KsmOnly: a storage Keeper's CLI 1.4 cannot read (keeperCLIReads).
+	KsmOnly bool
 }
+
+// ksmOnlyMark follows, in the table, the name of a profile Keeper's CLI
+// cannot read; a file without such profiles lists exactly as in Keeper's.
+const ksmOnlyMark = " (ksm only)"
 
 func runList(ctx context.Context, opts *listOptions) error {
 	var entries []listEntry
@@ -59,24 +65,43 @@ func runList(ctx context.Context, opts *listOptions) error {
 	default:
 		active := src.Book.Active()
 		for _, n := range src.Book.Names() {
-			entries = append(entries, listEntry{Active: n == active, Name: n})
+			e := listEntry{Active: n == active, Name: n}
+			if p, err := src.Book.Get(n); err == nil {
+				e.KsmOnly = !keeperCLIReads(p.Storage)
+			}
+			entries = append(entries, e)
 		}
 	}
 	out := opts.f.IO.Out
 	if opts.JSON {
-		_, err := fmt.Fprintln(out, listJSON(entries))
+		// No newline after it: Keeper's CLI writes none (recorded in
+		// cli/e2e/testdata/keepercli).
+		_, err := fmt.Fprint(out, listJSON(entries))
 		return err
 	}
-	return writeTable(out, entries, opts.f.IO.Color)
+	if err := writeTable(out, entries, opts.f.IO.Color); err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e.KsmOnly {
+			fmt.Fprintf(opts.f.IO.ErrOut, "Profiles marked%s keep their config in a store Keeper's CLI 1.4 cannot read: it refuses every command on %s (keep them in another file with --ini-file or KSM_INI_DIR).\n", ksmOnlyMark, safetext.Escape(src.Path))
+			break
+		}
+	}
+	return nil
 }
 
 // listJSON prints what Keeper's CLI prints with Python's json.dumps:
-// ", " and ": " separators.
+// ", " and ": " separators; a profile Keeper's CLI cannot read has a
+// "ksm_only": true key more.
 func listJSON(entries []listEntry) string {
 	parts := make([]string, len(entries))
 	for i, e := range entries {
 		name, _ := json.Marshal(e.Name)
 		parts[i] = fmt.Sprintf(`{"active": %t, "name": %s}`, e.Active, name)
+		if e.KsmOnly {
+			parts[i] = strings.TrimSuffix(parts[i], "}") + `, "ksm_only": true}`
+		}
 	}
 	return "[" + strings.Join(parts, ", ") + "]"
 }
@@ -86,14 +111,14 @@ func listJSON(entries []listEntry) string {
 func writeTable(w io.Writer, entries []listEntry, color bool) error {
 	width := len("Profile")
 	for _, e := range entries {
-		width = max(width, len(safetext.Escape(e.Name)))
+		width = max(width, len(tableName(e)))
 	}
 	const activeWidth = len("Active")
 	var b strings.Builder
 	b.WriteString("\n Active Profile\n")
 	fmt.Fprintf(&b, " %s %s\n", strings.Repeat("-", activeWidth), strings.Repeat("-", width))
 	for _, e := range entries {
-		mark, name := " ", safetext.Escape(e.Name) // a section name of keeper.ini
+		mark, name := " ", tableName(e)
 		if e.Active {
 			mark = "*"
 		}
@@ -106,6 +131,15 @@ func writeTable(w io.Writer, entries []listEntry, color bool) error {
 	b.WriteString("\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// tableName is a profile's name as the table shows it: escaped (a section
+// name of keeper.ini), marked if Keeper's CLI cannot read it.
+func tableName(e listEntry) string {
+	if e.KsmOnly {
+		return safetext.Escape(e.Name) + ksmOnlyMark
+	}
+	return safetext.Escape(e.Name)
 }
 
 // center pads s as Python's str.center does.

@@ -19,6 +19,8 @@ func TestWriteTable(t *testing.T) {
 		{"empty", nil, false, "\n Active Profile\n ------ -------\n\n"},
 		{"escape sequence in a hand-written name", []listEntry{{Name: "\x1b[2Jx"}}, false,
 			"\n Active Profile\n ------ --------\n        \\x1b[2Jx\n\n"},
+		{"a profile Keeper's CLI cannot read is marked", []listEntry{{Active: true, Name: "_default"}, {Name: "f", KsmOnly: true}}, false,
+			"\n Active Profile\n ------ ------------\n   *    _default\n        f (ksm only)\n\n"},
 		{"colour on a terminal", entries[:1], true,
 			"\n Active Profile\n ------ --------\n \x1b[31m  *   \x1b[0m \x1b[33m_default\x1b[0m\n\n"},
 	}
@@ -57,5 +59,23 @@ func TestListJSON(t *testing.T) {
 	}
 	if got := listJSON(nil); got != "[]" {
 		t.Errorf("empty: %s", got)
+	}
+}
+
+// Keeper's CLI's JSON for a file it can read; one key more for a profile it
+// cannot.
+func TestListJSONMarksKsmOnly(t *testing.T) {
+	got := listJSON([]listEntry{{Active: true, Name: "_default"}, {Name: "f", KsmOnly: true}, {Name: "a\"b"}})
+	want := `[{"active": true, "name": "_default"}, {"active": false, "name": "f", "ksm_only": true}, {"active": false, "name": "a\"b"}]`
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
+func TestKeeperCLIReads(t *testing.T) {
+	for storage, want := range map[string]bool{"": true, "internal": true, "aws": true, "file": false, "keyring": false, "vault": false, "env": false} {
+		if got := keeperCLIReads(storage); got != want {
+			t.Errorf("keeperCLIReads(%q) = %v, want %v", storage, got, want)
+		}
 	}
 }

@@ -155,6 +155,7 @@ func runSetup(ctx context.Context, opts *setupOptions, s *pluginhost.Session) er
 	if _, err := s.Load(ctx, settings); err != nil {
 		return err
 	}
+	warnKeeperCLI(f, f.Ini().WritePath(), &profiles.Profile{Name: name, Storage: opts.Type})
 	path, err := f.Ini().Update(ctx, func(b *profiles.Book) error {
 		if b.Has(name) && !opts.Force {
 			return fmt.Errorf("profile %s already exists; use --force to replace it", name)
@@ -228,18 +229,18 @@ func helpDescription(ctx context.Context, f *cmdutil.Factory, typ string) (*shar
 	return h.Description(ctx, p)
 }
 
-// findTypeArg picks --type's value out of unparsed arguments.
+// findTypeArg picks --type's (-t's) value out of unparsed arguments.
 func findTypeArg(args []string) string {
 	for i, a := range args {
 		if a == "--" {
 			break
 		}
-		for _, prefix := range []string{"--type=", "-type="} {
+		for _, prefix := range []string{"--type=", "-type=", "-t="} {
 			if v, ok := strings.CutPrefix(a, prefix); ok {
 				return v
 			}
 		}
-		if (a == "--type" || a == "-type") && i+1 < len(args) {
+		if (a == "--type" || a == "-type" || a == "-t") && i+1 < len(args) {
 			return args[i+1]
 		}
 	}
@@ -260,11 +261,15 @@ func optionFlags(d *shared.Description) []cli.Flag {
 		if o.Required {
 			usage += " (required)"
 		}
+		var aliases []string
+		if o.Short != "" { // checked by Description.Check: one letter, not reserved
+			aliases = []string{o.Short}
+		}
 		switch o.Type {
 		case shared.OptionBool:
-			flags = append(flags, &cli.BoolFlag{Name: o.Name, Usage: usage, EnvVars: o.EnvVars, Value: o.Default == "true", Category: "Store options"})
+			flags = append(flags, &cli.BoolFlag{Name: o.Name, Aliases: aliases, Usage: usage, EnvVars: o.EnvVars, Value: o.Default == "true", Category: "Store options"})
 		default:
-			flags = append(flags, &cli.StringFlag{Name: o.Name, Usage: usage, EnvVars: o.EnvVars, Value: o.Default,
+			flags = append(flags, &cli.StringFlag{Name: o.Name, Aliases: aliases, Usage: usage, EnvVars: o.EnvVars, Value: o.Default,
 				DefaultText: defaultText(o), Category: "Store options"})
 		}
 	}

@@ -9,7 +9,8 @@ import (
 	"github.com/ksm-cli/ksm/shared"
 )
 
-// Setup option names, as the reference documents them.
+// Setup option names, as the reference documents them (with its short
+// names -s, -c, -n and -f, declared in options).
 const (
 	optSecret             = "secret"
 	optCredentials        = "credentials"
@@ -25,12 +26,12 @@ const envSecretAccessKey = "AWS_SECRET_ACCESS_KEY"
 
 func options() []shared.Option {
 	return []shared.Option{
-		{Name: optSecret, Type: shared.OptionString, Default: defaultSecret,
+		{Name: optSecret, Short: "s", Type: shared.OptionString, Default: defaultSecret,
 			Usage: "name or ARN of the AWS Secrets Manager secret that holds the config"},
-		{Name: optCredentials, Type: shared.OptionEnum, Default: methodEC2,
+		{Name: optCredentials, Short: "c", Type: shared.OptionEnum, Default: methodEC2,
 			Allowed: []string{methodEC2, methodProfile, methodKeys},
 			Usage:   "how to get AWS credentials: the EC2 instance role, an AWS profile, or access keys"},
-		{Name: optCredentialsProfile, Type: shared.OptionString,
+		{Name: optCredentialsProfile, Short: "n", Type: shared.OptionString,
 			Usage: "AWS shared-config profile for --credentials profile (default: the default profile)"},
 		{Name: optAccessKeyID, Type: shared.OptionString,
 			Usage: "AWS access key ID for --credentials keys"},
@@ -39,7 +40,7 @@ func options() []shared.Option {
 			Usage:   "AWS secret access key for --credentials keys"},
 		{Name: optRegion, Type: shared.OptionString,
 			Usage: "AWS region of the secret (default: from the ARN, AWS_REGION, the AWS profile or the instance)"},
-		{Name: optFallback, Type: shared.OptionBool, Default: "false",
+		{Name: optFallback, Short: "f", Type: shared.OptionBool, Default: "false",
 			Usage: "if these credentials fail or are refused, try the default AWS credential chain"},
 	}
 }
