@@ -20,7 +20,6 @@ import (
 	"github.com/ksm-cli/ksm/cli/internal/keeper/keepertest"
 	"github.com/ksm-cli/ksm/cli/internal/keeperini"
 	"github.com/ksm-cli/ksm/cli/internal/profiles"
-	"github.com/ksm-cli/ksm/shared"
 )
 
 // testFactory is a Factory on a fake environment: cwd and home are temp
@@ -45,34 +44,6 @@ func redeemAndRead(f *cmdutil.Factory) (*keeperini.Source, error) {
 		return nil, err
 	}
 	return f.Ini().Read()
-}
-
-// config returns a complete SDK config whose clientId is marked, as JSON.
-func config(clientID string) string {
-	return string(shared.MarshalConfig(shared.Config{
-		shared.KeyClientID: clientID, shared.KeyPrivateKey: "cHJpdmF0ZQ==", shared.KeyAppKey: "YXBwa2V5",
-		shared.KeyHostname: "EU", shared.KeyServerPublicKeyID: "10", shared.KeyAppOwnerPublicKey: "b3duZXI=",
-	}))
-}
-
-func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
-
-// writeIni puts a keeper.ini with one profile named name in dir.
-func writeIni(t *testing.T, dir, name string) string {
-	t.Helper()
-	path := filepath.Join(dir, "keeper.ini")
-	f := inifile.NewWithActive(name)
-	cfg, err := shared.ParseConfig([]byte(config("file-" + name)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := profiles.NewBook(f).Put(&profiles.Profile{Name: name, Config: cfg}); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, inifile.Encode(f), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
 }
 
 func TestRedeemBadVariables(t *testing.T) {
