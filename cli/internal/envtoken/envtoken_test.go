@@ -20,6 +20,7 @@ import (
 	"github.com/ksm-cli/ksm/cli/internal/keeper/keepertest"
 	"github.com/ksm-cli/ksm/cli/internal/keeperini"
 	"github.com/ksm-cli/ksm/cli/internal/profiles"
+	"github.com/ksm-cli/ksm/shared"
 )
 
 // testFactory is a Factory on a fake environment: cwd and home are temp
@@ -46,13 +47,41 @@ func redeemAndRead(f *cmdutil.Factory) (*keeperini.Source, error) {
 	return f.Ini().Read()
 }
 
-func TestRedeemBadVariables(t *testing.T) {
+// config returns a complete SDK config whose clientId is marked, as JSON.
+func config(clientID string) string {
+	return string(shared.MarshalConfig(shared.Config{
+		shared.KeyClientID: clientID, shared.KeyPrivateKey: "cHJpdmF0ZQ==", shared.KeyAppKey: "YXBwa2V5",
+		shared.KeyHostname: "EU", shared.KeyServerPublicKeyID: "10", shared.KeyAppOwnerPublicKey: "b3duZXI=",
+	}))
+}
+
+func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+
+// Bad container variables, on the path a command takes (redeem, then
+// read): one line naming the variable, never its value, nothing written.
+func TestBadContainerVariables(t *testing.T) {
+	partial := b64(`{"clientId": "SECRETCLIENTID", "hostname": "US"}`)
 	tests := []struct {
 		name    string
 		env     map[string]string
 		want    string // in the error
 		secrets []string
 	}{
+		{name: "KSM_CONFIG not base64", env: map[string]string{"KSM_CONFIG": "%%SECRET%%"},
+			want: "environment variable KSM_CONFIG does not hold a usable keeper config (config is neither JSON nor base64 of it)", secrets: []string{"SECRET"}},
+		{name: "KSM_CONFIG missing keys", env: map[string]string{"KSM_CONFIG": partial},
+			want: "environment variable KSM_CONFIG does not hold a usable keeper config (config is missing privateKey, appKey)", secrets: []string{"SECRETCLIENTID", partial}},
+		{name: "KSM_CONFIG not JSON", env: map[string]string{"KSM_CONFIG": b64("SECRET plain text")},
+			want: "KSM_CONFIG does not hold a usable keeper config (config is not a JSON object of SDK keys)", secrets: []string{"SECRET"}},
+		{name: "KSM_CONFIG with a bad KSM_CLI_PROFILE", env: map[string]string{"KSM_CONFIG": config("x"), "KSM_CLI_PROFILE": "bad name"},
+			want: "environment variable KSM_CLI_PROFILE: invalid profile name"},
+		{name: "a bad second config", env: map[string]string{"KSM_CONFIG_BASE64_1": b64(config("one")), "KSM_CONFIG_BASE64_2": partial},
+			want: "environment variable KSM_CONFIG_BASE64_2 does not hold a usable keeper config", secrets: []string{"SECRETCLIENTID", partial}},
+		{name: "a bad name", env: map[string]string{"KSM_CONFIG_BASE64_1": b64(config("one")), "KSM_CONFIG_BASE64_DESC_1": "_config"},
+			want: "environment variable KSM_CONFIG_BASE64_DESC_1: \"_config\" is reserved"},
+		{name: "a name twice", env: map[string]string{
+			"KSM_CONFIG_BASE64_1": b64(config("one")), "KSM_CONFIG_BASE64_2": b64(config("two")), "KSM_CONFIG_BASE64_DESC_2": "App1"},
+			want: "KSM_CONFIG_BASE64_1 and KSM_CONFIG_BASE64_2 both give profile name App1"},
 		{name: "a malformed KSM_TOKEN", env: map[string]string{"KSM_TOKEN": "US:SECRETSECRET"},
 			want: "environment variable KSM_TOKEN is not a usable one-time token: token key must be 32 bytes", secrets: []string{"SECRETSECRET"}},
 		{name: "KSM_TOKEN with no key", env: map[string]string{"KSM_TOKEN": "SECRETPREFIXTHATISLONG:"},
