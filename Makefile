@@ -20,6 +20,9 @@ BIN     := bin
 # Tools the tests start as real servers (see ../shared/docs/TESTBEDS.md).
 IMDS_MOCK := github.com/aws/amazon-ec2-metadata-mock/cmd/ec2-metadata-mock@v1.13.0
 VAULT_VERSION := 1.21.0
+# staticcheck, pinned: `make lint` installs this version (2026.2.2, the
+# first release for Go 1.26) when $(GOBIN) holds another or none.
+STATICCHECK_VERSION := v0.8.2
 GOBIN     := $(shell $(GO) env GOPATH)/bin
 # Debian packages the tests use: GNOME Keyring on a private D-Bus session and
 # Python's keyring library (keyring store), Python's gRPC (the Python example
@@ -135,10 +138,13 @@ fuzz: ## run every fuzz target for $(FUZZTIME) seconds each (CI runs 15)
 stress: ## the long reliability runs: 200 SIGKILLed writes, 128 concurrent writers, the trust-boundary races and kills
 	KSM_STRESS=1 $(GO) test -race -count=1 -timeout 30m -run 'Stress|TestTrustPinsTheBytesItHashed|TestSwappedPluginNeverRuns|TestKillsLeaveNoPlugin' -v ./cli/e2e/
 
-lint: ## gofmt, go vet, and the keyring plugin built and vetted (tests included) for macOS and Windows
+lint: ## gofmt, go vet, staticcheck, and the keyring plugin built and vetted (tests included) for macOS and Windows
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet -tags $(DEVTAGS) ./...
 	cd $(EXAMPLE_MOD) && $(GO) vet ./...
+	@$(GOBIN)/staticcheck -version 2>/dev/null | grep -qF '($(STATICCHECK_VERSION:v%=%))' || $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	$(GOBIN)/staticcheck -tags $(DEVTAGS) ./...
+	cd $(EXAMPLE_MOD) && $(GOBIN)/staticcheck ./...
 	$(foreach os,$(CROSS_OS),GOOS=$(os) GOARCH=amd64 $(GOBUILD) -o /dev/null ./plugins/keyring/cmd/ksm-storage-keyring &&) true
 	$(foreach os,$(CROSS_OS),GOOS=$(os) GOARCH=amd64 $(GO) vet ./plugins/keyring/... ./internal/keeperlayout &&) true
 

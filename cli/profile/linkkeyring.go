@@ -67,22 +67,26 @@ func runLinkKeyring(ctx context.Context, opts *linkKeyringOptions) error {
 	defer s.Close()
 	names, active, err := keeperkeyring.Profiles(ctx, s, opts.Service)
 	if shared.CodeOf(err) == shared.CodeNotFound {
+		//lint:ignore ST1005 "Keeper" is a name, capitalised as Keeper writes it
 		return fmt.Errorf("Keeper's CLI keeps no profiles in the OS keyring (no %s item under service %s)", keeperlayout.IndexItem, opts.Service)
 	}
 	if err != nil {
 		return err
 	}
 	if len(names) == 0 {
+		//lint:ignore ST1005 "Keeper" is a name, capitalised as Keeper writes it
 		return fmt.Errorf("Keeper's CLI profile list in the OS keyring (service %s) is empty", opts.Service)
 	}
 	// Prove every item usable before writing anything.
 	var links []linked
 	for _, name := range names {
 		if err := profiles.ValidateName(name); err != nil {
+			//lint:ignore ST1005 "Keeper" is a name, capitalised as Keeper writes it
 			return fmt.Errorf("Keeper profile %s cannot be a ksm profile: %w; nothing was linked", name, err)
 		}
 		l, err := checkKeeperProfile(ctx, f, s, opts.Service, name)
 		if err != nil {
+			//lint:ignore ST1005 "Keeper" is a name, capitalised as Keeper writes it
 			return fmt.Errorf("Keeper profile %s: %w; nothing was linked", name, err)
 		}
 		links = append(links, l)

@@ -15,7 +15,9 @@ import (
 
 	hclog "github.com/hashicorp/go-hclog"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/emptypb"
 
 	"github.com/ksm-cli/ksm/internal/wire"
@@ -148,7 +150,7 @@ func parseHandshake(line, dir string) (socket string, err error) {
 // reports whether it serves that call.
 func (p *rawPlugin) shutdown(ctx context.Context) (served bool, err error) {
 	err = p.conn.Invoke(ctx, "/plugin.GRPCController/Shutdown", &emptypb.Empty{}, &emptypb.Empty{})
-	if err != nil && strings.Contains(err.Error(), "Unimplemented") {
+	if status.Code(err) == codes.Unimplemented {
 		return false, nil
 	}
 	return true, err

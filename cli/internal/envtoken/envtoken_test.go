@@ -57,31 +57,31 @@ func config(clientID string) string {
 
 func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
 
-// writeIni puts a keeper.ini with one profile named name in dir.
-func writeIni(t *testing.T, dir, name string) string {
-	t.Helper()
-	path := filepath.Join(dir, "keeper.ini")
-	f := inifile.NewWithActive(name)
-	cfg, err := shared.ParseConfig([]byte(config("file-" + name)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := profiles.NewBook(f).Put(&profiles.Profile{Name: name, Config: cfg}); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, inifile.Encode(f), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
-func TestRedeemBadVariables(t *testing.T) {
+// Bad container variables, on the path a command takes (redeem, then
+// read): one line naming the variable, never its value, nothing written.
+func TestBadContainerVariables(t *testing.T) {
+	partial := b64(`{"clientId": "SECRETCLIENTID", "hostname": "US"}`)
 	tests := []struct {
 		name    string
 		env     map[string]string
 		want    string // in the error
 		secrets []string
 	}{
+		{name: "KSM_CONFIG not base64", env: map[string]string{"KSM_CONFIG": "%%SECRET%%"},
+			want: "environment variable KSM_CONFIG does not hold a usable keeper config (config is neither JSON nor base64 of it)", secrets: []string{"SECRET"}},
+		{name: "KSM_CONFIG missing keys", env: map[string]string{"KSM_CONFIG": partial},
+			want: "environment variable KSM_CONFIG does not hold a usable keeper config (config is missing privateKey, appKey)", secrets: []string{"SECRETCLIENTID", partial}},
+		{name: "KSM_CONFIG not JSON", env: map[string]string{"KSM_CONFIG": b64("SECRET plain text")},
+			want: "KSM_CONFIG does not hold a usable keeper config (config is not a JSON object of SDK keys)", secrets: []string{"SECRET"}},
+		{name: "KSM_CONFIG with a bad KSM_CLI_PROFILE", env: map[string]string{"KSM_CONFIG": config("x"), "KSM_CLI_PROFILE": "bad name"},
+			want: "environment variable KSM_CLI_PROFILE: invalid profile name"},
+		{name: "a bad second config", env: map[string]string{"KSM_CONFIG_BASE64_1": b64(config("one")), "KSM_CONFIG_BASE64_2": partial},
+			want: "environment variable KSM_CONFIG_BASE64_2 does not hold a usable keeper config", secrets: []string{"SECRETCLIENTID", partial}},
+		{name: "a bad name", env: map[string]string{"KSM_CONFIG_BASE64_1": b64(config("one")), "KSM_CONFIG_BASE64_DESC_1": "_config"},
+			want: "environment variable KSM_CONFIG_BASE64_DESC_1: \"_config\" is reserved"},
+		{name: "a name twice", env: map[string]string{
+			"KSM_CONFIG_BASE64_1": b64(config("one")), "KSM_CONFIG_BASE64_2": b64(config("two")), "KSM_CONFIG_BASE64_DESC_2": "App1"},
+			want: "KSM_CONFIG_BASE64_1 and KSM_CONFIG_BASE64_2 both give profile name App1"},
 		{name: "a malformed KSM_TOKEN", env: map[string]string{"KSM_TOKEN": "US:SECRETSECRET"},
 			want: "environment variable KSM_TOKEN is not a usable one-time token: token key must be 32 bytes", secrets: []string{"SECRETSECRET"}},
 		{name: "KSM_TOKEN with no key", env: map[string]string{"KSM_TOKEN": "SECRETPREFIXTHATISLONG:"},

@@ -61,9 +61,7 @@ func genFile(r *rand.Rand) []byte {
 			b.WriteString(pick(r, genKeys) + pick(r, genDelims) + pick(r, genValues) + eol())
 		}
 		name := pick(r, genSections)
-		if strings.Contains(name, "%d") {
-			name = strings.Replace(name, "%d", string(rune('0'+r.IntN(3))), 1)
-		}
+		name = strings.Replace(name, "%d", string(rune('0'+r.IntN(3))), 1)
 		switch r.IntN(14) {
 		case 0:
 			b.WriteString("[" + name + eol()) // unclosed

@@ -149,55 +149,6 @@ func TestReadPrecedence(t *testing.T) {
 	}
 }
 
-func TestReadBadVariables(t *testing.T) {
-	partial := b64(`{"clientId": "SECRETCLIENTID", "hostname": "US"}`)
-	tests := []struct {
-		name    string
-		env     map[string]string
-		want    string // in the error
-		secrets []string
-	}{
-		{name: "KSM_CONFIG not base64", env: map[string]string{"KSM_CONFIG": "%%SECRET%%"},
-			want: "environment variable KSM_CONFIG does not hold a usable keeper config (config is neither JSON nor base64 of it)", secrets: []string{"SECRET"}},
-		{name: "KSM_CONFIG missing keys", env: map[string]string{"KSM_CONFIG": partial},
-			want: "environment variable KSM_CONFIG does not hold a usable keeper config (config is missing privateKey, appKey)", secrets: []string{"SECRETCLIENTID", partial}},
-		{name: "KSM_CONFIG not JSON", env: map[string]string{"KSM_CONFIG": b64("SECRET plain text")},
-			want: "KSM_CONFIG does not hold a usable keeper config (config is not a JSON object of SDK keys)", secrets: []string{"SECRET"}},
-		{name: "KSM_CONFIG with a bad KSM_CLI_PROFILE", env: map[string]string{"KSM_CONFIG": config("x"), "KSM_CLI_PROFILE": "bad name"},
-			want: "environment variable KSM_CLI_PROFILE: invalid profile name"},
-		{name: "a bad second config", env: map[string]string{"KSM_CONFIG_BASE64_1": b64(config("one")), "KSM_CONFIG_BASE64_2": partial},
-			want: "environment variable KSM_CONFIG_BASE64_2 does not hold a usable keeper config", secrets: []string{"SECRETCLIENTID", partial}},
-		{name: "a bad name", env: map[string]string{"KSM_CONFIG_BASE64_1": b64(config("one")), "KSM_CONFIG_BASE64_DESC_1": "_config"},
-			want: "environment variable KSM_CONFIG_BASE64_DESC_1: \"_config\" is reserved"},
-		{name: "a name twice", env: map[string]string{
-			"KSM_CONFIG_BASE64_1": b64(config("one")), "KSM_CONFIG_BASE64_2": b64(config("two")), "KSM_CONFIG_BASE64_DESC_2": "App1"},
-			want: "KSM_CONFIG_BASE64_1 and KSM_CONFIG_BASE64_2 both give profile name App1"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			f, errOut := testLocation(t, tt.env)
-			_, err := f.Read()
-			if err == nil {
-				t.Fatal("no error")
-			}
-			if !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error %q\nwant it to contain %q", err, tt.want)
-			}
-			if strings.Contains(err.Error(), "\n") {
-				t.Errorf("error is not one line: %q", err)
-			}
-			for _, s := range tt.secrets {
-				if strings.Contains(err.Error(), s) || strings.Contains(errOut.String(), s) {
-					t.Errorf("output shows a value: %q", err)
-				}
-			}
-			if entries, _ := os.ReadDir(f.Env.Cwd); len(entries) > 0 {
-				t.Errorf("files written: %v", entries)
-			}
-		})
-	}
-}
-
 func mustRead(t *testing.T, path string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(path)

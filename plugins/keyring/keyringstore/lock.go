@@ -52,6 +52,10 @@ func (s *Store) lockSaves(ctx context.Context) (unlock func(), err error) {
 			return nil, shared.Errorf(shared.CodeCanceled, "canceled")
 		}
 		return nil, shared.Errorf(shared.CodeDeadlineExceeded, "timed out waiting for another ksm saving to the OS keyring (lock %s)", path)
+	case err != nil:
+		// The lock file cannot be opened (a read-only cache directory):
+		// saves go unserialised, as when there is no lock path at all.
+		return func() {}, nil
 	}
-	return func() {}, nil
+	return func() {}, nil // not reached: TryLockContext returns once locked, failed or ctx ended
 }

@@ -214,6 +214,5 @@ func (t target) loginKey() string {
 // takes it.
 func (t target) secretPath() string { return t.mount + "/" + t.path }
 
-// dataPath and metadataPath are the KV v2 API paths of the secret.
-func (t target) dataPath() string     { return t.mount + "/data/" + t.path }
-func (t target) metadataPath() string { return t.mount + "/metadata/" + t.path }
+// dataPath is the KV v2 API path of the secret.
+func (t target) dataPath() string { return t.mount + "/data/" + t.path }
