@@ -21,8 +21,9 @@ const (
 	EnvToken            = "KSM_TOKEN"               // a one-time token to redeem once
 	EnvHostname         = "KSM_HOSTNAME"            // KSM_TOKEN's region or host
 	EnvProfile          = "KSM_CLI_PROFILE"         // the in-memory or redeemed profile's name
-	// EnvServerPublicKey is a private deployment's server key (ours; the
-	// same as init's --server-public-key).
+	// EnvServerPublicKey once gave a private deployment's server key. It is
+	// ignored now: Keeper's SDK encrypts only to Keeper's published keys
+	// (see keeper.ErrServerKeyUnsupported).
 	EnvServerPublicKey = "KSM_SERVER_PUBLIC_KEY"
 )
 
@@ -192,7 +193,6 @@ func (f *Factory) redeemEnvToken(ctx context.Context) error {
 			return fmt.Errorf("environment variable %s: %w", EnvHostname, err)
 		}
 	}
-	opts := keeper.BindOptions{ServerPublicKey: strings.TrimSpace(f.Getenv(EnvServerPublicKey))}
 	path := f.Env.WritePath()
 	bound := false
 	_, err = f.UpdateAt(ctx, path, func(b *profiles.Book) error {
@@ -201,7 +201,7 @@ func (f *Factory) redeemEnvToken(ctx context.Context) error {
 		}
 		bctx, cancel := f.KeeperContext(ctx)
 		defer cancel()
-		cfg, err := f.KeeperClient().Bind(bctx, host, tok, opts)
+		cfg, err := f.KeeperClient().Bind(bctx, host, tok)
 		if err != nil {
 			return fmt.Errorf("cannot redeem %s: %w", EnvToken, err)
 		}
@@ -227,7 +227,7 @@ func (f *Factory) redeemEnvToken(ctx context.Context) error {
 	return nil
 }
 
-// KeeperClient returns a Keeper protocol client that logs with --debug.
+// KeeperClient returns ksm's door to Keeper (its SDK), logging with --debug.
 func (f *Factory) KeeperClient() *keeper.Client {
 	return &keeper.Client{HTTPClient: f.HTTPClient, Logger: f.Log.Named("keeper")}
 }
