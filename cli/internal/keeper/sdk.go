@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/keeper-security/secrets-manager-go/core"
@@ -116,13 +117,54 @@ func (cl *Client) Fetch(ctx context.Context, cfg Config) (*Secrets, error) {
 	return s, nil
 }
 
-// call runs one SDK exchange where it can be abandoned: the SDK takes no
-// context, so it runs on a goroutine of its own while this one waits for
-// it or for ctx. Its requests go through a transport bound to ctx, so an
-// abandoned call ends at its next read; until then it holds only memory
+// Throttling: Keeper answers a burst with "throttled" (and sometimes a
+// retry_after); the SDK gives up at once, so the wrapper tries again.
+const (
+	maxAttempts = 3
+	backoff     = 2 * time.Second
+	maxBackoff  = 10 * time.Second
+)
+
+// call runs fn, trying again after a throttled answer, and maps its errors.
+// Every attempt builds its SDK client anew from the same in-memory config;
+// a throttled bind has not used the token.
+func (cl *Client) call(ctx context.Context, addr string, fn func(**core.Context) (*core.SecretsManagerResponse, error)) (*core.SecretsManagerResponse, error) {
+	wait := backoff
+	for attempt := 1; ; attempt++ {
+		resp, tr, err := cl.attempt(ctx, addr, fn)
+		if err == nil {
+			return resp, nil
+		}
+		err = mapError(ctx, addr, tr, err)
+		if !errors.Is(err, ErrThrottled) {
+			return nil, err
+		}
+		if attempt >= maxAttempts {
+			return nil, newError(ErrThrottled, err, "keeper server at %s is throttling requests (tried %d times); wait a minute and try again", addr, attempt)
+		}
+		if ra := tr.retryAfter(); ra > 0 {
+			wait = ra
+		}
+		wait = min(wait, maxBackoff)
+		cl.logger().Debug("throttled; retrying", "host", addr, "attempt", attempt, "wait", wait)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, newError(ErrThrottled, ctx.Err(), "keeper server at %s is throttling requests and the wait was cut short: %v", addr, ctx.Err())
+		case <-t.C:
+		}
+		wait *= 2
+	}
+}
+
+// attempt runs one SDK exchange where it can be abandoned: the SDK takes
+// no context, so it runs on a goroutine of its own while this one waits
+// for it or for ctx. Its requests go through a transport bound to ctx, so
+// an abandoned call ends at its next read; until then it holds only memory
 // (an in-memory config and the response), which is dropped. A panic in
 // the SDK (it type-asserts the server's JSON) is a bad response.
-func (cl *Client) call(ctx context.Context, addr string, fn func(**core.Context) (*core.SecretsManagerResponse, error)) (*core.SecretsManagerResponse, error) {
+func (cl *Client) attempt(ctx context.Context, addr string, fn func(**core.Context) (*core.SecretsManagerResponse, error)) (*core.SecretsManagerResponse, *transport, error) {
 	tr := newTransport(ctx, addr, cl.baseTransport())
 	sdkCtx := &core.Context{Transport: tr}
 	tr.sdkCtx = &sdkCtx
@@ -151,17 +193,17 @@ func (cl *Client) call(ctx context.Context, addr string, fn func(**core.Context)
 	select {
 	case r := <-done:
 		if r.err != nil {
-			return nil, mapError(ctx, addr, tr, r.err)
+			return nil, tr, r.err
 		}
 		if r.resp == nil {
-			return nil, unreadable(addr, errors.New("keeper's SDK returned no answer"))
+			return nil, tr, unreadable(addr, errors.New("keeper's SDK returned no answer"))
 		}
 		if r.logs.errors > 0 {
 			r.resp.Warnings = strings.TrimSpace(r.resp.Warnings + "\n" + skippedWarning)
 		}
-		return r.resp, nil
+		return r.resp, tr, nil
 	case <-ctx.Done():
-		return nil, unreachable(ctx, addr, ctx.Err())
+		return nil, tr, unreachable(ctx, addr, ctx.Err())
 	}
 }
 

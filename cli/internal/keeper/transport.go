@@ -1,8 +1,10 @@
 package keeper
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"io"
 	"net"
@@ -58,8 +60,9 @@ type transport struct {
 	base   http.RoundTripper
 	sdkCtx **core.Context // the SDK keeps the request's transmission key here
 
-	mu  sync.Mutex
-	err error
+	mu    sync.Mutex
+	err   error
+	after time.Duration // retry_after of a refusal
 }
 
 func newTransport(ctx context.Context, addr string, base http.RoundTripper) *transport {
@@ -77,8 +80,36 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, t.fail(err)
 	}
+	if resp.StatusCode != http.StatusOK {
+		t.noteRefusal(resp)
+	}
 	resp.Body = &cappedBody{rc: resp.Body, left: maxResponseBytes, t: t}
 	return resp, nil
+}
+
+// noteRefusal reads a refusal's retry_after (seconds), which the SDK's
+// error does not carry, and puts the small body back for the SDK.
+func (t *transport) noteRefusal(resp *http.Response) {
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	if err != nil {
+		return
+	}
+	var e struct {
+		RetryAfter float64 `json:"retry_after"`
+	}
+	if json.Unmarshal(b, &e) == nil && e.RetryAfter > 0 {
+		t.mu.Lock()
+		t.after = time.Duration(e.RetryAfter * float64(time.Second))
+		t.mu.Unlock()
+	}
+}
+
+func (t *transport) retryAfter() time.Duration {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.after
 }
 
 func (t *transport) fail(err error) error {
