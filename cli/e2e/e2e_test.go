@@ -142,6 +142,7 @@ func params(t *testing.T, dir string) testscript.Params {
 			// keeper_test.go
 			"keepertoken":   keeperCmds["keepertoken"],
 			"keeperstats":   keeperCmds["keeperstats"],
+			"keeperwait":    keeperCmds["keeperwait"],
 			"keeperfault":   keeperCmds["keeperfault"],
 			"keeperproxied": keeperCmds["keeperproxied"],
 			"nosecrets":     keeperCmds["nosecrets"],
