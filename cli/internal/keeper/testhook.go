@@ -11,3 +11,6 @@ import (
 // addTestTransmissionKey does nothing in ksm as shipped; see
 // testhook_devtools.go.
 func addTestTransmissionKey(*http.Request, **core.Context) {}
+
+// testHookBuilt says whether this build hands keepertest the key.
+const testHookBuilt = false

@@ -25,3 +25,6 @@ func addTestTransmissionKey(r *http.Request, sdkCtx **core.Context) {
 		r.Header.Set(keepertest.TransmissionKeyHeader, base64.StdEncoding.EncodeToString(key))
 	}
 }
+
+// testHookBuilt says whether this build hands keepertest the key.
+const testHookBuilt = true
