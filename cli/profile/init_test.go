@@ -33,7 +33,7 @@ type initFixture struct {
 
 func newInitFixture(t *testing.T, stdin string) *initFixture {
 	t.Helper()
-	s := keepertest.New(t)
+	s := keepertest.NewForKSM(t)
 	env := map[string]string{"KSM_SERVER_PUBLIC_KEY": s.PublicKey()}
 	getenv := func(k string) string { return env[k] }
 	io, _, errOut := iostreams.Test(stdin)

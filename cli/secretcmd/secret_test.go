@@ -106,7 +106,7 @@ func TestWriteRecord(t *testing.T) {
 // server, plus a second profile that must not change.
 func secretFixture(t *testing.T) (*keepertest.Server, *cmdutil.Factory, *bytes.Buffer, *bytes.Buffer, string) {
 	t.Helper()
-	s := keepertest.New(t)
+	s := keepertest.NewForKSM(t)
 	s.AddRecord("Web", "login", keepertest.Field{Type: "password", Value: []any{"pw"}})
 	tok, err := keeper.ParseToken(s.NewToken())
 	if err != nil {

@@ -11,6 +11,3 @@ import (
 // addTestTransmissionKey does nothing in ksm as shipped; see
 // testhook_devtools.go.
 func addTestTransmissionKey(*http.Request, **core.Context) {}
-
-// testHookBuilt says whether this build hands keepertest the key.
-const testHookBuilt = false

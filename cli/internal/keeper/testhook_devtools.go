@@ -26,5 +26,4 @@ func addTestTransmissionKey(r *http.Request, sdkCtx **core.Context) {
 	}
 }
 
-// testHookBuilt says whether this build hands keepertest the key.
-const testHookBuilt = true
+func init() { keepertest.KSMClientLinked = true }

@@ -30,7 +30,7 @@ func post(t *testing.T, s *keepertest.Server, path string) (int, string) {
 }
 
 func TestControlEndpoints(t *testing.T) {
-	s := keepertest.New(t)
+	s := keepertest.NewForKSM(t)
 	s.AddRecord("One", "login")
 	code, token := post(t, s, "/keepertest/token")
 	if code != http.StatusOK || len(token) != 43 {
