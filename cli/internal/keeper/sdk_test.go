@@ -215,6 +215,9 @@ func TestHostileAnswers(t *testing.T) {
 		{name: "throttled every time", answer: func(*http.Request, int) (*http.Response, error) {
 			return answer(403, strings.NewReader(`{"error":"throttled","message":"slow down","retry_after":0.01}`), nil), nil
 		}, kind: ErrThrottled, want: "(tried 3 times)", maxSeen: 3},
+		{name: "key switch forever", answer: func(*http.Request, int) (*http.Response, error) {
+			return answer(403, strings.NewReader(`{"error":"key","key_id":11}`), nil), nil
+		}, kind: ErrBadResponse, want: "keeps asking for another server public key", maxSeen: 2},
 		{name: "server error", answer: func(*http.Request, int) (*http.Response, error) {
 			return answer(500, strings.NewReader(`{"error":"oops","message":"line1\nline2\u001b[31m"}`), nil), nil
 		}, want: "answered HTTP 500: oops: line1 line2", maxSeen: 1},

@@ -63,10 +63,15 @@ type transport struct {
 	base   http.RoundTripper
 	sdkCtx **core.Context // the SDK keeps the request's transmission key here
 
-	mu    sync.Mutex
-	err   error
-	after time.Duration // retry_after of a refusal
+	mu       sync.Mutex
+	err      error
+	after    time.Duration // retry_after of a refusal
+	switches int           // "key" refusals: the server asked for another server key
 }
+
+// maxKeySwitches bounds the SDK's loop on "key" refusals, which it would
+// follow for as long as a server keeps asking.
+const maxKeySwitches = 2
 
 func newTransport(ctx context.Context, addr string, base http.RoundTripper) *transport {
 	return &transport{ctx: ctx, addr: addr, base: base}
@@ -75,6 +80,9 @@ func newTransport(ctx context.Context, addr string, base http.RoundTripper) *tra
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.Method != http.MethodPost || !strings.HasPrefix(req.URL.Path, apiPathPrefix) {
 		return nil, t.fail(newError(ErrBadResponse, nil, "keeper server at %s redirected away from its API; refused", t.addr))
+	}
+	if t.keySwitches() >= maxKeySwitches {
+		return nil, t.fail(newError(ErrBadResponse, nil, "keeper server at %s keeps asking for another server public key; giving up", t.addr))
 	}
 	r := req.Clone(t.ctx)
 	r.URL.Scheme, r.URL.Host, r.Host = "https", t.addr, ""
@@ -100,13 +108,26 @@ func (t *transport) noteRefusal(resp *http.Response) {
 		return
 	}
 	var e struct {
+		Error      string  `json:"error"`
 		RetryAfter float64 `json:"retry_after"`
 	}
-	if json.Unmarshal(b, &e) == nil && e.RetryAfter > 0 {
-		t.mu.Lock()
-		t.after = time.Duration(e.RetryAfter * float64(time.Second))
-		t.mu.Unlock()
+	if json.Unmarshal(b, &e) != nil {
+		return
 	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if e.RetryAfter > 0 {
+		t.after = time.Duration(e.RetryAfter * float64(time.Second))
+	}
+	if e.Error == "key" {
+		t.switches++
+	}
+}
+
+func (t *transport) keySwitches() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.switches
 }
 
 func (t *transport) retryAfter() time.Duration {
