@@ -1,8 +1,12 @@
 package keeper
 
 import (
+	"bytes"
+	"context"
+	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // vecToken is a well-formed token key: bytes 0..31, base64url.
@@ -40,3 +44,37 @@ func FuzzParseToken(f *testing.F) {
 }
 
 const base64URLAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+// FuzzServerAnswer: whatever a server answers (status and body), Fetch
+// ends, within its ctx, with one clean line naming the host, and the SDK
+// never panics out of the door.
+func FuzzServerAnswer(f *testing.F) {
+	f.Add(200, []byte("not keeper"))
+	f.Add(403, []byte(`{"error":"throttled","retry_after":0.001}`))
+	f.Add(403, []byte(`{"error":"key","key_id":"11"}`))
+	f.Add(403, []byte(`{"result_code":"invalid_client_version","additional_info":"x"}`))
+	f.Add(500, []byte(`{"error":{"nested":[1,2]},"message":null}`))
+	f.Add(302, []byte(""))
+	cfg := boundConfig(f)
+	f.Fuzz(func(t *testing.T, status int, body []byte) {
+		if status < 100 || status > 599 {
+			return
+		}
+		base := roundTripFunc(func(*http.Request) (*http.Response, error) {
+			return answer(status, bytes.NewReader(body), http.Header{"Location": {"https://elsewhere.example/"}}), nil
+		})
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		c := &Client{HTTPClient: &http.Client{Transport: base}}
+		_, err := c.Fetch(ctx, cfg)
+		if err == nil {
+			t.Fatal("a made-up answer was accepted")
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("no answer within 5s: %v", err)
+		}
+		if msg := err.Error(); strings.ContainsAny(msg, "\n\r\x1b") || !strings.Contains(msg, "keeper.example.com:8443") {
+			t.Fatalf("error is not one line naming the host: %q", msg)
+		}
+	})
+}

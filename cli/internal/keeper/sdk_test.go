@@ -183,7 +183,7 @@ type zeros struct{}
 
 func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
 
-func boundConfig(t *testing.T) Config {
+func boundConfig(t testing.TB) Config {
 	t.Helper()
 	der, err := core.GeneratePrivateKeyDer()
 	if err != nil {
