@@ -209,6 +209,9 @@ func TestHostileAnswers(t *testing.T) {
 		{name: "garbage", answer: func(*http.Request, int) (*http.Response, error) {
 			return answer(200, strings.NewReader("not keeper"), nil), nil
 		}, kind: ErrBadResponse, want: "unreadable response", maxSeen: 1},
+		{name: "empty 200 (no records, says the SDK)", answer: func(*http.Request, int) (*http.Response, error) {
+			return answer(200, strings.NewReader(""), nil), nil
+		}, kind: ErrBadResponse, want: "unreadable response", maxSeen: 1},
 		{name: "redirect elsewhere", answer: func(r *http.Request, n int) (*http.Response, error) {
 			return answer(http.StatusFound, strings.NewReader(""), http.Header{"Location": {"https://evil.example/x"}}), nil
 		}, kind: ErrBadResponse, want: "redirected away from its API", maxSeen: 1},

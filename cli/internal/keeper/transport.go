@@ -94,7 +94,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if resp.StatusCode != http.StatusOK {
 		t.noteRefusal(resp)
 	}
-	resp.Body = &cappedBody{rc: resp.Body, left: maxResponseBytes, t: t}
+	resp.Body = &cappedBody{rc: resp.Body, left: maxResponseBytes, t: t, mustHaveBody: resp.StatusCode == http.StatusOK}
 	return resp, nil
 }
 
@@ -152,11 +152,15 @@ func (t *transport) failure() error {
 }
 
 // cappedBody fails a response larger than maxResponseBytes (the SDK reads
-// it whole) and records read errors (a deadline mid-body).
+// it whole) and records read errors (a deadline mid-body). An empty 200
+// fails too: the SDK takes it for an answer with no records, but every
+// get_secret answer is an encrypted object.
 type cappedBody struct {
-	rc   io.ReadCloser
-	left int64
-	t    *transport
+	rc           io.ReadCloser
+	left         int64
+	t            *transport
+	mustHaveBody bool
+	seen         bool
 }
 
 func (b *cappedBody) Read(p []byte) (int, error) {
@@ -168,6 +172,10 @@ func (b *cappedBody) Read(p []byte) (int, error) {
 	}
 	n, err := b.rc.Read(p)
 	b.left -= int64(n)
+	b.seen = b.seen || n > 0
+	if errors.Is(err, io.EOF) && b.mustHaveBody && !b.seen {
+		return n, b.t.fail(unreadable(b.t.addr, errors.New("empty answer")))
+	}
 	if err != nil && !errors.Is(err, io.EOF) {
 		b.t.fail(err)
 	}
