@@ -6,7 +6,11 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 # Leave out what ksm never uses but would pay for at every start-up:
 # urfave/cli's man/markdown generator and gRPC's x/net/trace pages.
-GOTAGS  := urfave_cli_no_docs grpcnotrace
+GOTAGS  := urfave_cli_no_docs grpcnotrace $(TESTTAGS)
+# The e2e tests build with TESTTAGS=devtools: that ksm hands keepertest the
+# plain transmission key Keeper's SDK encrypts only to Keeper's own server
+# keys (cli/internal/keeper/testhook_devtools.go). Releases never set it.
+TESTTAGS ?=
 # Static binaries (no cgo: Go's own DNS resolver and user lookup): no
 # dynamic loader or libc start-up, no pthread stacks; ksm and each plugin
 # start a few milliseconds sooner (see make bench).

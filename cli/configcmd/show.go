@@ -53,7 +53,7 @@ func showTable(file *ini.File, color bool) string {
 			return notSet
 		}
 		// Text from keeper.ini reaches the terminal escaped.
-		return safetext.Escape(file.Section(inifile.ConfigSection).Key(key).String())
+		return safetext.Escape(file.Section(inifile.ConfigSection).Key(key).Value())
 	}
 	rows := [][2]string{
 		{"Active Profile", get(keyActive)},

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -24,18 +25,20 @@ import (
 // the way it reaches Keeper: it trusts the test CA through SSL_CERT_FILE,
 // and reaches region hosts (keepersecurity.com, ...) through HTTPS_PROXY,
 // which forwards every CONNECT to the test server, whose certificate also
-// names those hosts. ksm has no test hook.
+// names those hosts. The one test hook: ksm is built with TESTTAGS=devtools,
+// so it hands this server the transmission key that Keeper's SDK encrypts
+// only to Keeper's own server keys (cli/internal/keeper/testhook_devtools.go).
 //
 // Scripts see:
 //
 //	$KEEPER_HOST   127.0.0.1:PORT of the server (give it as --hostname)
-//	$KEEPER_KEY    its server public key (--server-public-key)
+//	$KEEPER_KEY    its server public key (ksm no longer takes one)
 //	$CA_FILE       its CA certificate (set SSL_CERT_FILE=$CA_FILE)
 //	$KEEPER_PROXY  http://127.0.0.1:PORT of the proxy (set HTTPS_PROXY)
 //	$KEEPER_DOWN   an address where nothing listens
 //	$REC_LOGIN, $REC_NOTE, $REC_DB   UIDs of the records shared (REC_DB in a shared folder)
 //
-// and the commands below (keepertoken, keeperstats, keeperfault,
+// and the commands below (keepertoken, keeperstats, keeperwait, keeperfault,
 // keeperproxied, nosecrets, setenvfile).
 type keeperEnv struct {
 	srv   *keepertest.Server
@@ -50,6 +53,7 @@ type keeperKey struct{}
 var keeperCmds = map[string]func(ts *testscript.TestScript, neg bool, args []string){
 	"keepertoken":   cmdKeeperToken,
 	"keeperstats":   cmdKeeperStats,
+	"keeperwait":    cmdKeeperWait,
 	"keeperfault":   cmdKeeperFault,
 	"keeperproxied": cmdKeeperProxied,
 	"nosecrets":     cmdNoSecrets,
@@ -152,6 +156,24 @@ func cmdKeeperStats(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if got != want {
 		ts.Fatalf("keeper server %s = %d, want %d (stats %+v)", args[0], got, want, st)
+	}
+}
+
+// keeperwait requests N: wait (10s at most) until the server has seen N
+// requests, so that a script can act while a request is in flight.
+func cmdKeeperWait(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 || args[0] != "requests" {
+		ts.Fatalf("usage: keeperwait requests N")
+	}
+	want, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	s := keeperOf(ts).srv
+	deadline := time.Now().Add(10 * time.Second)
+	for s.Stats().Requests < want {
+		if time.Now().After(deadline) {
+			ts.Fatalf("keeper server saw %d requests after 10s, want %d", s.Stats().Requests, want)
+		}
+		time.Sleep(10 * time.Millisecond) // polling the server's counter, with a deadline
 	}
 }
 

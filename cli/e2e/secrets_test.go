@@ -126,7 +126,6 @@ func TestNoSecretsInOutput(t *testing.T) {
 		"HOME="+home,
 		"XDG_CONFIG_HOME="+filepath.Join(home, ".config"),
 		"SSL_CERT_FILE="+srv.CAFile(),
-		"KSM_SERVER_PUBLIC_KEY="+srv.PublicKey(),
 		// In every command's environment, so that it would show if ksm
 		// logged or passed on its environment.
 		"AWS_SECRET_ACCESS_KEY="+awsSecret,

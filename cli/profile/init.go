@@ -29,7 +29,7 @@ type initOptions struct {
 	Hostname        string
 	Name            string
 	Force           bool
-	ServerPublicKey string
+	ServerPublicKey string // refused: see keeper.ErrServerKeyUnsupported
 	Storage         string
 	StoreOptions    storeOptions
 	// initStore is the store's part of --storage (a fake in tests); nil
@@ -55,7 +55,7 @@ Examples:
    ksm profile init --token US:XXXX
    ksm profile init -p prod - < token.txt
    KSM_CLI_TOKEN=EU:XXXX ksm profile init -p eu
-   ksm profile init -h keeper.example.com:8443 --server-public-key BASE64 --token XXXX`,
+   ksm profile init -h keeper.example.com:8443 --token XXXX`,
 		// -h is --hostname, as in Keeper's CLI; --help stays.
 		HideHelp: true,
 		Flags: []cli.Flag{
@@ -64,7 +64,8 @@ Examples:
 			&cli.StringFlag{Name: "hostname", Aliases: []string{"h"}, Usage: "region code or host[:port] when the token has no REGION: prefix (default: $KSM_HOSTNAME, else US)", Destination: &opts.Hostname},
 			&cli.StringFlag{Name: "profile-name", Aliases: []string{"p"}, Usage: "profile to create (default: $KSM_CLI_PROFILE or _default)", Destination: &opts.Name},
 			&cli.BoolFlag{Name: "force", Usage: "replace a profile that already exists", Destination: &opts.Force},
-			&cli.StringFlag{Name: "server-public-key", Usage: "a private deployment's server public key (default: $KSM_SERVER_PUBLIC_KEY, else Keeper's)", Destination: &opts.ServerPublicKey},
+			// Hidden and refused: Keeper's SDK cannot use a custom server key.
+			&cli.StringFlag{Name: "server-public-key", Hidden: true, Destination: &opts.ServerPublicKey},
 			&cli.StringFlag{Name: "storage", Aliases: []string{"type"}, Usage: "keep the config in this external store instead of keeper.ini", Destination: &opts.Storage},
 			&cli.GenericFlag{Name: "store-option", Usage: "a store option NAME=VALUE for --storage (repeatable)", Value: &opts.StoreOptions},
 		},
@@ -90,6 +91,9 @@ func runInit(ctx context.Context, opts *initOptions) error {
 	if err != nil {
 		return err
 	}
+	if opts.ServerPublicKey != "" {
+		return keeper.ErrServerKeyUnsupported
+	}
 	raw, err := initToken(opts)
 	if err != nil {
 		return err
@@ -114,10 +118,6 @@ func runInit(ctx context.Context, opts *initOptions) error {
 	if err != nil {
 		return err
 	}
-	serverKey := strings.TrimSpace(opts.ServerPublicKey)
-	if serverKey == "" {
-		serverKey = strings.TrimSpace(f.Getenv(envtoken.EnvServerPublicKey))
-	}
 
 	// redeem binds the token at most once; bound records that Keeper has
 	// used it up, which failure messages must then say.
@@ -129,7 +129,7 @@ func runInit(ctx context.Context, opts *initOptions) error {
 		attempted = true
 		ctx, cancel := f.KeeperContext(ctx)
 		defer cancel()
-		cfg, err := f.KeeperClient().Bind(ctx, host, tok, keeper.BindOptions{ServerPublicKey: serverKey})
+		cfg, err := f.KeeperClient().Bind(ctx, host, tok)
 		if err != nil {
 			return nil, err
 		}

@@ -34,7 +34,7 @@ type initFixture struct {
 
 func newInitFixture(t *testing.T, stdin string) *initFixture {
 	t.Helper()
-	s := keepertest.New(t)
+	s := keepertest.NewForKSM(t)
 	env := map[string]string{"KSM_SERVER_PUBLIC_KEY": s.PublicKey()}
 	getenv := func(k string) string { return env[k] }
 	io, _, errOut := iostreams.Test(stdin)
@@ -130,8 +130,8 @@ func TestInitTokenSources(t *testing.T) {
 			if got := p.Config[shared.KeyHostname]; got != fx.s.Host() {
 				t.Errorf("hostname = %q, want %q", got, fx.s.Host())
 			}
-			if got := p.Config[shared.KeyServerPublicKey]; got != fx.s.PublicKey() {
-				t.Errorf("serverPublicKey = %q, want the server's", got)
+			if got, ok := p.Config[shared.KeyServerPublicKey]; ok {
+				t.Errorf("serverPublicKey = %q written; Keeper's SDK has no use for it", got)
 			}
 			if !fx.s.IsBound(tok) || fx.s.Stats().Binds != 1 {
 				t.Errorf("token not bound once: %+v", fx.s.Stats())
@@ -167,7 +167,7 @@ func TestInitFailsBeforeRedeeming(t *testing.T) {
 		{name: "unknown region prefix", opts: func(tok string, o *initOptions) { o.Token = "XX:" + tok }, wantErr: `unknown region "XX"`},
 		{name: "unknown --hostname", opts: func(tok string, o *initOptions) { o.Token, o.Hostname = tok, "XX" }, wantErr: `unknown region "XX"`},
 		{name: "bad profile name", opts: func(tok string, o *initOptions) { o.Token, o.Name = tok, "no spaces" }, wantErr: "invalid profile name", wantUsage: true},
-		{name: "bad server key", opts: func(tok string, o *initOptions) { o.Token, o.ServerPublicKey = tok, "Zm9v" }, wantErr: "server public key is not a P-256 point"},
+		{name: "--server-public-key is refused", opts: func(tok string, o *initOptions) { o.Token, o.ServerPublicKey = tok, "Zm9v" }, wantErr: "--server-public-key is no longer supported"},
 		{name: "existing profile", opts: func(tok string, o *initOptions) { o.Token = tok }, existing: true,
 			wantErr: "profile _default already exists in "},
 		{name: "--storage without the plugin host", opts: func(tok string, o *initOptions) { o.Token, o.Storage = tok, "aws" },
@@ -370,7 +370,7 @@ func TestInitFlags(t *testing.T) {
 	var out bytes.Buffer
 	app := &cli.App{Name: "ksm", Writer: &out, ErrWriter: &out, Commands: []*cli.Command{newInitCommand(fx.f)}}
 	tok := fx.s.NewToken()
-	if err := app.Run([]string{"ksm", "init", "-h", fx.s.Host(), "-t", tok, "-p", "short", "--server-public-key", fx.s.PublicKey()}); err != nil {
+	if err := app.Run([]string{"ksm", "init", "-h", fx.s.Host(), "-t", tok, "-p", "short"}); err != nil {
 		t.Fatal(err)
 	}
 	p, _ := fx.profile(t, "short")
@@ -386,7 +386,10 @@ func TestInitFlags(t *testing.T) {
 			t.Errorf("help lacks %q:\n%s", want, out.String())
 		}
 	}
-	if fx.s.Stats().Requests != 1 {
+	if strings.Contains(out.String(), "server-public-key") {
+		t.Errorf("help still offers --server-public-key:\n%s", out.String())
+	}
+	if fx.s.Stats().Requests != 2 { // one bind: two requests through Keeper's SDK
 		t.Errorf("server saw %+v", fx.s.Stats())
 	}
 }

@@ -107,14 +107,14 @@ func TestWriteRecord(t *testing.T) {
 // server, plus a second profile that must not change.
 func secretFixture(t *testing.T) (*keepertest.Server, *cmdutil.Factory, *bytes.Buffer, *bytes.Buffer, string) {
 	t.Helper()
-	s := keepertest.New(t)
+	s := keepertest.NewForKSM(t)
 	s.AddRecord("Web", "login", keepertest.Field{Type: "password", Value: []any{"pw"}})
 	tok, err := keeper.ParseToken(s.NewToken())
 	if err != nil {
 		t.Fatal(err)
 	}
 	cl := &keeper.Client{HTTPClient: s.Client()}
-	cfg, err := cl.Bind(context.Background(), s.Host(), tok, keeper.BindOptions{ServerPublicKey: s.PublicKey()})
+	cfg, err := cl.Bind(context.Background(), s.Host(), tok)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,8 +163,9 @@ func TestFetchSavesServerKeyID(t *testing.T) {
 	if err := runList(context.Background(), &listOptions{f: f}); err != nil {
 		t.Fatal(err)
 	}
-	if st := s.Stats(); st.KeyErrors != 1 || st.Fetches != 2 {
-		t.Errorf("stats %+v, want one key error and two fetches", st)
+	// Fetches: the SDK's read right after binding, then the two lists.
+	if st := s.Stats(); st.KeyErrors != 1 || st.Fetches != 3 {
+		t.Errorf("stats %+v, want one key error and three fetches", st)
 	}
 }
 

@@ -20,9 +20,6 @@ import (
 const (
 	EnvToken    = "KSM_TOKEN"    // a one-time token to redeem once
 	EnvHostname = "KSM_HOSTNAME" // KSM_TOKEN's region or host
-	// EnvServerPublicKey is a private deployment's server key (ours; the
-	// same as init's --server-public-key).
-	EnvServerPublicKey = "KSM_SERVER_PUBLIC_KEY"
 )
 
 // DefaultRegion is the region used when neither a token prefix nor a
@@ -68,7 +65,6 @@ func Redeem(ctx context.Context, f *cmdutil.Factory) error {
 			return fmt.Errorf("environment variable %s: %w", EnvHostname, err)
 		}
 	}
-	opts := keeper.BindOptions{ServerPublicKey: strings.TrimSpace(f.Getenv(EnvServerPublicKey))}
 	path := ini.Env.WritePath()
 	bound := false
 	_, err = ini.UpdateAt(ctx, path, func(b *profiles.Book) error {
@@ -77,7 +73,7 @@ func Redeem(ctx context.Context, f *cmdutil.Factory) error {
 		}
 		bctx, cancel := f.KeeperContext(ctx)
 		defer cancel()
-		cfg, err := f.KeeperClient().Bind(bctx, host, tok, opts)
+		cfg, err := f.KeeperClient().Bind(bctx, host, tok)
 		if err != nil {
 			return fmt.Errorf("cannot redeem %s: %w", EnvToken, err)
 		}

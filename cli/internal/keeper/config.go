@@ -15,9 +15,6 @@ type Config struct {
 	Hostname          string `json:"hostname"`   // region code or host, as given
 	ServerPublicKeyID string `json:"serverPublicKeyId"`
 	AppOwnerPublicKey string `json:"appOwnerPublicKey,omitempty"`
-	// ServerPublicKey overrides Keeper's key table (private deployments and
-	// test servers); newer Keeper SDKs read the same key.
-	ServerPublicKey string `json:"serverPublicKey,omitempty"`
 }
 
 // configKeys pairs each SDK key with its field, in export order.
@@ -35,7 +32,6 @@ func (c *Config) configKeys() []struct {
 		{"hostname", &c.Hostname},
 		{"serverPublicKeyId", &c.ServerPublicKeyID},
 		{"appOwnerPublicKey", &c.AppOwnerPublicKey},
-		{"serverPublicKey", &c.ServerPublicKey},
 	}
 }
 

@@ -1,15 +1,15 @@
-// Package keeper is a small client for Keeper Secrets Manager's REST
-// protocol: it redeems a one-time access token for a client-device config
-// (Bind) and reads the records shared with that application (Fetch).
+// Package keeper is ksm's one door to Keeper Secrets Manager. It redeems a
+// one-time access token for a client-device config (Bind) and reads the
+// records shared with that application (Fetch) through Keeper's own Go
+// SDK, github.com/keeper-security/secrets-manager-go/core, which speaks
+// the protocol, does the crypto and sends its own client version.
 //
-// It uses only Go's standard crypto. Nothing it returns as an error or logs
+// What the package adds is containment of the SDK: it always hands the
+// SDK an in-memory config (the SDK would read KSM_CONFIG, a config file or
+// KSM_TOKEN on its own), validates the token before the SDK sees it, keeps
+// the SDK's log off the terminal (debug only, redacted), gives it a
+// transport bound to the caller's ctx with dial, TLS and response
+// deadlines, runs it where it can be abandoned, and maps its errors to
+// ksm's one-line messages. Nothing it returns as an error or logs
 // contains a token, a key or decrypted record data.
 package keeper
-
-// ClientVersion is what Keeper's own Go SDK (secrets-manager-go core
-// v1.6.2, keeper_globals.go) sends as clientVersion. Keeper's server only
-// answers client versions it has registered, so ours borrows a real one.
-const ClientVersion = "mg16.6.2"
-
-// DefaultServerPublicKeyID is the key id Keeper's SDKs start with.
-const DefaultServerPublicKeyID = 10

@@ -32,6 +32,11 @@ var (
 	ErrUnknownKeyID = errors.New("unknown server public key id")
 	// ErrBadConfig: the client config lacks a key or holds an unusable value.
 	ErrBadConfig = errors.New("unusable keeper config")
+	// ErrServerKeyUnsupported answers --server-public-key: Keeper's Go SDK
+	// encrypts each request's key only to the server keys compiled into it
+	// (Keeper's published table, ids 7-18) and offers no way to add one, so
+	// a private deployment's own key cannot be used.
+	ErrServerKeyUnsupported = errors.New("--server-public-key is no longer supported: ksm talks to Keeper through Keeper's Go SDK, which encrypts only to Keeper's published server keys; drop the option (a server holding one of those keys works with -h HOST[:PORT])")
 )
 
 // kerr carries its own message, a sentinel kind for errors.Is, and the

@@ -1,11 +1,11 @@
 package keeper
 
 import (
-	"crypto/hmac"
-	"crypto/sha512"
 	"encoding/base64"
 	"fmt"
 	"strings"
+
+	"github.com/keeper-security/secrets-manager-go/core"
 
 	"github.com/ksm-cli/ksm/cli/internal/region"
 )
@@ -18,7 +18,9 @@ const tokenHint = "; a one-time access token looks like US:<43 base64url charact
 // as 43 characters of base64url without padding.
 const tokenKeySize = 32
 
-// clientIDTag is the HMAC message Keeper's SDKs use to derive clientId.
+// clientIDTag is the message the SDK derives clientId with (unexported
+// there as clientIdHashTag); ksm needs the id to redeem the token it was
+// given rather than the one in $KSM_TOKEN.
 const clientIDTag = "KEEPER_SECRETS_MANAGER_CLIENT_ID"
 
 // Token is a parsed one-time access token. Printing it with fmt never
@@ -88,13 +90,8 @@ func (t Token) String() string {
 // Format keeps %v, %+v, %#v and friends from printing the key.
 func (t Token) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(t.String())) }
 
-// ClientID derives Keeper's clientId from a token key:
-// base64(HMAC-SHA512(key = token bytes, msg = "KEEPER_SECRETS_MANAGER_CLIENT_ID")).
-func ClientID(tokenKey []byte) string {
-	m := hmac.New(sha512.New, tokenKey)
-	m.Write([]byte(clientIDTag))
-	return base64.StdEncoding.EncodeToString(m.Sum(nil))
-}
+// ClientID is Keeper's clientId for a token key, as the SDK derives it.
+func ClientID(tokenKey []byte) string { return core.Base64HmacFromString(tokenKey, clientIDTag) }
 
 // echoablePrefix decides whether a prefix may appear in an error: region
 // codes and host names may; anything else might be a misplaced key.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -11,6 +12,27 @@ import (
 )
 
 const apiPath = "/api/rest/sm/v1/get_secret"
+
+// TransmissionKeyHeader carries the plain per-request key from a client
+// built for tests. Keeper's Go SDK encrypts that key only to Keeper's own
+// published server keys, whose private halves no test server has; ksm's
+// test build (tag ksmtesthook) and the SDK tests here send the key in this
+// header instead. The shipped ksm never sets it.
+const TransmissionKeyHeader = "X-Keepertest-Transmission-Key"
+
+// transmissionKey is the request's per-request key: from the test header
+// when a test client sent one, else decrypted with the server's own key
+// (clients that take a custom server key, such as Keeper's Python SDK).
+func (s *Server) transmissionKey(r *http.Request, encKey []byte) ([]byte, error) {
+	if h := r.Header.Get(TransmissionKeyHeader); h != "" {
+		tk, err := base64.StdEncoding.DecodeString(h)
+		if err != nil || len(tk) != 32 {
+			return nil, errors.New("test transmission key must be base64 of 32 bytes")
+		}
+		return tk, nil
+	}
+	return openTransmissionKey(s.key, encKey)
+}
 
 // ServeHTTP answers Keeper's get_secret and the control endpoints.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -81,7 +103,7 @@ func (s *Server) serveSecrets(w http.ResponseWriter, r *http.Request) {
 		keeperError(w, http.StatusBadRequest, "bad_request", "TransmissionKey header is not base64")
 		return
 	}
-	tk, err := openTransmissionKey(s.key, encKey)
+	tk, err := s.transmissionKey(r, encKey)
 	if err != nil {
 		keeperError(w, http.StatusBadRequest, "bad_request", "Unable to decrypt the transmission key")
 		return

@@ -91,6 +91,22 @@ func New(t testing.TB, opts ...Option) *Server {
 	return s
 }
 
+// KSMClientLinked is set by package keeper when it is built for tests (tag
+// devtools): only that build hands this server the transmission key that
+// Keeper's SDK encrypts to Keeper's own server keys.
+var KSMClientLinked bool
+
+// NewForKSM is New for a test that reaches the server through ksm's Keeper
+// client (package keeper); it skips, saying how to run it, when the test
+// binary was built without the tag that client needs.
+func NewForKSM(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	if !KSMClientLinked {
+		t.Skip("ksm's Keeper client reaches keepertest only in its test build: run go test -tags devtools (as make test does)")
+	}
+	return New(t, opts...)
+}
+
 // Start starts a server listening on 127.0.0.1 (a free port) and writes its
 // CA certificate to dir/ca.pem. Call Close when done.
 func Start(dir string, opts ...Option) (*Server, error) {

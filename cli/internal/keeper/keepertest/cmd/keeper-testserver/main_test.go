@@ -101,7 +101,7 @@ func TestServesUntilStdinCloses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := c.Bind(context.Background(), b.Host, tok, keeper.BindOptions{ServerPublicKey: b.ServerPublicKey, ServerPublicKeyID: b.ServerPublicKeyID})
+	cfg, err := c.Bind(context.Background(), b.Host, tok)
 	if err != nil {
 		t.Fatal(err)
 	}
