@@ -241,7 +241,7 @@ func (r *reader) line(line string, lineno int) error {
 			r.cur, r.names = r.f.Section(ini.DefaultSection), &r.defaultNames
 		} else {
 			if r.sectionCount++; r.sectionCount > MaxSections {
-				return &lineError{errTooLarge, lineno, fmt.Sprintf("is section number %d; ksm reads at most %d (keeper.ini holds a handful of profiles): point --ini-file at the right file", r.sectionCount, MaxSections)}
+				return &lineError{errTooLarge, lineno, fmt.Sprintf("is section number %d; ksm reads at most %d (a keeper.ini holds a handful of profiles)", r.sectionCount, MaxSections)}
 			}
 			r.sections[name] = true
 			s, err := r.f.NewSection(name)
@@ -272,7 +272,7 @@ func (r *reader) line(line string, lineno int) error {
 	}
 	r.names.add(k.name)
 	if r.keys++; r.keys > MaxKeys {
-		return &lineError{errTooLarge, lineno, fmt.Sprintf("is key number %d; ksm reads at most %d: point --ini-file at the right file", r.keys, MaxKeys)}
+		return &lineError{errTooLarge, lineno, fmt.Sprintf("is key number %d; ksm reads at most %d", r.keys, MaxKeys)}
 	}
 	k.comment = r.takeComments()
 	r.key = k
@@ -329,7 +329,7 @@ func (r *reader) inheritDefaults() error {
 		return nil
 	}
 	if r.keys+len(keys)*r.sectionCount > MaxKeys {
-		return &lineError{errTooLarge, 1, fmt.Sprintf("gives its %d DEFAULT keys to %d sections, more than the %d keys ksm reads: point --ini-file at the right file", len(keys), r.sectionCount, MaxKeys)}
+		return &lineError{errTooLarge, 1, fmt.Sprintf("gives its %d DEFAULT keys to %d sections, more than the %d keys ksm reads", len(keys), r.sectionCount, MaxKeys)}
 	}
 	for _, s := range r.f.Sections() {
 		if s == defaults {
