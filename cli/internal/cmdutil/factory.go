@@ -143,7 +143,7 @@ func (f *Factory) readIni() (*Source, error) {
 	if !ok {
 		return nil, f.noIni()
 	}
-	file, err := inifile.Read(path)
+	file, err := inifile.ReadWithin(path, f.Timeout)
 	if err != nil {
 		return nil, err
 	}

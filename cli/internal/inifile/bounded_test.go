@@ -2,10 +2,13 @@ package inifile
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ksm-cli/ksm/internal/atomicfile"
 )
@@ -86,5 +89,27 @@ func BenchmarkParseShapes(b *testing.B) {
 				_, _ = parse(data)
 			}
 		})
+	}
+}
+
+// --timeout bounds reading keeper.ini: past its deadline the parser stops
+// (checked every 4096 lines) with one line saying what to do.
+func TestReadWithinTimeout(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "keeper.ini")
+	var b strings.Builder
+	for i := range MaxSections {
+		b.WriteString("[s" + strconv.Itoa(i) + "]\nk = v\n\n")
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadWithin(path, time.Nanosecond); !errors.Is(err, ErrTimeout) || !strings.Contains(err.Error(), "raise --timeout") {
+		t.Errorf("1 ns: %v", err)
+	}
+	if _, err := ReadWithin(path, 0); err != nil {
+		t.Errorf("no limit: %v", err)
+	}
+	if _, err := ReadWithin(path, time.Minute); err != nil {
+		t.Errorf("a minute: %v", err)
 	}
 }
