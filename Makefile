@@ -139,8 +139,9 @@ FUZZTIME ?= 60
 fuzz: ## run every fuzz target for $(FUZZTIME) seconds each (CI runs 15)
 	./scripts/fuzz.sh $(FUZZTIME)
 
-stress: ## the long reliability runs: 200 SIGKILLed writes, 128 concurrent writers, the trust-boundary races and kills
+stress: ## the long reliability runs: 200 SIGKILLed writes, 128 concurrent writers, the trust-boundary races and kills, 50,000 keeper.ini files against configparser
 	KSM_STRESS=1 $(GO) test -race -count=1 -timeout 30m -run 'Stress|TestTrustPinsTheBytesItHashed|TestSwappedPluginNeverRuns|TestKillsLeaveNoPlugin' -v ./cli/e2e/
+	KSM_STRESS=1 $(GO) test -count=1 -timeout 30m -run 'TestCommandsMatchConfigparser|TestImportExportRoundTrip' -v ./cli/app/
 
 lint: ## gofmt, go vet, staticcheck, and the keyring plugin built and vetted (tests included) for macOS and Windows
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

@@ -45,7 +45,7 @@ type Factory struct {
 // variables, the keeper.ini search).
 func (f *Factory) Ini() *keeperini.Location {
 	return &keeperini.Location{
-		Env: f.Env, Getenv: f.Getenv, Log: f.Log, IniFile: f.IniFile, Profile: f.Profile,
+		Env: f.Env, Getenv: f.Getenv, Log: f.Log, IniFile: f.IniFile, Profile: f.Profile, Timeout: f.Timeout,
 		Warnings: f.IO.ErrOut, WarnOnce: &f.iniWarn,
 	}
 }

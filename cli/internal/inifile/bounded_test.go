@@ -2,44 +2,55 @@ package inifile
 
 import (
 	"errors"
-	"fmt"
+	"os"
+	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ksm-cli/ksm/internal/atomicfile"
 )
 
 // boundedShapes are keeper.ini files of (nearly) atomicfile.MaxSize, each
-// a shape that once cost ksm time or memory out of proportion.
-func boundedShapes() map[string]string {
-	fill := func(head, _ string, each func(i int) string) string {
-		var b strings.Builder
-		b.Grow(atomicfile.MaxSize)
-		b.WriteString(head)
-		for i := 0; ; i++ {
-			u := each(i)
-			if b.Len()+len(u) > atomicfile.MaxSize {
-				return b.String()
-			}
-			b.WriteString(u)
-		}
+// a shape that once cost ksm time or memory out of proportion; each is
+// made when its test runs (prefix, then unit with %d numbered, repeated).
+var boundedShapes = []struct{ name, head, unit string }{
+	{"1.6 M empty sections", "[_config]\n", "[s%d]\n"},
+	{"190 k profiles", "[_config]\n", "[p%d]\nhostname = keepersecurity.com\nclientid = Y2xpZW50\nprivatekey = cHJpdmF0ZQ==\n\n"},
+	{"one long line", "[p]\nhostname = ", "a"},
+	{"1.4 M keys in one section", "[p]\n", "k%d = v\n"},
+	{"2 M continuation lines", "[p]\nk = v\n", " x\n"},
+	{"DEFAULT keys times sections", "[DEFAULT]\n" + defaultKeys(), "[s%d]\n"},
+}
+
+func defaultKeys() string {
+	var b strings.Builder
+	for i := range 100 {
+		b.WriteString("d" + strconv.Itoa(i) + " = v\n")
 	}
-	return map[string]string{
-		"1.6 M empty sections": fill("[_config]\n", "", func(i int) string { return fmt.Sprintf("[s%d]\n", i) }),
-		"190 k profiles": fill("[_config]\n", "", func(i int) string {
-			return fmt.Sprintf("[p%d]\nhostname = keepersecurity.com\nclientid = Y2xpZW50\nprivatekey = cHJpdmF0ZQ==\n\n", i)
-		}),
-		"one long line":             "[p]\nhostname = " + strings.Repeat("a", atomicfile.MaxSize-20) + "\n",
-		"1.4 M keys in one section": fill("[p]\n", "", func(i int) string { return fmt.Sprintf("k%d = v\n", i) }),
-		"2 M continuation lines":    fill("[p]\nk = v\n", "", func(int) string { return " x\n" }),
-		"DEFAULT keys times sections": fill("[DEFAULT]\n"+func() string {
-			var b strings.Builder
-			for i := range 100 {
-				fmt.Fprintf(&b, "d%d = v\n", i)
-			}
-			return b.String()
-		}(), "", func(i int) string { return fmt.Sprintf("[s%d]\n", i) }),
+	return b.String()
+}
+
+// fill repeats unit (its %d the repetition's number) after head up to
+// atomicfile.MaxSize bytes.
+func fill(head, unit string) string {
+	before, after, numbered := strings.Cut(unit, "%d")
+	if !numbered {
+		n := (atomicfile.MaxSize - len(head)) / len(unit)
+		return head + strings.Repeat(unit, n)
+	}
+	b := make([]byte, 0, atomicfile.MaxSize)
+	b = append(b, head...)
+	for i := 0; ; i++ {
+		n := len(b)
+		b = append(b, before...)
+		b = strconv.AppendInt(b, int64(i), 10)
+		b = append(b, after...)
+		if len(b) > atomicfile.MaxSize {
+			return string(b[:n])
+		}
 	}
 }
 
@@ -48,8 +59,9 @@ func boundedShapes() map[string]string {
 // the machine's load; the time is in BenchmarkParseShapes).
 func TestParseIsBounded(t *testing.T) {
 	const limit = 200 << 20
-	for name, data := range boundedShapes() {
-		t.Run(name, func(t *testing.T) {
+	for _, shape := range boundedShapes {
+		t.Run(shape.name, func(t *testing.T) {
+			data := fill(shape.head, shape.unit)
 			var before, after runtime.MemStats
 			runtime.GC()
 			runtime.ReadMemStats(&before)
@@ -69,12 +81,35 @@ func TestParseIsBounded(t *testing.T) {
 }
 
 func BenchmarkParseShapes(b *testing.B) {
-	for name, data := range boundedShapes() {
-		b.Run(strings.ReplaceAll(name, " ", "_"), func(b *testing.B) {
+	for _, shape := range boundedShapes {
+		data := fill(shape.head, shape.unit)
+		b.Run(strings.ReplaceAll(shape.name, " ", "_"), func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			for b.Loop() {
 				_, _ = parse(data)
 			}
 		})
+	}
+}
+
+// --timeout bounds reading keeper.ini: past its deadline the parser stops
+// (checked every 4096 lines) with one line saying what to do.
+func TestReadWithinTimeout(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "keeper.ini")
+	var b strings.Builder
+	for i := range MaxSections {
+		b.WriteString("[s" + strconv.Itoa(i) + "]\nk = v\n\n")
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadWithin(path, time.Nanosecond); !errors.Is(err, ErrTimeout) || !strings.Contains(err.Error(), "raise --timeout") {
+		t.Errorf("1 ns: %v", err)
+	}
+	if _, err := ReadWithin(path, 0); err != nil {
+		t.Errorf("no limit: %v", err)
+	}
+	if _, err := ReadWithin(path, time.Minute); err != nil {
+		t.Errorf("a minute: %v", err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"time"
 
 	"github.com/ksm-cli/ksm/internal/atomicfile"
 	"github.com/ksm-cli/ksm/internal/ownership"
@@ -19,12 +20,23 @@ const Mode = atomicfile.Mode
 var ErrNotExist = errors.New("keeper.ini does not exist")
 
 // Read parses the keeper.ini at path.
-func Read(path string) (*ini.File, error) {
+func Read(path string) (*ini.File, error) { return ReadWithin(path, 0) }
+
+// ReadWithin is Read that gives up after limit (0: no limit), as
+// --timeout asks.
+func ReadWithin(path string, limit time.Duration) (*ini.File, error) {
+	var deadline time.Time
+	if limit > 0 {
+		deadline = time.Now().Add(limit)
+	}
 	data, err := readFile(path)
 	if err != nil {
 		return nil, err
 	}
-	f, err := parse(data)
+	f, err := parseUntil(data, deadline)
+	if errors.Is(err, ErrTimeout) {
+		return nil, fmt.Errorf("%s: %w (%s); point --ini-file at a smaller file or raise --timeout", path, err, limit)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s is %w; fix it or point --ini-file at another file", path, err)
 	}

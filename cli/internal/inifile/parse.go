@@ -1,9 +1,11 @@
 package inifile
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"gopkg.in/ini.v1"
@@ -164,7 +166,16 @@ func (k *pendingKey) value() string {
 // each section with its own keys, then the DEFAULT keys it does not set
 // (configparser's order); the DEFAULT keys also stay in ini.v1's default
 // section, so that a write can refuse them (see CheckWritable).
-func parse(data string) (*ini.File, error) {
+func parse(data string) (*ini.File, error) { return parseUntil(data, time.Time{}) }
+
+// ErrTimeout is returned when reading keeper.ini outlasts its deadline
+// (--timeout): parsing is linear and bounded, but a slow machine and a
+// large file should still end when the user said.
+var ErrTimeout = errors.New("reading it took longer than --timeout")
+
+// parseUntil is parse that gives up at deadline (zero: none), checked every
+// few thousand lines.
+func parseUntil(data string, deadline time.Time) (*ini.File, error) {
 	if !utf8.ValidString(data) {
 		return nil, &lineError{errUTF8, invalidUTF8Line(data), "is not valid UTF-8; save keeper.ini as UTF-8"}
 	}
@@ -176,6 +187,9 @@ func parse(data string) (*ini.File, error) {
 		var line string
 		line, rest = nextLine(rest)
 		lineno++
+		if lineno&4095 == 0 && !deadline.IsZero() && time.Now().After(deadline) {
+			return nil, ErrTimeout
+		}
 		if err := r.line(line, lineno); err != nil {
 			if le := err.(*lineError); le.kind != errEmptyKey {
 				return nil, err
@@ -241,7 +255,7 @@ func (r *reader) line(line string, lineno int) error {
 			r.cur, r.names = r.f.Section(ini.DefaultSection), &r.defaultNames
 		} else {
 			if r.sectionCount++; r.sectionCount > MaxSections {
-				return &lineError{errTooLarge, lineno, fmt.Sprintf("is section number %d; ksm reads at most %d (keeper.ini holds a handful of profiles): point --ini-file at the right file", r.sectionCount, MaxSections)}
+				return &lineError{errTooLarge, lineno, fmt.Sprintf("is section number %d; ksm reads at most %d (a keeper.ini holds a handful of profiles)", r.sectionCount, MaxSections)}
 			}
 			r.sections[name] = true
 			s, err := r.f.NewSection(name)
@@ -272,7 +286,7 @@ func (r *reader) line(line string, lineno int) error {
 	}
 	r.names.add(k.name)
 	if r.keys++; r.keys > MaxKeys {
-		return &lineError{errTooLarge, lineno, fmt.Sprintf("is key number %d; ksm reads at most %d: point --ini-file at the right file", r.keys, MaxKeys)}
+		return &lineError{errTooLarge, lineno, fmt.Sprintf("is key number %d; ksm reads at most %d", r.keys, MaxKeys)}
 	}
 	k.comment = r.takeComments()
 	r.key = k
@@ -329,7 +343,7 @@ func (r *reader) inheritDefaults() error {
 		return nil
 	}
 	if r.keys+len(keys)*r.sectionCount > MaxKeys {
-		return &lineError{errTooLarge, 1, fmt.Sprintf("gives its %d DEFAULT keys to %d sections, more than the %d keys ksm reads: point --ini-file at the right file", len(keys), r.sectionCount, MaxKeys)}
+		return &lineError{errTooLarge, 1, fmt.Sprintf("gives its %d DEFAULT keys to %d sections, more than the %d keys ksm reads", len(keys), r.sectionCount, MaxKeys)}
 	}
 	for _, s := range r.f.Sections() {
 		if s == defaults {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/go-hclog"
 	"gopkg.in/ini.v1"
@@ -28,6 +29,8 @@ type Location struct {
 	IniFile string
 	// Profile is --profile / KSM_CLI_PROFILE; empty means the active one.
 	Profile string
+	// Timeout bounds reading keeper.ini (--timeout); 0 means no bound.
+	Timeout time.Duration
 	// Warnings receives the loose-mode warning, printed at most once per
 	// WarnOnce.
 	Warnings io.Writer
@@ -135,7 +138,7 @@ func (l *Location) readIni() (*Source, error) {
 	if !ok {
 		return nil, l.noIni()
 	}
-	file, err := inifile.Read(path)
+	file, err := inifile.ReadWithin(path, l.Timeout)
 	if err != nil {
 		return nil, err
 	}
