@@ -80,6 +80,20 @@ func (d *Description) Check(typ string, reserved []string) error {
 			errs = append(errs, err)
 		}
 	}
+	// A short name becomes a flag alias beside every long name: two flags
+	// of one name would make `profile setup` unusable.
+	shortOf := map[string]string{}
+	for _, o := range d.Options {
+		if o.Short == "" {
+			continue
+		}
+		if other, ok := shortOf[o.Short]; ok {
+			add("option %q: short name %q is also the short name of option %q", o.Name, o.Short, other)
+		} else if seen[o.Short] {
+			add("option %q: short name %q is the name of another option", o.Name, o.Short)
+		}
+		shortOf[o.Short] = o.Name
+	}
 	for _, e := range d.Env {
 		name, isPrefix := strings.CutSuffix(e, "*")
 		switch {
@@ -110,6 +124,14 @@ func (o Option) check(reserved []string) error {
 	}
 	if slices.Contains(reserved, o.Name) {
 		add("name is reserved by ksm (a flag of `ksm profile setup`, or a key it writes)")
+	}
+	if o.Short != "" {
+		switch {
+		case !isASCIILetter(o.Short):
+			add("short name %q is not one ASCII letter", o.Short)
+		case slices.Contains(reserved, o.Short):
+			add("short name %q is reserved by ksm (a flag of `ksm profile setup` or a global flag)", o.Short)
+		}
 	}
 	if strings.TrimSpace(o.Usage) == "" {
 		add("no usage text")
@@ -142,4 +164,8 @@ func (o Option) check(reserved []string) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+func isASCIILetter(s string) bool {
+	return len(s) == 1 && ('a' <= s[0] && s[0] <= 'z' || 'A' <= s[0] && s[0] <= 'Z')
 }

@@ -57,6 +57,15 @@ func TestDescriptionCheck(t *testing.T) {
 		{"cli token", "vault-kv", func(d *Description) { d.Env = []string{"KSM_CLI_TOKEN"} }, []string{`asks for KSM_CLI_TOKEN`}},
 		{"config prefix", "vault-kv", func(d *Description) { d.Env = []string{"KSM_CONFIG_*"} }, []string{`asks for KSM_CONFIG`}},
 		{"storage option", "vault-kv", func(d *Description) { d.Options[0].Name = "storage" }, []string{`option "storage": name is reserved`}},
+		{"short name", "vault-kv", func(d *Description) { d.Options[0].Short, d.Options[1].Short = "a", "T" }, nil},
+		{"short name not a letter", "vault-kv", func(d *Description) { d.Options[0].Short = "1" }, []string{`option "path": short name "1" is not one ASCII letter`}},
+		{"short name two letters", "vault-kv", func(d *Description) { d.Options[0].Short = "pa" }, []string{`short name "pa" is not one ASCII letter`}},
+		{"short name dash", "vault-kv", func(d *Description) { d.Options[0].Short = "-" }, []string{`short name "-" is not one ASCII letter`}},
+		{"short name not ascii", "vault-kv", func(d *Description) { d.Options[0].Short = "é" }, []string{`short name "é" is not one ASCII letter`}},
+		{"short name escape", "vault-kv", func(d *Description) { d.Options[0].Short = "\x1b" }, []string{`short name "\x1b" is not one ASCII letter`}},
+		{"short name reserved", "vault-kv", func(d *Description) { d.Options[0].Short = "p" }, []string{`option "path": short name "p" is reserved by ksm`}},
+		{"short name twice", "vault-kv", func(d *Description) { d.Options[0].Short, d.Options[2].Short = "e", "e" }, []string{`option "engine": short name "e" is also the short name of option "path"`}},
+		{"short name is another option", "vault-kv", func(d *Description) { d.Options[1].Name, d.Options[0].Short = "x", "x" }, []string{`option "path": short name "x" is the name of another option`}},
 		{"similar name is fine", "vault-kv", func(d *Description) { d.Env = []string{"KSM_TOKENS_DIR", "KSM_EXAMPLE_*"} }, nil},
 	}
 	for _, tt := range tests {

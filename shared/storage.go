@@ -67,7 +67,9 @@ const (
 // Option is one setup option a store accepts; the host turns it into a
 // flag of `ksm profile setup --type=<name>`.
 type Option struct {
-	Name      string // flag name without dashes, e.g. "secret"
+	Name string // flag name without dashes, e.g. "secret"
+	// Short is an optional one-letter alias of the flag, e.g. "s" for -s.
+	Short     string
 	Usage     string
 	Type      OptionType
 	Default   string

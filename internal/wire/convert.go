@@ -28,6 +28,7 @@ func descriptionToProto(d *shared.Description) (*storagev1.DescribeResponse, err
 		}
 		out.Options = append(out.Options, &storagev1.Option{
 			Name:         o.Name,
+			Short:        o.Short,
 			Usage:        o.Usage,
 			Type:         t,
 			DefaultValue: o.Default,
@@ -56,6 +57,7 @@ func descriptionFromProto(p *storagev1.DescribeResponse) (*shared.Description, e
 		}
 		d.Options = append(d.Options, shared.Option{
 			Name:      o.GetName(),
+			Short:     o.GetShort(),
 			Usage:     o.GetUsage(),
 			Type:      t,
 			Default:   o.GetDefaultValue(),

@@ -146,7 +146,7 @@ func TestDescribeRoundTrip(t *testing.T) {
 	want := &shared.Description{
 		Name: "vault", Version: "1.2.3", ProtocolVersion: 1, Summary: "keeps configs in vault",
 		Options: []shared.Option{
-			{Name: "path", Usage: "where", Type: shared.OptionString, Required: true, EnvVars: []string{"VAULT_PATH"}},
+			{Name: "path", Short: "P", Usage: "where", Type: shared.OptionString, Required: true, EnvVars: []string{"VAULT_PATH"}},
 			{Name: "token", Usage: "token", Type: shared.OptionString, Sensitive: true},
 			{Name: "tls", Usage: "use tls", Type: shared.OptionBool, Default: "true"},
 			{Name: "mode", Usage: "kv version", Type: shared.OptionEnum, Allowed: []string{"v1", "v2"}, Default: "v2"},

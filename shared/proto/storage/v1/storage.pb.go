@@ -224,7 +224,9 @@ type Option struct {
 	// Never echoed; may come from an env var or stdin rather than argv.
 	Sensitive bool `protobuf:"varint,7,opt,name=sensitive,proto3" json:"sensitive,omitempty"`
 	// Environment variables that may supply the value.
-	EnvVars       []string `protobuf:"bytes,8,rep,name=env_vars,json=envVars,proto3" json:"env_vars,omitempty"`
+	EnvVars []string `protobuf:"bytes,8,rep,name=env_vars,json=envVars,proto3" json:"env_vars,omitempty"`
+	// An optional one-letter alias of the flag, e.g. "s" for -s.
+	Short         string `protobuf:"bytes,9,opt,name=short,proto3" json:"short,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -313,6 +315,13 @@ func (x *Option) GetEnvVars() []string {
 		return x.EnvVars
 	}
 	return nil
+}
+
+func (x *Option) GetShort() string {
+	if x != nil {
+		return x.Short
+	}
+	return ""
 }
 
 type ValidateRequest struct {
@@ -639,7 +648,7 @@ const file_storage_v1_storage_proto_rawDesc = "" +
 	"\asummary\x18\x04 \x01(\tR\asummary\x120\n" +
 	"\aoptions\x18\x05 \x03(\v2\x16.ksm.storage.v1.OptionR\aoptions\x12\x19\n" +
 	"\bcan_save\x18\x06 \x01(\bR\acanSave\x12\x10\n" +
-	"\x03env\x18\a \x03(\tR\x03env\"\xf6\x01\n" +
+	"\x03env\x18\a \x03(\tR\x03env\"\x8c\x02\n" +
 	"\x06Option\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
 	"\x05usage\x18\x02 \x01(\tR\x05usage\x12.\n" +
@@ -648,7 +657,8 @@ const file_storage_v1_storage_proto_rawDesc = "" +
 	"\aallowed\x18\x05 \x03(\tR\aallowed\x12\x1a\n" +
 	"\brequired\x18\x06 \x01(\bR\brequired\x12\x1c\n" +
 	"\tsensitive\x18\a \x01(\bR\tsensitive\x12\x19\n" +
-	"\benv_vars\x18\b \x03(\tR\aenvVars\"\x95\x01\n" +
+	"\benv_vars\x18\b \x03(\tR\aenvVars\x12\x14\n" +
+	"\x05short\x18\t \x01(\tR\x05short\"\x95\x01\n" +
 	"\x0fValidateRequest\x12F\n" +
 	"\aoptions\x18\x01 \x03(\v2,.ksm.storage.v1.ValidateRequest.OptionsEntryR\aoptions\x1a:\n" +
 	"\fOptionsEntry\x12\x10\n" +
