@@ -18,8 +18,22 @@ type (
 	// Config is a client-device config: the SDK JSON keys (clientId,
 	// privateKey, appKey, hostname, ...).
 	Config = shared.Config
+	// DescribeRequest is what Describe gets (nothing yet).
+	DescribeRequest = shared.DescribeRequest
+	// DescribeResponse holds the store's Description.
+	DescribeResponse = shared.DescribeResponse
+	// ValidateRequest is what Validate gets: the options set by the user.
+	ValidateRequest = shared.ValidateRequest
+	// ValidateResponse holds the Settings ksm keeps in keeper.ini.
+	ValidateResponse = shared.ValidateResponse
+	// LoadRequest is what Load gets: the profile's Settings.
+	LoadRequest = shared.LoadRequest
+	// LoadResponse holds the Config read.
+	LoadResponse = shared.LoadResponse
 	// SaveRequest is what Save gets.
 	SaveRequest = shared.SaveRequest
+	// SaveResponse answers a Save (nothing yet).
+	SaveResponse = shared.SaveResponse
 	// OptionType is an option's kind (String, Bool and Enum set it).
 	OptionType = shared.OptionType
 	// Code classifies an error; ksm explains each code differently.

@@ -8,11 +8,12 @@ import (
 	"testing"
 
 	"github.com/ksm-cli/ksm/internal/setupflags"
+	"github.com/ksm-cli/ksm/internal/storecall"
 	"github.com/ksm-cli/ksm/shared"
 )
 
 func TestDescribe(t *testing.T) {
-	d, err := New("test", nil).Describe(context.Background())
+	d, err := storecall.Describe(context.Background(), New("test", nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +154,7 @@ func TestValidate(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv("AWS_SECRET_ACCESS_KEY", tc.env)
-			got, err := New("test", nil).Validate(context.Background(), tc.opts)
+			got, err := storecall.Validate(context.Background(), New("test", nil), tc.opts)
 			if tc.want != nil {
 				if err != nil {
 					t.Fatalf("unexpected error: %v", err)

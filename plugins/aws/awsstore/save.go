@@ -18,18 +18,22 @@ const secretDescription = "Keeper Secrets Manager client config (written by ksm)
 // Save stores the config as 4-space-indented SDK JSON: it creates the
 // secret if missing, else puts a new version, but never replaces a value
 // that is not a ksm config unless req.Overwrite.
-func (s *Store) Save(ctx context.Context, req shared.SaveRequest) error {
+func (s *Store) Save(ctx context.Context, req *shared.SaveRequest) (*shared.SaveResponse, error) {
 	t, err := parseSettings(req.Settings)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := req.Config.Validate(); err != nil {
-		return shared.Errorf(shared.CodeInvalidArgument, "cannot save to AWS secret %q: %v", t.secret, err)
+		return nil, shared.Errorf(shared.CodeInvalidArgument, "cannot save to AWS secret %q: %v", t.secret, err)
 	}
 	payload := shared.MarshalConfig(req.Config)
-	return s.run(ctx, t, opSave, func(ctx context.Context, sess *session) error {
+	err = s.run(ctx, t, opSave, func(ctx context.Context, sess *session) error {
 		return save(ctx, sess.api, t, payload, req.Overwrite)
 	})
+	if err != nil {
+		return nil, err
+	}
+	return &shared.SaveResponse{}, nil
 }
 
 func save(ctx context.Context, api SecretsAPI, t target, payload []byte, overwrite bool) error {

@@ -31,8 +31,8 @@ func New(version string, log hclog.Logger) *Store {
 }
 
 // Describe is static: no network, no credentials.
-func (s *Store) Describe(context.Context) (*shared.Description, error) {
-	return &shared.Description{
+func (s *Store) Describe(_ context.Context, _ *shared.DescribeRequest) (*shared.DescribeResponse, error) {
+	return &shared.DescribeResponse{Description: shared.Description{
 		Name:            "aws",
 		Version:         s.version,
 		ProtocolVersion: shared.ProtocolVersion,
@@ -42,15 +42,16 @@ func (s *Store) Describe(context.Context) (*shared.Description, error) {
 		// The SDK reads AWS_REGION, AWS_PROFILE, AWS_CONFIG_FILE,
 		// AWS_ENDPOINT_URL_*, AWS_EC2_METADATA_*, AWS_CA_BUNDLE, ...
 		Env: []string{"AWS_*"},
-	}, nil
+	}}, nil
 }
 
 // Validate checks setup options and returns the keeper.ini settings. It
 // makes no AWS call: setup may run where the secret is not reachable yet.
-func (s *Store) Validate(_ context.Context, opts map[string]string) (shared.Settings, error) {
+func (s *Store) Validate(_ context.Context, req *shared.ValidateRequest) (*shared.ValidateResponse, error) {
+	opts := req.Options
 	t, err := validate(opts)
 	if err != nil {
 		return nil, err
 	}
-	return t.settings(), nil
+	return &shared.ValidateResponse{Settings: t.settings()}, nil
 }

@@ -15,7 +15,8 @@ import (
 const maxSize = 64 << 10
 
 // Load reads the config file.
-func (*Store) Load(ctx context.Context, settings shared.Settings) (shared.Config, error) {
+func (*Store) Load(ctx context.Context, req *shared.LoadRequest) (*shared.LoadResponse, error) {
+	settings := req.Settings
 	path, err := settingsPath(settings)
 	if err != nil {
 		return nil, err
@@ -31,7 +32,7 @@ func (*Store) Load(ctx context.Context, settings shared.Settings) (shared.Config
 	if err != nil {
 		return nil, notConfig(path, err)
 	}
-	return cfg, nil
+	return &shared.LoadResponse{Config: cfg}, nil
 }
 
 // readFile reads a regular file of at most maxSize bytes.

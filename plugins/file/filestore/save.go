@@ -17,21 +17,21 @@ import (
 // mode 0600. A symbolic link is written through only if it and its target
 // are the user's; a file its owner made read-only is never replaced. It
 // refuses to replace a file that is not a ksm config unless Overwrite.
-func (*Store) Save(ctx context.Context, req shared.SaveRequest) error {
+func (*Store) Save(ctx context.Context, req *shared.SaveRequest) (*shared.SaveResponse, error) {
 	path, err := settingsPath(req.Settings)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := req.Config.Validate(); err != nil {
-		return shared.Errorf(shared.CodeInvalidArgument, "cannot save: %v", err)
+		return nil, shared.Errorf(shared.CodeInvalidArgument, "cannot save: %v", err)
 	}
 	// A new store file may need its directory (`--path ~/.ksm/prod.json`);
 	// created owner-only, like the file.
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fileError("create the directory of", path, err)
+		return nil, fileError("create the directory of", path, err)
 	}
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return shared.Errorf(shared.CodeInvalidArgument, "%s is a directory", path)
+		return nil, shared.Errorf(shared.CodeInvalidArgument, "%s is a directory", path)
 	}
 	data := append(shared.MarshalConfig(req.Config), '\n')
 	err = atomicfile.Update(ctx, path, func(old string, exists bool) ([]byte, error) {
@@ -42,7 +42,10 @@ func (*Store) Save(ctx context.Context, req shared.SaveRequest) error {
 		}
 		return data, nil
 	})
-	return saveError(ctx, path, err)
+	if err := saveError(ctx, path, err); err != nil {
+		return nil, err
+	}
+	return &shared.SaveResponse{}, nil
 }
 
 // saveError gives what atomicfile refused its store error code.

@@ -26,21 +26,22 @@ var setupOptions = []shared.Option{
 }
 
 // Describe is static.
-func (s *Store) Describe(context.Context) (*shared.Description, error) {
-	return &shared.Description{
+func (s *Store) Describe(_ context.Context, _ *shared.DescribeRequest) (*shared.DescribeResponse, error) {
+	return &shared.DescribeResponse{Description: shared.Description{
 		Name:            "file",
 		Version:         s.version,
 		ProtocolVersion: shared.ProtocolVersion,
 		Summary:         "a file of its own, e.g. a Kubernetes or Docker secret mounted at /run/secrets/ksm-config",
 		Options:         setupOptions,
 		CanSave:         true,
-	}, nil
+	}}, nil
 }
 
 // Validate makes the path absolute (relative to where ksm runs, `~/`
 // meaning the home directory). The file need not exist yet: Save may
 // create it.
-func (*Store) Validate(_ context.Context, options map[string]string) (shared.Settings, error) {
+func (*Store) Validate(_ context.Context, req *shared.ValidateRequest) (*shared.ValidateResponse, error) {
+	options := req.Options
 	values, err := sdk.Parse(setupOptions, options)
 	if err != nil {
 		return nil, err
@@ -52,7 +53,7 @@ func (*Store) Validate(_ context.Context, options map[string]string) (shared.Set
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		return nil, shared.Errorf(shared.CodeInvalidArgument, "--path %s is a directory; give the config file's path", path)
 	}
-	return shared.Settings{"path": path}, nil
+	return &shared.ValidateResponse{Settings: shared.Settings{"path": path}}, nil
 }
 
 func absolute(path string) (string, error) {

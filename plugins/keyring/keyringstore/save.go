@@ -15,20 +15,20 @@ import (
 // It refuses, unless Overwrite, to replace an item that is not a verified
 // ksm config, or one that holds another client's config: two profiles
 // set up on the default item must not silently lose one's keys.
-func (s *Store) Save(ctx context.Context, req shared.SaveRequest) error {
+func (s *Store) Save(ctx context.Context, req *shared.SaveRequest) (*shared.SaveResponse, error) {
 	if err := checkSettings(req.Settings); err != nil {
-		return err
+		return nil, err
 	}
 	service, item, err := where(req.Settings)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := req.Config.Validate(); err != nil {
-		return shared.Errorf(shared.CodeInvalidArgument, "cannot save: %v", err)
+		return nil, shared.Errorf(shared.CodeInvalidArgument, "cannot save: %v", err)
 	}
 	unlock, err := s.lockSaves(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer unlock()
 	keeperName, inKeeperList := keeperlayout.ProfileOf(service, item)
@@ -37,30 +37,30 @@ func (s *Store) Save(ctx context.Context, req shared.SaveRequest) error {
 		// Read (and verify) the list first: a damaged list stops the save
 		// before anything is written.
 		if idx, err = s.readIndex(ctx, service); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if !req.Overwrite {
 		if err := s.checkReplaceable(ctx, service, item, req.Config); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	text := encodeConfig(req.Config)
 	// Keeper's CLI writes the item, then its hash; so does ksm.
 	if err := s.set(ctx, service, item, text); err != nil {
-		return err
+		return nil, err
 	}
 	if err := s.set(ctx, service, item+keeperlayout.IntegritySuffix, integrity(text)); err != nil {
-		return err
+		return nil, err
 	}
 	if !inKeeperList {
-		return nil
+		return &shared.SaveResponse{}, nil
 	}
 	if idx == nil {
 		idx = &Index{}
 	}
 	if slices.Contains(idx.Profiles, keeperName) && idx.Active != "" {
-		return nil
+		return &shared.SaveResponse{}, nil
 	}
 	if !slices.Contains(idx.Profiles, keeperName) {
 		idx.Profiles = append(idx.Profiles, keeperName)
@@ -70,12 +70,15 @@ func (s *Store) Save(ctx context.Context, req shared.SaveRequest) error {
 	}
 	list, err := idx.encode()
 	if err != nil {
-		return shared.Errorf(shared.CodeFailedPrecondition, "cannot rewrite Keeper's profile list %s: %v", keeperlayout.IndexItem, err)
+		return nil, shared.Errorf(shared.CodeFailedPrecondition, "cannot rewrite Keeper's profile list %s: %v", keeperlayout.IndexItem, err)
 	}
 	if err := s.set(ctx, service, keeperlayout.IndexItem, list); err != nil {
-		return err
+		return nil, err
 	}
-	return s.set(ctx, service, keeperlayout.IndexItem+keeperlayout.IntegritySuffix, integrity(list))
+	if err := s.set(ctx, service, keeperlayout.IndexItem+keeperlayout.IntegritySuffix, integrity(list)); err != nil {
+		return nil, err
+	}
+	return &shared.SaveResponse{}, nil
 }
 
 // checkReplaceable allows a missing item, or a verified config of the same

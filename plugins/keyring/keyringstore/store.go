@@ -48,8 +48,8 @@ var setupOptions = []shared.Option{
 var env = []string{"DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR"}
 
 // Describe is static.
-func (s *Store) Describe(context.Context) (*shared.Description, error) {
-	return &shared.Description{
+func (s *Store) Describe(_ context.Context, _ *shared.DescribeRequest) (*shared.DescribeResponse, error) {
+	return &shared.DescribeResponse{Description: shared.Description{
 		Name:            "keyring",
 		Version:         s.version,
 		ProtocolVersion: shared.ProtocolVersion,
@@ -57,12 +57,13 @@ func (s *Store) Describe(context.Context) (*shared.Description, error) {
 		Options:         setupOptions,
 		CanSave:         true,
 		Env:             env,
-	}, nil
+	}}, nil
 }
 
 // Validate checks the names; it does not touch the keyring (setup's Load
 // does, right after).
-func (*Store) Validate(_ context.Context, options map[string]string) (shared.Settings, error) {
+func (*Store) Validate(_ context.Context, req *shared.ValidateRequest) (*shared.ValidateResponse, error) {
+	options := req.Options
 	values, err := sdk.Parse(setupOptions, options)
 	if err != nil {
 		return nil, err
@@ -71,7 +72,7 @@ func (*Store) Validate(_ context.Context, options map[string]string) (shared.Set
 	if err := checkSettings(s); err != nil {
 		return nil, err
 	}
-	return s, nil
+	return &shared.ValidateResponse{Settings: s}, nil
 }
 
 // maxName bounds item and service names (Windows allows 32 KiB for the
@@ -120,7 +121,8 @@ const maxItem = 64 << 10
 
 // Load reads and verifies the item. Loading Keeper's index item answers
 // with its profile list instead (see keeperlayout).
-func (s *Store) Load(ctx context.Context, settings shared.Settings) (shared.Config, error) {
+func (s *Store) Load(ctx context.Context, req *shared.LoadRequest) (*shared.LoadResponse, error) {
+	settings := req.Settings
 	service, item, err := where(settings)
 	if err != nil {
 		return nil, err
@@ -133,7 +135,7 @@ func (s *Store) Load(ctx context.Context, settings shared.Settings) (shared.Conf
 		if idx == nil {
 			return nil, notFoundError(service, item)
 		}
-		return idx.config(), nil
+		return &shared.LoadResponse{Config: idx.config()}, nil
 	}
 	if err := checkSettings(settings); err != nil {
 		return nil, err
@@ -146,7 +148,7 @@ func (s *Store) Load(ctx context.Context, settings shared.Settings) (shared.Conf
 	if err != nil {
 		return nil, notConfigError(service, item, err)
 	}
-	return cfg, nil
+	return &shared.LoadResponse{Config: cfg}, nil
 }
 
 // readVerified reads an item and checks it against its -integrity item.

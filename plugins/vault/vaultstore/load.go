@@ -7,7 +7,8 @@ import (
 )
 
 // Load reads the config from the secret the settings name.
-func (s *Store) Load(ctx context.Context, settings shared.Settings) (shared.Config, error) {
+func (s *Store) Load(ctx context.Context, req *shared.LoadRequest) (*shared.LoadResponse, error) {
+	settings := req.Settings
 	t, err := parseSettings(settings)
 	if err != nil {
 		return nil, err
@@ -33,5 +34,5 @@ func (s *Store) Load(ctx context.Context, settings shared.Settings) (shared.Conf
 	if err != nil {
 		return nil, err
 	}
-	return cfg, nil
+	return &shared.LoadResponse{Config: cfg}, nil
 }

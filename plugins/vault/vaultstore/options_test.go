@@ -8,11 +8,12 @@ import (
 	"testing"
 
 	"github.com/ksm-cli/ksm/internal/setupflags"
+	"github.com/ksm-cli/ksm/internal/storecall"
 	"github.com/ksm-cli/ksm/shared"
 )
 
 func TestDescribe(t *testing.T) {
-	d, err := New(nil, "test").Describe(context.Background())
+	d, err := storecall.Describe(context.Background(), New(nil, "test"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +127,7 @@ func TestValidate(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			t.Setenv(envSecretID, c.env)
 			s := New(nil, "")
-			got, err := s.Validate(context.Background(), c.opts)
+			got, err := storecall.Validate(context.Background(), s, c.opts)
 			if c.want == nil {
 				if err == nil || shared.CodeOf(err) != shared.CodeInvalidArgument || !strings.Contains(err.Error(), c.wantErr) {
 					t.Fatalf("got %v, %v; want invalid argument containing %q", got, err, c.wantErr)

@@ -11,16 +11,16 @@ import (
 // fails the save instead of being overwritten. It never replaces a secret
 // that is not a ksm config unless req.Overwrite (--force); even then the
 // old data stays in the secret's version history.
-func (s *Store) Save(ctx context.Context, req shared.SaveRequest) error {
+func (s *Store) Save(ctx context.Context, req *shared.SaveRequest) (*shared.SaveResponse, error) {
 	t, err := parseSettings(req.Settings)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := req.Config.Validate(); err != nil {
-		return shared.Errorf(shared.CodeInvalidArgument, "cannot save to Vault secret %s: %v", t.secretPath(), err)
+		return nil, shared.Errorf(shared.CodeInvalidArgument, "cannot save to Vault secret %s: %v", t.secretPath(), err)
 	}
 	fields := fieldsFromConfig(req.Config)
-	return s.run(ctx, opSave, t, func(ctx context.Context, sess *session) error {
+	err = s.run(ctx, opSave, t, func(ctx context.Context, sess *session) error {
 		// Before any write: on a KV v1 mount the KV v2 path would silently
 		// become a key of its own.
 		if err := checkKV2(ctx, sess, t); err != nil {
@@ -50,4 +50,8 @@ func (s *Store) Save(ctx context.Context, req shared.SaveRequest) error {
 		s.log.Debug("saved the config to Vault", "secret", t.secretPath(), "after_version", cur.version)
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	return &shared.SaveResponse{}, nil
 }

@@ -43,8 +43,8 @@ func New(log hclog.Logger, version string) *Store {
 }
 
 // Describe is static: no network, no credentials.
-func (s *Store) Describe(context.Context) (*shared.Description, error) {
-	return &shared.Description{
+func (s *Store) Describe(_ context.Context, _ *shared.DescribeRequest) (*shared.DescribeResponse, error) {
+	return &shared.DescribeResponse{Description: shared.Description{
 		Name:            "vault",
 		Version:         s.version,
 		ProtocolVersion: shared.ProtocolVersion,
@@ -55,13 +55,14 @@ func (s *Store) Describe(context.Context) (*shared.Description, error) {
 		// VAULT_CLIENT_CERT/KEY, VAULT_TLS_SERVER_NAME, VAULT_MAX_RETRIES, ...;
 		// the store reads VAULT_TOKEN and VAULT_SECRET_ID.
 		Env: []string{"VAULT_*"},
-	}, nil
+	}}, nil
 }
 
 // Validate checks setup options and returns the keeper.ini settings. It
 // makes no Vault call: setup loads the config right after, which proves
 // access.
-func (s *Store) Validate(_ context.Context, opts map[string]string) (shared.Settings, error) {
+func (s *Store) Validate(_ context.Context, req *shared.ValidateRequest) (*shared.ValidateResponse, error) {
+	opts := req.Options
 	t, secretID, err := validate(opts)
 	if err != nil {
 		return nil, err
@@ -71,7 +72,7 @@ func (s *Store) Validate(_ context.Context, opts map[string]string) (shared.Sett
 		s.setupSecretIDs[t.loginKey()] = secretID
 		s.mu.Unlock()
 	}
-	return t.settings(), nil
+	return &shared.ValidateResponse{Settings: t.settings()}, nil
 }
 
 // setupSecretID is the secret id Validate was given for t's role, if any.
