@@ -14,7 +14,6 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/ksm-cli/ksm/internal/setupflags"
 	"github.com/ksm-cli/ksm/shared"
 )
 
@@ -119,7 +118,7 @@ func (s *Suite) runByHand(t T) {
 
 func (s *Suite) describeIsValid(t T) {
 	s.ready(t)
-	if err := s.desc.Check(s.typ, setupflags.ReservedNames()); err != nil {
+	if err := s.desc.Check(s.typ, reservedNames); err != nil {
 		for _, line := range strings.Split(err.Error(), "\n") {
 			t.Errorf("describe: %s", line)
 		}
@@ -137,7 +136,7 @@ func (s *Suite) versionIsSet(t T) {
 // setup` uses itself.
 func (s *Suite) optionNamesAreFree(t T) {
 	s.ready(t)
-	reserved := setupflags.ReservedNames()
+	reserved := reservedNames
 	for _, o := range s.desc.Options {
 		if slices.Contains(reserved, o.Name) {
 			t.Errorf("option %q is a name ksm reserves (%s); rename it", o.Name, strings.Join(reserved, ", "))
