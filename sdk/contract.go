@@ -1,28 +1,51 @@
 package sdk
 
-import "github.com/ksm-cli/ksm/shared"
+import (
+	"context"
 
-// The contract's types, under the names a plugin author uses: a plugin
-// imports sdk alone. They are the same types as in package shared.
+	"github.com/ksm-cli/ksm/shared"
+)
+
+// Store is what a plugin implements. Every call takes the host's ctx
+// (return when it is done: its deadline is ksm's --timeout) and one
+// request struct, and returns one response struct: a later sdk adds
+// fields to them without breaking a store built against this one. The
+// request is never nil.
+//
+// It has the method set of shared.Store, the interface ksm calls; either
+// converts to the other.
+type Store interface {
+	// Describe is static: no network, no credentials, no side effects.
+	Describe(ctx context.Context, req *DescribeRequest) (*DescribeResponse, error)
+	// Validate checks the options given to `ksm profile setup` and returns
+	// the settings ksm writes to the profile's keeper.ini section. It makes
+	// no network call: setup may run where the store is not reachable yet.
+	Validate(ctx context.Context, req *ValidateRequest) (*ValidateResponse, error)
+	// Load reads the client config the settings point at.
+	Load(ctx context.Context, req *LoadRequest) (*LoadResponse, error)
+	// Save stores a client config. A store without Save returns an error
+	// with CodeUnimplemented and leaves Description.CanSave false.
+	Save(ctx context.Context, req *SaveRequest) (*SaveResponse, error)
+}
+
+// The data of the contract, under the names a plugin author uses: a plugin
+// imports sdk alone. Package shared defines them (their fields: `go doc
+// github.com/ksm-cli/ksm/shared Description`); they are the same types.
 type (
-	// Store is what a plugin implements. Every call takes the host's ctx:
-	// return when it is done (its deadline is ksm's --timeout).
-	Store = shared.Store
-	// Description is what Describe returns. Leave ProtocolVersion zero
-	// (Serve fills it); Version empty is filled from the module's version.
-	Description = shared.Description
-	// Option is a setup option; declare one with String, Bool or Enum.
-	Option = shared.Option
-	// Settings are what Validate returns and ksm keeps in keeper.ini.
-	Settings = shared.Settings
-	// Config is a client-device config: the SDK JSON keys (clientId,
-	// privateKey, appKey, hostname, ...).
-	Config = shared.Config
-	// DescribeRequest is what Describe gets (nothing yet).
+	// DescribeRequest is what Describe gets; it carries nothing yet.
 	DescribeRequest = shared.DescribeRequest
 	// DescribeResponse holds the store's Description.
 	DescribeResponse = shared.DescribeResponse
-	// ValidateRequest is what Validate gets: the options set by the user.
+	// Description is a store's description of itself: Name (the <type>),
+	// Version, ProtocolVersion, Summary, Options, CanSave and Env (the
+	// variables it needs from the user's environment: ksm passes no other).
+	// Leave ProtocolVersion zero and Serve fills it; Version empty is
+	// filled from the module's version.
+	Description = shared.Description
+	// Option is a setup option (a flag of `ksm profile setup`); declare one
+	// with String, Bool or Enum.
+	Option = shared.Option
+	// ValidateRequest is what Validate gets: Options, the values the user set.
 	ValidateRequest = shared.ValidateRequest
 	// ValidateResponse holds the Settings ksm keeps in keeper.ini.
 	ValidateResponse = shared.ValidateResponse
@@ -30,14 +53,27 @@ type (
 	LoadRequest = shared.LoadRequest
 	// LoadResponse holds the Config read.
 	LoadResponse = shared.LoadResponse
-	// SaveRequest is what Save gets.
+	// SaveRequest is what Save gets: Settings, Config, and Overwrite (may
+	// replace data that is not a ksm config: the user gave --force).
 	SaveRequest = shared.SaveRequest
-	// SaveResponse answers a Save (nothing yet).
+	// SaveResponse answers a Save; it carries nothing yet.
 	SaveResponse = shared.SaveResponse
+	// Settings are what Validate returns and ksm keeps in keeper.ini.
+	Settings = shared.Settings
+	// Config is a client-device config: the SDK JSON keys (clientId,
+	// privateKey, appKey, hostname, ...).
+	Config = shared.Config
 	// OptionType is an option's kind (String, Bool and Enum set it).
 	OptionType = shared.OptionType
 	// Code classifies an error; ksm explains each code differently.
 	Code = shared.Code
+)
+
+// A Store is a shared.Store and the other way round: the contract has one
+// method set.
+var (
+	_ shared.Store = Store(nil)
+	_ Store        = shared.Store(nil)
 )
 
 // The option types.
