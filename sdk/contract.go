@@ -67,7 +67,29 @@ type (
 	OptionType = shared.OptionType
 	// Code classifies an error; ksm explains each code differently.
 	Code = shared.Code
+	// Error is the error Errorf returns: a Code and a Message (one
+	// lower-case line, never a secret). errors.As finds it in a chain.
+	Error = shared.Error
 )
+
+// The SDK JSON keys of a client config, as Keeper's CLI writes them.
+const (
+	KeyClientID          = shared.KeyClientID
+	KeyPrivateKey        = shared.KeyPrivateKey
+	KeyAppKey            = shared.KeyAppKey
+	KeyHostname          = shared.KeyHostname
+	KeyServerPublicKeyID = shared.KeyServerPublicKeyID
+	KeyAppOwnerPublicKey = shared.KeyAppOwnerPublicKey
+	KeyServerPublicKey   = shared.KeyServerPublicKey // private deployments only
+)
+
+// OrderedKeys are a config's keys in the order Keeper's CLI writes them:
+// the known keys first, any others after them, sorted.
+func OrderedKeys(c Config) []string { return shared.OrderedKeys(c) }
+
+// DecodeBase64 decodes either base64 alphabet, padded or not, ignoring
+// white space (configs are often pasted wrapped).
+func DecodeBase64(s string) ([]byte, error) { return shared.DecodeBase64(s) }
 
 // A Store is a shared.Store and the other way round: the contract has one
 // method set.
