@@ -8,14 +8,14 @@ import (
 	"io/fs"
 	"os"
 
-	"github.com/ksm-cli/ksm/shared"
+	"github.com/ksm-cli/ksm/sdk"
 )
 
 // maxSize bounds what Load reads: a config is about 1 KiB.
 const maxSize = 64 << 10
 
 // Load reads the config file.
-func (*Store) Load(ctx context.Context, req *shared.LoadRequest) (*shared.LoadResponse, error) {
+func (*Store) Load(ctx context.Context, req *sdk.LoadRequest) (*sdk.LoadResponse, error) {
 	settings := req.Settings
 	path, err := settingsPath(settings)
 	if err != nil {
@@ -28,11 +28,11 @@ func (*Store) Load(ctx context.Context, req *shared.LoadRequest) (*shared.LoadRe
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := shared.ParseConfig(data)
+	cfg, err := sdk.ParseConfig(data)
 	if err != nil {
 		return nil, notConfig(path, err)
 	}
-	return &shared.LoadResponse{Config: cfg}, nil
+	return &sdk.LoadResponse{Config: cfg}, nil
 }
 
 // readFile reads a regular file of at most maxSize bytes.
@@ -42,7 +42,7 @@ func readFile(path string) ([]byte, error) {
 		return nil, fileError("read", path, err)
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, shared.Errorf(shared.CodeInvalidArgument, "%s is not a regular file", path)
+		return nil, sdk.Errorf(sdk.CodeInvalidArgument, "%s is not a regular file", path)
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -61,7 +61,7 @@ func readFile(path string) ([]byte, error) {
 
 // notConfig never quotes the file: it may hold a secret.
 func notConfig(path string, why error) error {
-	return shared.Errorf(shared.CodeInvalidArgument, "%s does not hold a ksm config (SDK JSON or base64 of it): %v", path, why)
+	return sdk.Errorf(sdk.CodeInvalidArgument, "%s does not hold a ksm config (SDK JSON or base64 of it): %v", path, why)
 }
 
 // fileError gives an os error its code, naming the path and the operation.
@@ -69,15 +69,15 @@ func fileError(op, path string, err error) error {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		if op == "read" {
-			return shared.Errorf(shared.CodeNotFound, "config file %s does not exist", path)
+			return sdk.Errorf(sdk.CodeNotFound, "config file %s does not exist", path)
 		}
-		return shared.Errorf(shared.CodeNotFound, "cannot %s %s: its directory does not exist", op, path)
+		return sdk.Errorf(sdk.CodeNotFound, "cannot %s %s: its directory does not exist", op, path)
 	case errors.Is(err, fs.ErrPermission):
-		return shared.Errorf(shared.CodePermissionDenied, "cannot %s %s: permission denied", op, path)
+		return sdk.Errorf(sdk.CodePermissionDenied, "cannot %s %s: permission denied", op, path)
 	}
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		err = pe.Err
 	}
-	return shared.Errorf(shared.CodeUnavailable, "cannot %s %s: %v", op, path, err)
+	return sdk.Errorf(sdk.CodeUnavailable, "cannot %s %s: %v", op, path, err)
 }

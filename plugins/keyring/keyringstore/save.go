@@ -5,7 +5,7 @@ import (
 	"slices"
 
 	"github.com/ksm-cli/ksm/plugins/keyring/keeperlayout"
-	"github.com/ksm-cli/ksm/shared"
+	"github.com/ksm-cli/ksm/sdk"
 )
 
 // Save writes the item and its -integrity companion as Keeper's CLI does;
@@ -15,7 +15,7 @@ import (
 // It refuses, unless Overwrite, to replace an item that is not a verified
 // ksm config, or one that holds another client's config: two profiles
 // set up on the default item must not silently lose one's keys.
-func (s *Store) Save(ctx context.Context, req *shared.SaveRequest) (*shared.SaveResponse, error) {
+func (s *Store) Save(ctx context.Context, req *sdk.SaveRequest) (*sdk.SaveResponse, error) {
 	if err := checkSettings(req.Settings); err != nil {
 		return nil, err
 	}
@@ -24,7 +24,7 @@ func (s *Store) Save(ctx context.Context, req *shared.SaveRequest) (*shared.Save
 		return nil, err
 	}
 	if err := req.Config.Validate(); err != nil {
-		return nil, shared.Errorf(shared.CodeInvalidArgument, "cannot save: %v", err)
+		return nil, sdk.Errorf(sdk.CodeInvalidArgument, "cannot save: %v", err)
 	}
 	unlock, err := s.lockSaves(ctx)
 	if err != nil {
@@ -54,13 +54,13 @@ func (s *Store) Save(ctx context.Context, req *shared.SaveRequest) (*shared.Save
 		return nil, err
 	}
 	if !inKeeperList {
-		return &shared.SaveResponse{}, nil
+		return &sdk.SaveResponse{}, nil
 	}
 	if idx == nil {
 		idx = &Index{}
 	}
 	if slices.Contains(idx.Profiles, keeperName) && idx.Active != "" {
-		return &shared.SaveResponse{}, nil
+		return &sdk.SaveResponse{}, nil
 	}
 	if !slices.Contains(idx.Profiles, keeperName) {
 		idx.Profiles = append(idx.Profiles, keeperName)
@@ -70,7 +70,7 @@ func (s *Store) Save(ctx context.Context, req *shared.SaveRequest) (*shared.Save
 	}
 	list, err := idx.encode()
 	if err != nil {
-		return nil, shared.Errorf(shared.CodeFailedPrecondition, "cannot rewrite Keeper's profile list %s: %v", keeperlayout.IndexItem, err)
+		return nil, sdk.Errorf(sdk.CodeFailedPrecondition, "cannot rewrite Keeper's profile list %s: %v", keeperlayout.IndexItem, err)
 	}
 	if err := s.set(ctx, service, keeperlayout.IndexItem, list); err != nil {
 		return nil, err
@@ -78,30 +78,30 @@ func (s *Store) Save(ctx context.Context, req *shared.SaveRequest) (*shared.Save
 	if err := s.set(ctx, service, keeperlayout.IndexItem+keeperlayout.IntegritySuffix, integrity(list)); err != nil {
 		return nil, err
 	}
-	return &shared.SaveResponse{}, nil
+	return &sdk.SaveResponse{}, nil
 }
 
 // checkReplaceable allows a missing item, or a verified config of the same
 // client (a re-save).
-func (s *Store) checkReplaceable(ctx context.Context, service, item string, cfg shared.Config) error {
+func (s *Store) checkReplaceable(ctx context.Context, service, item string, cfg sdk.Config) error {
 	text, err := s.get(ctx, service, item)
 	switch {
-	case shared.CodeOf(err) == shared.CodeNotFound:
+	case sdk.CodeOf(err) == sdk.CodeNotFound:
 		return nil
 	case err != nil:
 		return err
 	}
 	sum, err := s.get(ctx, service, item+keeperlayout.IntegritySuffix)
-	if err != nil && shared.CodeOf(err) != shared.CodeNotFound {
+	if err != nil && sdk.CodeOf(err) != sdk.CodeNotFound {
 		return err
 	}
 	old, decodeErr := decodeConfig(text)
 	switch {
 	case err != nil || checkIntegrity(text, sum) != nil || decodeErr != nil:
-		return shared.Errorf(shared.CodeAlreadyExists,
+		return sdk.Errorf(sdk.CodeAlreadyExists,
 			"keyring item %s (service %s) exists and does not hold a verified ksm config; refusing to replace it without --force", item, service)
-	case old[shared.KeyClientID] != cfg[shared.KeyClientID]:
-		return shared.Errorf(shared.CodeAlreadyExists,
+	case old[sdk.KeyClientID] != cfg[sdk.KeyClientID]:
+		return sdk.Errorf(sdk.CodeAlreadyExists,
 			"keyring item %s (service %s) holds another client's config (another profile's keys); choose another --item, or --force to replace it", item, service)
 	}
 	return nil

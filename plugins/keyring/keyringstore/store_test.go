@@ -32,7 +32,7 @@ func TestValidate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := storecall.Validate(context.Background(), New(""), tt.options)
+			got, err := storecall.Validate(context.Background(), New(Options{}), tt.options)
 			if tt.wantErr != "" {
 				if shared.CodeOf(err) != shared.CodeInvalidArgument || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("got %v %v, want %q", shared.CodeOf(err), err, tt.wantErr)

@@ -64,7 +64,7 @@ func TestKubernetesLogin(t *testing.T) {
 	defer srv.Close()
 	t.Setenv("VAULT_TOKEN", "some-other-token") // must not be used
 
-	s := New(nil, "")
+	s := New(Options{})
 	settings, err := storecall.Validate(context.Background(), s, map[string]string{"address": srv.URL, "path": "ksm/k8s",
 		"auth": "kubernetes", "role": "ksm", "auth-mount": "k8s-prod", "jwt-file": jwtFile, "namespace": "team-a"})
 	if err != nil {

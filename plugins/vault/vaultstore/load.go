@@ -3,17 +3,17 @@ package vaultstore
 import (
 	"context"
 
-	"github.com/ksm-cli/ksm/shared"
+	"github.com/ksm-cli/ksm/sdk"
 )
 
 // Load reads the config from the secret the settings name.
-func (s *Store) Load(ctx context.Context, req *shared.LoadRequest) (*shared.LoadResponse, error) {
+func (s *Store) Load(ctx context.Context, req *sdk.LoadRequest) (*sdk.LoadResponse, error) {
 	settings := req.Settings
 	t, err := parseSettings(settings)
 	if err != nil {
 		return nil, err
 	}
-	var cfg shared.Config
+	var cfg sdk.Config
 	err = s.run(ctx, opLoad, t, func(ctx context.Context, sess *session) error {
 		cur, err := readKV(ctx, sess, t, false)
 		if err != nil {
@@ -24,7 +24,7 @@ func (s *Store) Load(ctx context.Context, req *shared.LoadRequest) (*shared.Load
 		}
 		cfg, err = configFromFields(cur.data)
 		if err != nil {
-			return &failure{code: shared.CodeInvalidArgument,
+			return &failure{code: sdk.CodeInvalidArgument,
 				reason: "it does not hold a ksm config (" + err.Error() + "; expected the SDK keys as fields, or one field \"config\" holding the SDK JSON or its base64)",
 				hint:   "check --path, or store a config there with `ksm profile setup --type=vault --from-profile NAME`"}
 		}
@@ -34,5 +34,5 @@ func (s *Store) Load(ctx context.Context, req *shared.LoadRequest) (*shared.Load
 	if err != nil {
 		return nil, err
 	}
-	return &shared.LoadResponse{Config: cfg}, nil
+	return &sdk.LoadResponse{Config: cfg}, nil
 }

@@ -3,7 +3,7 @@ package vaultstore
 import (
 	"context"
 
-	"github.com/ksm-cli/ksm/shared"
+	"github.com/ksm-cli/ksm/sdk"
 )
 
 // Save writes the config's keys as the secret's fields, as a new KV v2
@@ -11,13 +11,13 @@ import (
 // fails the save instead of being overwritten. It never replaces a secret
 // that is not a ksm config unless req.Overwrite (--force); even then the
 // old data stays in the secret's version history.
-func (s *Store) Save(ctx context.Context, req *shared.SaveRequest) (*shared.SaveResponse, error) {
+func (s *Store) Save(ctx context.Context, req *sdk.SaveRequest) (*sdk.SaveResponse, error) {
 	t, err := parseSettings(req.Settings)
 	if err != nil {
 		return nil, err
 	}
 	if err := req.Config.Validate(); err != nil {
-		return nil, shared.Errorf(shared.CodeInvalidArgument, "cannot save to Vault secret %s: %v", t.secretPath(), err)
+		return nil, sdk.Errorf(sdk.CodeInvalidArgument, "cannot save to Vault secret %s: %v", t.secretPath(), err)
 	}
 	fields := fieldsFromConfig(req.Config)
 	err = s.run(ctx, opSave, t, func(ctx context.Context, sess *session) error {
@@ -36,7 +36,7 @@ func (s *Store) Save(ctx context.Context, req *shared.SaveRequest) (*shared.Save
 				return nil
 			}
 			if _, err := configFromFields(cur.data); err != nil && !req.Overwrite {
-				return &failure{code: shared.CodeFailedPrecondition,
+				return &failure{code: sdk.CodeFailedPrecondition,
 					reason: "it holds something that is not a ksm config",
 					hint:   "use --force to write a new version over it (the old one stays in its history), or choose another --path"}
 			}
@@ -53,5 +53,5 @@ func (s *Store) Save(ctx context.Context, req *shared.SaveRequest) (*shared.Save
 	if err != nil {
 		return nil, err
 	}
-	return &shared.SaveResponse{}, nil
+	return &sdk.SaveResponse{}, nil
 }

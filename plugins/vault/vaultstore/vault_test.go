@@ -88,7 +88,7 @@ func TestVaultLoadShapes(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			path := freshPath("shapes")
 			v.Put(t, "secret", path, c.data)
-			got, err := storecall.Load(callCtx(t), New(nil, ""), settingsFor(v, path))
+			got, err := storecall.Load(callCtx(t), New(Options{}), settingsFor(v, path))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -100,21 +100,21 @@ func TestVaultLoadShapes(t *testing.T) {
 	t.Run("not a config", func(t *testing.T) {
 		path := freshPath("shapes")
 		v.Put(t, "secret", path, map[string]any{"username": "alice", "password": "hunter2-not-shown"})
-		_, err := storecall.Load(callCtx(t), New(nil, ""), settingsFor(v, path))
+		_, err := storecall.Load(callCtx(t), New(Options{}), settingsFor(v, path))
 		wantFailure(t, err, shared.CodeInvalidArgument, "secret/"+path, "does not hold a ksm config", "missing clientId")
 		if strings.Contains(err.Error(), "hunter2") {
 			t.Errorf("message holds a value")
 		}
 	})
 	t.Run("missing", func(t *testing.T) {
-		_, err := storecall.Load(callCtx(t), New(nil, ""), settingsFor(v, "shapes/none"))
+		_, err := storecall.Load(callCtx(t), New(Options{}), settingsFor(v, "shapes/none"))
 		wantFailure(t, err, shared.CodeNotFound, "no secret at secret/shapes/none", "--from-profile")
 	})
 	t.Run("deleted", func(t *testing.T) {
 		path := freshPath("shapes")
 		v.Put(t, "secret", path, fieldsOf(cfg))
 		v.Delete(t, "secret", path)
-		_, err := storecall.Load(callCtx(t), New(nil, ""), settingsFor(v, path))
+		_, err := storecall.Load(callCtx(t), New(Options{}), settingsFor(v, path))
 		wantFailure(t, err, shared.CodeNotFound, "the current version (1) of secret/"+path+" is deleted", "vault kv undelete -versions=1 secret/"+path)
 	})
 }
@@ -140,7 +140,7 @@ func TestVaultSave(t *testing.T) {
 	cfg := storagetest.FakeConfig()
 	path := freshPath("save")
 	settings := settingsFor(v, path)
-	s := New(nil, "")
+	s := New(Options{})
 	save := func(c shared.Config, force bool) error {
 		return storecall.Save(callCtx(t), s, shared.SaveRequest{Settings: settings, Config: c, Overwrite: force})
 	}
@@ -218,7 +218,7 @@ func TestVaultSave(t *testing.T) {
 			go func() {
 				c := maps.Clone(cfg)
 				c[shared.KeyHostname] = "host-" + string(rune('a'+i)) + ".example"
-				errs <- storecall.Save(callCtx(t), New(nil, ""), shared.SaveRequest{Settings: st, Config: c})
+				errs <- storecall.Save(callCtx(t), New(Options{}), shared.SaveRequest{Settings: st, Config: c})
 			}()
 		}
 		ok := 0
@@ -258,7 +258,7 @@ func TestVaultAppRole(t *testing.T) {
 	opts := map[string]string{"address": v.Addr, "path": path, "auth": "approle", "role-id": role.RoleID}
 
 	t.Run("secret id given at setup (stdin) serves setup's load", func(t *testing.T) {
-		s := New(nil, "")
+		s := New(Options{})
 		settings, err := storecall.Validate(callCtx(t), s, with(opts, "secret-id", role.SecretID))
 		if err != nil {
 			t.Fatal(err)
@@ -272,17 +272,17 @@ func TestVaultAppRole(t *testing.T) {
 			t.Fatal(err)
 		}
 		// A later command (a new plugin process) has no secret id.
-		_, err = storecall.Load(callCtx(t), New(nil, ""), settings)
+		_, err = storecall.Load(callCtx(t), New(Options{}), settings)
 		wantFailure(t, err, shared.CodeUnauthenticated, "no AppRole secret id", "VAULT_SECRET_ID")
 	})
 	t.Run("VAULT_SECRET_ID", func(t *testing.T) {
 		t.Setenv("VAULT_SECRET_ID", role.SecretID)
-		s := New(nil, "")
+		s := New(Options{})
 		settings, err := storecall.Validate(callCtx(t), s, with(opts, "secret-id", role.SecretID))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := storecall.Load(callCtx(t), New(nil, ""), settings); err != nil {
+		if _, err := storecall.Load(callCtx(t), New(Options{}), settings); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -291,11 +291,11 @@ func TestVaultAppRole(t *testing.T) {
 		if err := os.WriteFile(f, []byte(role.SecretID+"\n"), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		settings, err := storecall.Validate(callCtx(t), New(nil, ""), with(opts, "secret-id-file", f))
+		settings, err := storecall.Validate(callCtx(t), New(Options{}), with(opts, "secret-id-file", f))
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := storecall.Load(callCtx(t), New(nil, ""), settings)
+		got, err := storecall.Load(callCtx(t), New(Options{}), settings)
 		if err != nil || !maps.Equal(got, cfg) {
 			t.Fatalf("load: %v", err)
 		}
@@ -303,7 +303,7 @@ func TestVaultAppRole(t *testing.T) {
 	t.Run("read elsewhere is denied, naming path and capability", func(t *testing.T) {
 		t.Setenv("VAULT_SECRET_ID", role.SecretID)
 		settings := settingsFor(v, path+"-other", "auth", "approle", "role_id", role.RoleID, "auth_mount", "approle")
-		_, err := storecall.Load(callCtx(t), New(nil, ""), settings)
+		_, err := storecall.Load(callCtx(t), New(Options{}), settings)
 		wantFailure(t, err, shared.CodePermissionDenied, "permission denied on secret/data/"+path+"-other",
 			`grant the token's policy "read" on path "secret/data/`+path+`-other"`)
 	})
@@ -312,13 +312,13 @@ func TestVaultAppRole(t *testing.T) {
 		changed := maps.Clone(cfg)
 		changed[shared.KeyHostname] = "keepersecurity.eu"
 		settings := settingsFor(v, path, "auth", "approle", "role_id", role.RoleID, "auth_mount", "approle")
-		err := storecall.Save(callCtx(t), New(nil, ""), shared.SaveRequest{Settings: settings, Config: changed})
+		err := storecall.Save(callCtx(t), New(Options{}), shared.SaveRequest{Settings: settings, Config: changed})
 		wantFailure(t, err, shared.CodePermissionDenied, `grant the token's policy "create" and "update" on path "secret/data/`+path+`"`)
 	})
 	t.Run("wrong secret id", func(t *testing.T) {
 		t.Setenv("VAULT_SECRET_ID", "00000000-0000-0000-0000-000000000000")
 		settings := settingsFor(v, path, "auth", "approle", "role_id", role.RoleID, "auth_mount", "approle")
-		_, err := storecall.Load(callCtx(t), New(nil, ""), settings)
+		_, err := storecall.Load(callCtx(t), New(Options{}), settings)
 		wantFailure(t, err, shared.CodeUnauthenticated, "Vault refused the login at auth/approle/login as AppRole role id "+role.RoleID, "--role-id")
 		if strings.Contains(err.Error(), "00000000-0000") {
 			t.Errorf("message holds the secret id")
@@ -327,7 +327,7 @@ func TestVaultAppRole(t *testing.T) {
 	t.Run("wrong auth mount", func(t *testing.T) {
 		t.Setenv("VAULT_SECRET_ID", role.SecretID)
 		settings := settingsFor(v, path, "auth", "approle", "role_id", role.RoleID, "auth_mount", "no-such-approle")
-		_, err := storecall.Load(callCtx(t), New(nil, ""), settings)
+		_, err := storecall.Load(callCtx(t), New(Options{}), settings)
 		if shared.CodeOf(err) != shared.CodeNotFound && shared.CodeOf(err) != shared.CodeUnauthenticated {
 			t.Fatalf("got %v (%v)", shared.CodeOf(err), err)
 		}
@@ -355,12 +355,12 @@ func TestVaultTokens(t *testing.T) {
 
 	t.Run("a valid token whose policy denies", func(t *testing.T) {
 		tokenEnv(t, v.Token(t, 0, "default"))
-		_, err := storecall.Load(callCtx(t), New(nil, ""), settings)
+		_, err := storecall.Load(callCtx(t), New(Options{}), settings)
 		wantFailure(t, err, shared.CodePermissionDenied, "permission denied on secret/data/"+path, `"read" on path "secret/data/`+path+`"`)
 	})
 	t.Run("an unknown token", func(t *testing.T) {
 		tokenEnv(t, "hvs.CAESIunknown-token-for-the-test")
-		_, err := storecall.Load(callCtx(t), New(nil, ""), settings)
+		_, err := storecall.Load(callCtx(t), New(Options{}), settings)
 		wantFailure(t, err, shared.CodeUnauthenticated, "the Vault token is invalid or expired", "vault login")
 		if strings.Contains(err.Error(), "unknown-token-for-the-test") {
 			t.Error("message holds the token")
@@ -374,7 +374,7 @@ func TestVaultTokens(t *testing.T) {
 		deadline := time.Now().Add(30 * time.Second)
 		var err error
 		for {
-			_, err = storecall.Load(callCtx(t), New(nil, ""), settings)
+			_, err = storecall.Load(callCtx(t), New(Options{}), settings)
 			if err != nil || time.Now().After(deadline) {
 				break
 			}
@@ -393,15 +393,15 @@ func TestVaultMounts(t *testing.T) {
 	v.Write(t, kv1+"/ksm/x", fieldsOf(cfg))
 
 	t.Run("unknown mount", func(t *testing.T) {
-		_, err := storecall.Load(callCtx(t), New(nil, ""), settingsFor(v, "ksm/x", "mount", "nope"))
+		_, err := storecall.Load(callCtx(t), New(Options{}), settingsFor(v, "ksm/x", "mount", "nope"))
 		wantFailure(t, err, shared.CodeNotFound, "no secrets engine is mounted at nope/", "--mount")
 	})
 	t.Run("KV v1 mount: load", func(t *testing.T) {
-		_, err := storecall.Load(callCtx(t), New(nil, ""), settingsFor(v, "ksm/x", "mount", kv1))
+		_, err := storecall.Load(callCtx(t), New(Options{}), settingsFor(v, "ksm/x", "mount", kv1))
 		wantFailure(t, err, shared.CodeFailedPrecondition, "the mount "+kv1+"/ is KV version 1", "vault kv enable-versioning "+kv1)
 	})
 	t.Run("KV v1 mount: save writes nothing", func(t *testing.T) {
-		err := storecall.Save(callCtx(t), New(nil, ""), shared.SaveRequest{Settings: settingsFor(v, "ksm/y", "mount", kv1), Config: cfg})
+		err := storecall.Save(callCtx(t), New(Options{}), shared.SaveRequest{Settings: settingsFor(v, "ksm/y", "mount", kv1), Config: cfg})
 		wantFailure(t, err, shared.CodeFailedPrecondition, "KV version 1")
 		sec, rerr := v.Client(t).Logical().ReadWithContext(callCtx(t), kv1+"/data/ksm/y")
 		if rerr != nil || sec != nil {
@@ -409,7 +409,7 @@ func TestVaultMounts(t *testing.T) {
 		}
 	})
 	t.Run("mount given with a folder", func(t *testing.T) {
-		_, err := storecall.Load(callCtx(t), New(nil, ""), settingsFor(v, "x", "mount", "secret/ksm"))
+		_, err := storecall.Load(callCtx(t), New(Options{}), settingsFor(v, "x", "mount", "secret/ksm"))
 		if err == nil {
 			t.Fatal("loaded through a mount that does not exist")
 		}
@@ -427,17 +427,17 @@ func TestVaultSealed(t *testing.T) {
 	cfg := storagetest.FakeConfig()
 	v.Put(t, "secret", "ksm/sealed", fieldsOf(cfg))
 	v.Seal(t)
-	_, err := storecall.Load(callCtx(t), New(nil, ""), settingsFor(v, "ksm/sealed"))
+	_, err := storecall.Load(callCtx(t), New(Options{}), settingsFor(v, "ksm/sealed"))
 	wantFailure(t, err, shared.CodeUnavailable, "Vault at "+v.Addr+" is sealed", "vault operator unseal")
-	err = storecall.Save(callCtx(t), New(nil, ""), shared.SaveRequest{Settings: settingsFor(v, "ksm/sealed"), Config: cfg})
+	err = storecall.Save(callCtx(t), New(Options{}), shared.SaveRequest{Settings: settingsFor(v, "ksm/sealed"), Config: cfg})
 	wantFailure(t, err, shared.CodeUnavailable, "is sealed")
 	v.Unseal(t)
 	// Unsealed, the dev server's in-memory data is back.
-	if _, err := storecall.Load(callCtx(t), New(nil, ""), settingsFor(v, "ksm/sealed")); err != nil {
+	if _, err := storecall.Load(callCtx(t), New(Options{}), settingsFor(v, "ksm/sealed")); err != nil {
 		t.Fatalf("after unseal: %v", err)
 	}
 	// Stopped: unreachable.
 	v.Stop()
-	_, err = storecall.Load(callCtx(t), New(nil, ""), settingsFor(v, "ksm/sealed"))
+	_, err = storecall.Load(callCtx(t), New(Options{}), settingsFor(v, "ksm/sealed"))
 	wantFailure(t, err, shared.CodeUnavailable, "cannot reach Vault at "+v.Addr)
 }
