@@ -56,8 +56,7 @@ func (s *Store) Describe(_ context.Context, _ *sdk.DescribeRequest) (*sdk.Descri
 // Validate checks setup options and returns the keeper.ini settings. It
 // makes no AWS call: setup may run where the secret is not reachable yet.
 func (s *Store) Validate(_ context.Context, req *sdk.ValidateRequest) (*sdk.ValidateResponse, error) {
-	opts := req.Options
-	t, err := validate(opts)
+	t, err := validate(req.Options)
 	if err != nil {
 		return nil, err
 	}

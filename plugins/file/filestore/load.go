@@ -16,8 +16,7 @@ const maxSize = 64 << 10
 
 // Load reads the config file.
 func (*Store) Load(ctx context.Context, req *sdk.LoadRequest) (*sdk.LoadResponse, error) {
-	settings := req.Settings
-	path, err := settingsPath(settings)
+	path, err := settingsPath(req.Settings)
 	if err != nil {
 		return nil, err
 	}

@@ -46,8 +46,7 @@ func (s *Store) Describe(_ context.Context, _ *sdk.DescribeRequest) (*sdk.Descri
 // meaning the home directory). The file need not exist yet: Save may
 // create it.
 func (*Store) Validate(_ context.Context, req *sdk.ValidateRequest) (*sdk.ValidateResponse, error) {
-	options := req.Options
-	values, err := sdk.Parse(setupOptions, options)
+	values, err := sdk.Parse(setupOptions, req.Options)
 	if err != nil {
 		return nil, err
 	}

@@ -67,8 +67,7 @@ func (s *Store) Describe(_ context.Context, _ *sdk.DescribeRequest) (*sdk.Descri
 // Validate checks the names; it does not touch the keyring (setup's Load
 // does, right after).
 func (*Store) Validate(_ context.Context, req *sdk.ValidateRequest) (*sdk.ValidateResponse, error) {
-	options := req.Options
-	values, err := sdk.Parse(setupOptions, options)
+	values, err := sdk.Parse(setupOptions, req.Options)
 	if err != nil {
 		return nil, err
 	}
@@ -126,8 +125,7 @@ const maxItem = 64 << 10
 // Load reads and verifies the item. Loading Keeper's index item answers
 // with its profile list instead (see keeperlayout).
 func (s *Store) Load(ctx context.Context, req *sdk.LoadRequest) (*sdk.LoadResponse, error) {
-	settings := req.Settings
-	service, item, err := where(settings)
+	service, item, err := where(req.Settings)
 	if err != nil {
 		return nil, err
 	}
@@ -141,7 +139,7 @@ func (s *Store) Load(ctx context.Context, req *sdk.LoadRequest) (*sdk.LoadRespon
 		}
 		return &sdk.LoadResponse{Config: idx.config()}, nil
 	}
-	if err := checkSettings(settings); err != nil {
+	if err := checkSettings(req.Settings); err != nil {
 		return nil, err
 	}
 	text, err := s.readVerified(ctx, service, item)

@@ -8,8 +8,7 @@ import (
 
 // Load reads the config from the secret the settings name.
 func (s *Store) Load(ctx context.Context, req *sdk.LoadRequest) (*sdk.LoadResponse, error) {
-	settings := req.Settings
-	t, err := parseSettings(settings)
+	t, err := parseSettings(req.Settings)
 	if err != nil {
 		return nil, err
 	}

@@ -69,8 +69,7 @@ func (s *Store) Describe(_ context.Context, _ *sdk.DescribeRequest) (*sdk.Descri
 // makes no Vault call: setup loads the config right after, which proves
 // access.
 func (s *Store) Validate(_ context.Context, req *sdk.ValidateRequest) (*sdk.ValidateResponse, error) {
-	opts := req.Options
-	t, secretID, err := validate(opts)
+	t, secretID, err := validate(req.Options)
 	if err != nil {
 		return nil, err
 	}
