@@ -3,10 +3,15 @@
 //
 //	func main() { sdk.Serve(mystore.New()) }
 //
-// The store implements Store. It declares its setup options with String,
-// Bool and Enum, checks them with Parse, reads and writes client configs
-// with ParseConfig and MarshalConfig, fails with Errorf and a Code, and
-// logs with Logger, never to stdout, which carries the plugin protocol.
+// The store implements Store: Describe, Validate, Load and Save, each
+// taking a request struct and returning a response struct. The data types
+// (Description, Option, Settings, Config, the requests and responses) are
+// package shared's, named here so that a plugin imports sdk alone; `go doc
+// github.com/ksm-cli/ksm/shared` shows their fields. The store declares
+// its setup options with String, Bool and Enum, checks them with Parse,
+// reads and writes client configs with ParseConfig and MarshalConfig,
+// fails with Errorf and a Code, and logs with Logger, never to stdout,
+// which carries the plugin protocol.
 // Package storagetest checks a built plugin against the contract from go
 // test; `ksm plugin check` does the same from the command line. The sdk
 // README walks through a whole plugin; docs/plugin-protocol.md is the

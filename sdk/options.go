@@ -35,6 +35,10 @@ func Default(v string) OptionFunc { return func(o *Option) { o.Default = v } }
 // ksm lets the user give it through an env var or stdin.
 func Sensitive() OptionFunc { return func(o *Option) { o.Sensitive = true } }
 
+// Short gives the option a one-letter alias: Short("s") lets the user
+// write -s for --secret. ksm refuses a letter it uses itself (-p, -h).
+func Short(letter string) OptionFunc { return func(o *Option) { o.Short = letter } }
+
 // EnvVars names environment variables (read by ksm) that may supply the value.
 func EnvVars(names ...string) OptionFunc {
 	return func(o *Option) { o.EnvVars = append(o.EnvVars, names...) }

@@ -76,3 +76,36 @@ func mustRead(t *testing.T, path string) string {
 	}
 	return string(b)
 }
+
+// The README's install line works on a fresh machine: the plugin directory
+// does not exist yet.
+func TestReadmeInstallCreatesThePluginDir(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := regexp.MustCompile(`(?m)^install .*ksm-storage-slots.*$`).FindString(string(readme))
+	if line == "" {
+		t.Fatal("README.md has no install line for ksm-storage-slots")
+	}
+	if strings.Contains(string(readme), "go get github.com/ksm-cli/ksm/sdk") {
+		t.Error("README.md says go get …/sdk: the sdk is a package of ksm's module, get the module")
+	}
+	work, home := t.TempDir(), t.TempDir()
+	if err := os.WriteFile(filepath.Join(work, "ksm-storage-slots"), []byte("#!/bin/sh\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("/bin/sh", "-c", line)
+	cmd.Dir = work
+	cmd.Env = append(os.Environ(), "HOME="+home)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%s in a fresh HOME: %v\n%s", line, err, out)
+	}
+	fi, err := os.Stat(filepath.Join(home, ".config", "ksm", "plugins", "ksm-storage-slots"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o755 {
+		t.Errorf("installed with mode %v, want 0755", fi.Mode().Perm())
+	}
+}

@@ -36,12 +36,10 @@ func Serve(store Store) {
 	s := &served{Store: store, version: moduleVersion()}
 	go exitWithParent(os.Getppid(), time.Second)
 	plugin.Serve(&plugin.ServeConfig{
-		HandshakeConfig: wire.Handshake,
-		Plugins: plugin.PluginSet{
-			shared.PluginName: &wire.StoragePlugin{Impl: s, Logger: Logger()},
-		},
-		GRPCServer: newGRPCServer,
-		Logger:     Logger().Named("go-plugin"),
+		HandshakeConfig:  wire.Handshake,
+		VersionedPlugins: wire.VersionedPlugins(s, Logger()),
+		GRPCServer:       newGRPCServer,
+		Logger:           Logger().Named("go-plugin"),
 	})
 	s.drain(drainTimeout)
 }
@@ -55,41 +53,42 @@ type served struct {
 	calls   sync.WaitGroup
 }
 
-func (s *served) Describe(ctx context.Context) (*Description, error) {
+func (s *served) Describe(ctx context.Context, req *DescribeRequest) (*DescribeResponse, error) {
 	s.calls.Add(1)
 	defer s.calls.Done()
-	d, err := s.Store.Describe(ctx)
-	if err != nil || d == nil {
-		return d, err
+	resp, err := s.Store.Describe(ctx, req)
+	if err != nil || resp == nil {
+		return resp, err
 	}
-	out := *d
-	if out.ProtocolVersion == 0 {
-		out.ProtocolVersion = shared.ProtocolVersion
+	out := *resp
+	if out.Description.ProtocolVersion == 0 {
+		out.Description.ProtocolVersion = shared.ProtocolVersion
 	}
-	if out.Version == "" {
-		out.Version = s.version
+	if out.Description.Version == "" {
+		out.Description.Version = s.version
 	}
 	return &out, nil
 }
 
-func (s *served) Validate(ctx context.Context, options map[string]string) (Settings, error) {
+func (s *served) Validate(ctx context.Context, req *ValidateRequest) (*ValidateResponse, error) {
 	s.calls.Add(1)
 	defer s.calls.Done()
-	settings, err := s.Store.Validate(ctx, options)
-	return settings, oneLine(err)
+	resp, err := s.Store.Validate(ctx, req)
+	return resp, oneLine(err)
 }
 
-func (s *served) Load(ctx context.Context, settings Settings) (Config, error) {
+func (s *served) Load(ctx context.Context, req *LoadRequest) (*LoadResponse, error) {
 	s.calls.Add(1)
 	defer s.calls.Done()
-	cfg, err := s.Store.Load(ctx, settings)
-	return cfg, oneLine(err)
+	resp, err := s.Store.Load(ctx, req)
+	return resp, oneLine(err)
 }
 
-func (s *served) Save(ctx context.Context, req SaveRequest) error {
+func (s *served) Save(ctx context.Context, req *SaveRequest) (*SaveResponse, error) {
 	s.calls.Add(1)
 	defer s.calls.Done()
-	return oneLine(s.Store.Save(ctx, req))
+	resp, err := s.Store.Save(ctx, req)
+	return resp, oneLine(err)
 }
 
 // oneLine keeps an error message one line of plain text, as ksm prints it
@@ -164,8 +163,8 @@ func printRunByHand(w io.Writer, binary string, store Store) {
 	typ := strings.TrimPrefix(binary, shared.BinaryPrefix)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	if d, err := store.Describe(ctx); err == nil && d != nil && d.Name != "" {
-		typ = d.Name
+	if r, err := store.Describe(ctx, &DescribeRequest{}); err == nil && r != nil && r.Description.Name != "" {
+		typ = r.Description.Name
 	}
 	fmt.Fprintf(w, "%s is a ksm storage plugin (type %q): ksm starts it when a profile "+
 		"needs it, so it is not meant to be run by hand. Install it next to the ksm "+

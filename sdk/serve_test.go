@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ksm-cli/ksm/internal/storecall"
 	"github.com/ksm-cli/ksm/shared"
 )
 
@@ -18,8 +19,8 @@ type namedStore struct {
 	err  error
 }
 
-func (s namedStore) Describe(context.Context) (*shared.Description, error) {
-	return &shared.Description{Name: s.name}, s.err
+func (s namedStore) Describe(context.Context, *shared.DescribeRequest) (*shared.DescribeResponse, error) {
+	return &shared.DescribeResponse{Description: shared.Description{Name: s.name}}, s.err
 }
 
 func TestRunByHandMessage(t *testing.T) {
@@ -59,7 +60,7 @@ func TestServedDescription(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			in := tt.in
 			s := &served{Store: fixedStore{&in}, version: "v1.2.3"}
-			got, err := s.Describe(context.Background())
+			got, err := storecall.Describe(context.Background(), s)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -75,19 +76,25 @@ func TestServedDescription(t *testing.T) {
 
 type fixedStore struct{ d *shared.Description }
 
-func (f fixedStore) Describe(context.Context) (*shared.Description, error) { return f.d, nil }
-func (fixedStore) Validate(context.Context, map[string]string) (shared.Settings, error) {
-	return nil, nil
+func (f fixedStore) Describe(context.Context, *shared.DescribeRequest) (*shared.DescribeResponse, error) {
+	return &shared.DescribeResponse{Description: *f.d}, nil
 }
-func (fixedStore) Load(context.Context, shared.Settings) (shared.Config, error) { return nil, nil }
-func (fixedStore) Save(context.Context, shared.SaveRequest) error               { return nil }
+func (fixedStore) Validate(context.Context, *shared.ValidateRequest) (*shared.ValidateResponse, error) {
+	return &shared.ValidateResponse{}, nil
+}
+func (fixedStore) Load(context.Context, *shared.LoadRequest) (*shared.LoadResponse, error) {
+	return &shared.LoadResponse{}, nil
+}
+func (fixedStore) Save(context.Context, *shared.SaveRequest) (*shared.SaveResponse, error) {
+	return &shared.SaveResponse{}, nil
+}
 
 // drain waits for running calls, and no longer than it is told.
 func TestDrain(t *testing.T) {
 	entered := make(chan struct{})
 	s := &served{Store: blockingStore{entered: entered}}
 	ctx, cancel := context.WithCancel(context.Background())
-	go func() { _, _ = s.Load(ctx, nil) }()
+	go func() { _, _ = storecall.Load(ctx, s, nil) }()
 	<-entered // the call is running
 	start := time.Now()
 	s.drain(50 * time.Millisecond)
@@ -110,7 +117,7 @@ type blockingStore struct {
 	entered chan struct{}
 }
 
-func (b blockingStore) Load(ctx context.Context, _ shared.Settings) (shared.Config, error) {
+func (b blockingStore) Load(ctx context.Context, _ *shared.LoadRequest) (*shared.LoadResponse, error) {
 	close(b.entered)
 	<-ctx.Done()
 	return nil, ctx.Err()

@@ -13,18 +13,51 @@ const ProtocolVersion = 1
 
 // Store is implemented by every storage plugin and, on the host side, by
 // the gRPC client that talks to one. Every call takes a context so that the
-// host's deadlines and cancellation reach the plugin.
+// host's deadlines and cancellation reach the plugin, and one request
+// struct, answered by one response struct: a later version of the contract
+// adds fields to them without breaking a store built against this one (a
+// field the store does not know is left at its zero value). The request is
+// never nil.
 type Store interface {
 	// Describe is static: no network, no credentials, no side effects.
-	Describe(ctx context.Context) (*Description, error)
+	Describe(ctx context.Context, req *DescribeRequest) (*DescribeResponse, error)
 	// Validate checks the options given to `ksm profile setup` and returns
 	// the settings to persist in the profile's keeper.ini section.
-	Validate(ctx context.Context, options map[string]string) (Settings, error)
+	Validate(ctx context.Context, req *ValidateRequest) (*ValidateResponse, error)
 	// Load reads the client config the settings point at.
-	Load(ctx context.Context, settings Settings) (Config, error)
+	Load(ctx context.Context, req *LoadRequest) (*LoadResponse, error)
 	// Save stores a client config. Stores without Save return an error with
 	// code CodeUnimplemented and leave Description.CanSave false.
-	Save(ctx context.Context, req SaveRequest) error
+	Save(ctx context.Context, req *SaveRequest) (*SaveResponse, error)
+}
+
+// DescribeRequest asks a store what it is; it carries nothing yet.
+type DescribeRequest struct{}
+
+// DescribeResponse is a store's description of itself.
+type DescribeResponse struct {
+	Description Description
+}
+
+// ValidateRequest holds the options given to `ksm profile setup` (only
+// those the user set), by option name.
+type ValidateRequest struct {
+	Options map[string]string
+}
+
+// ValidateResponse holds the settings ksm writes to the profile.
+type ValidateResponse struct {
+	Settings Settings
+}
+
+// LoadRequest asks for the client config a profile's settings point at.
+type LoadRequest struct {
+	Settings Settings
+}
+
+// LoadResponse holds the client config read.
+type LoadResponse struct {
+	Config Config
 }
 
 // Settings are a store's persisted keys in a keeper.ini profile section
@@ -42,6 +75,9 @@ type SaveRequest struct {
 	// Overwrite allows replacing existing data that is not a ksm config.
 	Overwrite bool
 }
+
+// SaveResponse answers a successful Save; it carries nothing yet.
+type SaveResponse struct{}
 
 // OptionType is the kind of value a setup option takes.
 type OptionType int

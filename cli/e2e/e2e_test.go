@@ -61,6 +61,11 @@ func buildAll(dir string) error {
 	if err := goBuildIn("../../sdk/examples/go", filepath.Join(dir, "example", "ksm-storage-env"), "."); err != nil {
 		return err
 	}
+	// A plugin an outside author built against the previous sdk (commit
+	// 00475f8, frozen with its own module): ksm keeps running it.
+	if err := goBuildIn("../../sdk/storagetest/testdata/previous", filepath.Join(dir, "previous", "ksm-storage-previous"), "."); err != nil {
+		return err
+	}
 	// Plugins with one fault each, for `ksm plugin check` (their type names
 	// the fault).
 	faulty := filepath.Join(dir, "faulty", "ksm-storage-stdout")

@@ -197,9 +197,9 @@ func declaredEnv(ctx context.Context, f *cmdutil.Factory, path string, env []str
 	defer conn.Close()
 	callCtx, cancel := context.WithTimeout(ctx, f.Timeout)
 	defer cancel()
-	d, err := conn.Store.Describe(callCtx)
+	resp, err := conn.Store.Describe(callCtx, &shared.DescribeRequest{})
 	if err != nil {
 		return nil
 	}
-	return d.Env
+	return resp.Description.Env
 }

@@ -14,7 +14,6 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/ksm-cli/ksm/internal/setupflags"
 	"github.com/ksm-cli/ksm/shared"
 )
 
@@ -36,7 +35,7 @@ func (s *Suite) handshake(t T) {
 	s.mu.Unlock()
 	ctx, cancel := s.ctx()
 	defer cancel()
-	if _, err := p.store.Describe(ctx); err != nil {
+	if _, err := p.store.Describe(ctx, &shared.DescribeRequest{}); err != nil {
 		t.Errorf("describe on the socket of the handshake: %v", err)
 	}
 }
@@ -119,7 +118,7 @@ func (s *Suite) runByHand(t T) {
 
 func (s *Suite) describeIsValid(t T) {
 	s.ready(t)
-	if err := s.desc.Check(s.typ, setupflags.ReservedNames()); err != nil {
+	if err := s.desc.Check(s.typ, reservedNames); err != nil {
 		for _, line := range strings.Split(err.Error(), "\n") {
 			t.Errorf("describe: %s", line)
 		}
@@ -137,7 +136,7 @@ func (s *Suite) versionIsSet(t T) {
 // setup` uses itself.
 func (s *Suite) optionNamesAreFree(t T) {
 	s.ready(t)
-	reserved := setupflags.ReservedNames()
+	reserved := reservedNames
 	for _, o := range s.desc.Options {
 		if slices.Contains(reserved, o.Name) {
 			t.Errorf("option %q is a name ksm reserves (%s); rename it", o.Name, strings.Join(reserved, ", "))
@@ -177,11 +176,11 @@ func (s *Suite) describeIsStatic(t T) {
 	if err != nil {
 		t.Fatalf("start with an empty environment: %v", err)
 	}
-	got, err := bare.Store.Describe(ctx)
+	got, err := bare.Store.Describe(ctx, &shared.DescribeRequest{})
 	if err != nil {
 		t.Fatalf("describe with an empty environment: %v", err)
 	}
-	if !reflect.DeepEqual(got, s.desc) {
+	if !reflect.DeepEqual(&got.Description, s.desc) {
 		t.Errorf("describe depends on the environment:\n%+v\n%+v", s.desc, got)
 	}
 }
@@ -384,8 +383,14 @@ func (s *Suite) callsEndAtDeadline(t T, settings shared.Settings) {
 		method string
 		call   func(context.Context) error
 	}{
-		{"validate", func(ctx context.Context) error { _, err := p.store.Validate(ctx, s.cfg.ValidOptions); return err }},
-		{"load", func(ctx context.Context) error { _, err := p.store.Load(ctx, settings); return err }},
+		{"validate", func(ctx context.Context) error {
+			_, err := p.store.Validate(ctx, &shared.ValidateRequest{Options: s.cfg.ValidOptions})
+			return err
+		}},
+		{"load", func(ctx context.Context) error {
+			_, err := p.store.Load(ctx, &shared.LoadRequest{Settings: settings})
+			return err
+		}},
 	}
 	for _, c := range calls {
 		ctx, cancel := context.WithTimeout(context.Background(), d)
@@ -429,13 +434,13 @@ func (s *Suite) nothingOnStdout(t T) {
 	s.mu.Unlock()
 	if raw != nil {
 		ctx, cancel := s.ctx()
-		_, _ = raw.store.Describe(ctx)
+		_, _ = raw.store.Describe(ctx, &shared.DescribeRequest{})
 		if s.cfg.ValidOptions != nil {
-			if settings, err := raw.store.Validate(ctx, s.cfg.ValidOptions); err == nil {
-				_, _ = raw.store.Load(ctx, settings)
+			if v, err := raw.store.Validate(ctx, &shared.ValidateRequest{Options: s.cfg.ValidOptions}); err == nil {
+				_, _ = raw.store.Load(ctx, &shared.LoadRequest{Settings: v.Settings})
 			}
 		}
-		_, _ = raw.store.Load(ctx, shared.Settings{})
+		_, _ = raw.store.Load(ctx, &shared.LoadRequest{Settings: shared.Settings{}})
 		cancel()
 		time.Sleep(100 * time.Millisecond) // let the stdio stream deliver
 	}

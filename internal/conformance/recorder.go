@@ -34,26 +34,38 @@ func (r *recorder) errors() []callError {
 	return append([]callError(nil), r.errs...)
 }
 
+// The recorder's calls take and return what the checks compare (the
+// contract's request and response structs are unwrapped here, once).
+
 func (r *recorder) Describe(ctx context.Context) (*shared.Description, error) {
-	d, err := r.Store.Describe(ctx)
+	resp, err := r.Store.Describe(ctx, &shared.DescribeRequest{})
 	r.note("describe", err)
-	return d, err
+	if err != nil {
+		return nil, err
+	}
+	return &resp.Description, nil
 }
 
 func (r *recorder) Validate(ctx context.Context, o map[string]string) (shared.Settings, error) {
-	s, err := r.Store.Validate(ctx, o)
+	resp, err := r.Store.Validate(ctx, &shared.ValidateRequest{Options: o})
 	r.note("validate", err)
-	return s, err
+	if err != nil {
+		return nil, err
+	}
+	return resp.Settings, nil
 }
 
 func (r *recorder) Load(ctx context.Context, s shared.Settings) (shared.Config, error) {
-	c, err := r.Store.Load(ctx, s)
+	resp, err := r.Store.Load(ctx, &shared.LoadRequest{Settings: s})
 	r.note("load", err)
-	return c, err
+	if err != nil {
+		return nil, err
+	}
+	return resp.Config, nil
 }
 
 func (r *recorder) Save(ctx context.Context, req shared.SaveRequest) error {
-	err := r.Store.Save(ctx, req)
+	_, err := r.Store.Save(ctx, &req)
 	r.note("save", err)
 	return err
 }

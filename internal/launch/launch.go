@@ -110,7 +110,7 @@ func Launch(ctx context.Context, cfg LaunchConfig) (*Conn, error) {
 	track(c)
 	c.client = plugin.NewClient(&plugin.ClientConfig{
 		HandshakeConfig:  wire.Handshake,
-		Plugins:          wire.PluginSet(nil),
+		VersionedPlugins: wire.VersionedPlugins(nil, nil),
 		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
 		Managed:          false,
 		StartTimeout:     cfg.StartTimeout,

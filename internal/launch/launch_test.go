@@ -14,6 +14,7 @@ import (
 
 	hclog "github.com/hashicorp/go-hclog"
 
+	"github.com/ksm-cli/ksm/internal/storecall"
 	"github.com/ksm-cli/ksm/shared"
 )
 
@@ -37,11 +38,11 @@ func TestLaunchServes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := conn.Store.Describe(context.Background())
+	d, err := storecall.Describe(context.Background(), conn.Store)
 	if err != nil || d.Name != "faulty" {
 		t.Fatalf("describe: %+v %v", d, err)
 	}
-	cfg, err := conn.Store.Load(context.Background(), shared.Settings{"log": "hello from load"})
+	cfg, err := storecall.Load(context.Background(), conn.Store, shared.Settings{"log": "hello from load"})
 	if err != nil || cfg["clientId"] != "test-client" {
 		t.Fatalf("load: %v %v", cfg, err)
 	}
@@ -61,7 +62,7 @@ func TestLaunchServes(t *testing.T) {
 			t.Errorf("host log lacks %q:\n%s", want, logs)
 		}
 	}
-	_, err = conn.Store.Load(context.Background(), nil)
+	_, err = storecall.Load(context.Background(), conn.Store, nil)
 	if shared.CodeOf(err) != shared.CodeUnavailable {
 		t.Errorf("call after close: %v %v", shared.CodeOf(err), err)
 	}
@@ -81,7 +82,7 @@ func TestLaunchEnvironment(t *testing.T) {
 		{"PLUGIN_UNIX_SOCKET_DIR", conn.dir + string(filepath.Separator)},
 	}
 	for _, tt := range tests {
-		cfg, err := conn.Store.Load(context.Background(), shared.Settings{"env": tt.name})
+		cfg, err := storecall.Load(context.Background(), conn.Store, shared.Settings{"env": tt.name})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -231,7 +232,7 @@ func TestCallFaults(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), tt.timeout)
 			defer cancel()
 			start := time.Now()
-			_, err = conn.Store.Load(ctx, tt.settings)
+			_, err = storecall.Load(ctx, conn.Store, tt.settings)
 			if shared.CodeOf(err) != tt.code || !strings.HasPrefix(err.Error(), tt.want) {
 				t.Errorf("got %v %q\nwant %v %q", shared.CodeOf(err), err, tt.code, tt.want)
 			}
@@ -255,7 +256,7 @@ func TestLoadSeesDeadline(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	cfg, err := conn.Store.Load(ctx, nil)
+	cfg, err := storecall.Load(ctx, conn.Store, nil)
 	if err != nil || cfg["hasDeadline"] != "true" {
 		t.Errorf("plugin's ctx: %v %v", cfg, err)
 	}
@@ -272,7 +273,7 @@ func TestStrayStdout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := conn.Store.Load(context.Background(), shared.Settings{"stdout": "stray output"}); err != nil {
+	if _, err := storecall.Load(context.Background(), conn.Store, shared.Settings{"stdout": "stray output"}); err != nil {
 		t.Fatal(err)
 	}
 	select {
@@ -295,7 +296,7 @@ func BenchmarkRoundTrip(b *testing.B) {
 	ctx := context.Background()
 	settings := shared.Settings{"path": "/some/where"}
 	for b.Loop() {
-		if _, err := conn.Store.Load(ctx, settings); err != nil {
+		if _, err := storecall.Load(ctx, conn.Store, settings); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -309,7 +310,7 @@ func BenchmarkLaunchDescribeClose(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := conn.Store.Describe(ctx); err != nil {
+		if _, err := storecall.Describe(ctx, conn.Store); err != nil {
 			b.Fatal(err)
 		}
 		if err := conn.Close(); err != nil {

@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ksm-cli/ksm/internal/storecall"
 )
 
 // assertGone fails unless every pid has exited: either reaped or a zombie
@@ -73,7 +75,7 @@ func TestCloseKillsWhatThePluginStarted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := conn.Store.Describe(context.Background()); err != nil {
+	if _, err := storecall.Describe(context.Background(), conn.Store); err != nil {
 		t.Fatal(err)
 	}
 	// The child records its pid when it starts; wait for it.

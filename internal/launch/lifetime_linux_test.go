@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ksm-cli/ksm/internal/storecall"
 )
 
 // The verified open file is what runs: replacing the path after it was
@@ -38,7 +40,7 @@ func TestExecRunsTheVerifiedFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	if d, err := conn.Store.Describe(context.Background()); err != nil || d.Name != "faulty" {
+	if d, err := storecall.Describe(context.Background(), conn.Store); err != nil || d.Name != "faulty" {
 		t.Fatalf("describe: %+v %v", d, err)
 	}
 	if _, err := os.Stat(marker); err == nil {
@@ -81,7 +83,7 @@ func TestCloseWithoutController(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := conn.Store.Describe(context.Background()); err != nil {
+	if _, err := storecall.Describe(context.Background(), conn.Store); err != nil {
 		t.Fatal(err)
 	}
 	pid := pids(t, pidfile)

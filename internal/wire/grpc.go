@@ -35,6 +35,18 @@ func PluginSet(impl shared.Store) plugin.PluginSet {
 	return plugin.PluginSet{shared.PluginName: &StoragePlugin{Impl: impl}}
 }
 
+// VersionedPlugins are the storage protocol versions this build speaks,
+// each with its plugin set (impl nil on the host side; logger records a
+// panic of impl). go-plugin's handshake picks the highest version both ksm
+// and the plugin speak (PLUGIN_PROTOCOL_VERSIONS, then the handshake
+// line's second field): a version 2 adds its entry beside version 1, and
+// ksm keeps serving the plugins built before it.
+func VersionedPlugins(impl shared.Store, logger hclog.Logger) map[int]plugin.PluginSet {
+	return map[int]plugin.PluginSet{
+		shared.ProtocolVersion: {shared.PluginName: &StoragePlugin{Impl: impl, Logger: logger}},
+	}
+}
+
 // GRPCServer registers Impl with the plugin's gRPC server.
 func (p *StoragePlugin) GRPCServer(_ *plugin.GRPCBroker, s *grpc.Server) error {
 	if p.Impl == nil {
@@ -53,7 +65,8 @@ func (p *StoragePlugin) GRPCClient(_ context.Context, _ *plugin.GRPCBroker, c *g
 	return newGRPCClient(c), nil
 }
 
-// Handshake is go-plugin's form of the contract's handshake constants.
+// Handshake is go-plugin's form of the contract's handshake constants. Its
+// ProtocolVersion only serves a plugin that lists no VersionedPlugins.
 var Handshake = plugin.HandshakeConfig{
 	ProtocolVersion:  shared.ProtocolVersion,
 	MagicCookieKey:   shared.MagicCookieKey,

@@ -22,47 +22,51 @@ func newGRPCClient(conn grpc.ClientConnInterface) *grpcClient {
 	return &grpcClient{stub: storagev1.NewStorageServiceClient(conn)}
 }
 
-func (c *grpcClient) Describe(ctx context.Context) (*shared.Description, error) {
+func (c *grpcClient) Describe(ctx context.Context, _ *shared.DescribeRequest) (*shared.DescribeResponse, error) {
 	resp, err := c.stub.Describe(ctx, &storagev1.DescribeRequest{})
 	if err != nil {
 		return nil, fromStatus(ctx, "describe", err)
 	}
-	return descriptionFromProto(resp)
+	d, err := descriptionFromProto(resp)
+	if err != nil {
+		return nil, err
+	}
+	return &shared.DescribeResponse{Description: *d}, nil
 }
 
-func (c *grpcClient) Validate(ctx context.Context, options map[string]string) (shared.Settings, error) {
-	req := &storagev1.ValidateRequest{Options: options}
-	if err := checkRequest("validate", req, "option", options, nil); err != nil {
+func (c *grpcClient) Validate(ctx context.Context, r *shared.ValidateRequest) (*shared.ValidateResponse, error) {
+	req := &storagev1.ValidateRequest{Options: r.Options}
+	if err := checkRequest("validate", req, "option", r.Options, nil); err != nil {
 		return nil, err
 	}
 	resp, err := c.stub.Validate(ctx, req)
 	if err != nil {
 		return nil, fromStatus(ctx, "validate", err)
 	}
-	return shared.Settings(nonNil(resp.GetSettings())), nil
+	return &shared.ValidateResponse{Settings: nonNil(resp.GetSettings())}, nil
 }
 
-func (c *grpcClient) Load(ctx context.Context, settings shared.Settings) (shared.Config, error) {
-	req := &storagev1.LoadRequest{Settings: settings}
-	if err := checkRequest("load", req, "setting", settings, nil); err != nil {
+func (c *grpcClient) Load(ctx context.Context, r *shared.LoadRequest) (*shared.LoadResponse, error) {
+	req := &storagev1.LoadRequest{Settings: r.Settings}
+	if err := checkRequest("load", req, "setting", r.Settings, nil); err != nil {
 		return nil, err
 	}
 	resp, err := c.stub.Load(ctx, req)
 	if err != nil {
 		return nil, fromStatus(ctx, "load", err)
 	}
-	return shared.Config(nonNil(resp.GetConfig())), nil
+	return &shared.LoadResponse{Config: nonNil(resp.GetConfig())}, nil
 }
 
-func (c *grpcClient) Save(ctx context.Context, r shared.SaveRequest) error {
+func (c *grpcClient) Save(ctx context.Context, r *shared.SaveRequest) (*shared.SaveResponse, error) {
 	req := &storagev1.SaveRequest{Settings: r.Settings, Config: r.Config, Overwrite: r.Overwrite}
 	if err := checkRequest("save", req, "setting", r.Settings, r.Config); err != nil {
-		return err
+		return nil, err
 	}
 	if _, err := c.stub.Save(ctx, req); err != nil {
-		return fromStatus(ctx, "save", err)
+		return nil, fromStatus(ctx, "save", err)
 	}
-	return nil
+	return &shared.SaveResponse{}, nil
 }
 
 // checkRequest rejects what gRPC would refuse with an obscure message:

@@ -30,14 +30,14 @@ func (s *grpcServer) recover(method string, err *error) {
 
 func (s *grpcServer) Describe(ctx context.Context, _ *storagev1.DescribeRequest) (resp *storagev1.DescribeResponse, err error) {
 	defer s.recover("describe", &err)
-	d, err := s.impl.Describe(ctx)
+	r, err := s.impl.Describe(ctx, &shared.DescribeRequest{})
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	if d == nil {
+	if r == nil {
 		return nil, toStatus(shared.Errorf(shared.CodeUnknown, "the store returned no description"))
 	}
-	resp, err = descriptionToProto(d)
+	resp, err = descriptionToProto(&r.Description)
 	if err != nil {
 		return nil, toStatus(err)
 	}
@@ -46,27 +46,33 @@ func (s *grpcServer) Describe(ctx context.Context, _ *storagev1.DescribeRequest)
 
 func (s *grpcServer) Validate(ctx context.Context, req *storagev1.ValidateRequest) (resp *storagev1.ValidateResponse, err error) {
 	defer s.recover("validate", &err)
-	settings, err := s.impl.Validate(ctx, req.GetOptions())
+	r, err := s.impl.Validate(ctx, &shared.ValidateRequest{Options: nonNil(req.GetOptions())})
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	return &storagev1.ValidateResponse{Settings: settings}, nil
+	if r == nil {
+		return &storagev1.ValidateResponse{}, nil
+	}
+	return &storagev1.ValidateResponse{Settings: r.Settings}, nil
 }
 
 func (s *grpcServer) Load(ctx context.Context, req *storagev1.LoadRequest) (resp *storagev1.LoadResponse, err error) {
 	defer s.recover("load", &err)
-	cfg, err := s.impl.Load(ctx, req.GetSettings())
+	r, err := s.impl.Load(ctx, &shared.LoadRequest{Settings: nonNil(req.GetSettings())})
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	return &storagev1.LoadResponse{Config: cfg}, nil
+	if r == nil {
+		return &storagev1.LoadResponse{}, nil
+	}
+	return &storagev1.LoadResponse{Config: r.Config}, nil
 }
 
 func (s *grpcServer) Save(ctx context.Context, req *storagev1.SaveRequest) (resp *storagev1.SaveResponse, err error) {
 	defer s.recover("save", &err)
-	err = s.impl.Save(ctx, shared.SaveRequest{
-		Settings:  req.GetSettings(),
-		Config:    req.GetConfig(),
+	_, err = s.impl.Save(ctx, &shared.SaveRequest{
+		Settings:  nonNil(req.GetSettings()),
+		Config:    nonNil(req.GetConfig()),
 		Overwrite: req.GetOverwrite(),
 	})
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 
+	"github.com/ksm-cli/ksm/internal/storecall"
 	"github.com/ksm-cli/ksm/shared"
 )
 
@@ -27,16 +28,24 @@ type fakeStore struct {
 	save     func(context.Context, shared.SaveRequest) error
 }
 
-func (f *fakeStore) Describe(ctx context.Context) (*shared.Description, error) {
-	return f.describe(ctx)
+func (f *fakeStore) Describe(ctx context.Context, _ *shared.DescribeRequest) (*shared.DescribeResponse, error) {
+	d, err := f.describe(ctx)
+	if d == nil {
+		return nil, err
+	}
+	return &shared.DescribeResponse{Description: *d}, err
 }
-func (f *fakeStore) Validate(ctx context.Context, o map[string]string) (shared.Settings, error) {
-	return f.validate(ctx, o)
+func (f *fakeStore) Validate(ctx context.Context, r *shared.ValidateRequest) (*shared.ValidateResponse, error) {
+	s, err := f.validate(ctx, r.Options)
+	return &shared.ValidateResponse{Settings: s}, err
 }
-func (f *fakeStore) Load(ctx context.Context, s shared.Settings) (shared.Config, error) {
-	return f.load(ctx, s)
+func (f *fakeStore) Load(ctx context.Context, r *shared.LoadRequest) (*shared.LoadResponse, error) {
+	c, err := f.load(ctx, r.Settings)
+	return &shared.LoadResponse{Config: c}, err
 }
-func (f *fakeStore) Save(ctx context.Context, r shared.SaveRequest) error { return f.save(ctx, r) }
+func (f *fakeStore) Save(ctx context.Context, r *shared.SaveRequest) (*shared.SaveResponse, error) {
+	return &shared.SaveResponse{}, f.save(ctx, *r)
+}
 
 // serveInProcess serves impl the way a plugin does (same size limits) and
 // returns the host's Store for it, plus a func that stops the server.
@@ -76,7 +85,7 @@ func TestErrorCodesRoundTrip(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			msg := "store says " + name + ` with "quotes"`
 			client, _ := serveInProcess(t, loadFails(shared.Errorf(code, "%s", msg)))
-			_, err := client.Load(context.Background(), shared.Settings{"k": "v"})
+			_, err := storecall.Load(context.Background(), client, shared.Settings{"k": "v"})
 			var e *shared.Error
 			if !errors.As(err, &e) {
 				t.Fatalf("got %T %v, want *Error", err, err)
@@ -129,7 +138,7 @@ func TestStoreErrorsWithoutCode(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			client, _ := serveInProcess(t, loadFails(tt.err))
-			_, err := client.Load(context.Background(), nil)
+			_, err := storecall.Load(context.Background(), client, nil)
 			if shared.CodeOf(err) != tt.wantCode || err.Error() != tt.wantMsg {
 				t.Errorf("got %v %q, want %v %q", shared.CodeOf(err), err, tt.wantCode, tt.wantMsg)
 			}
@@ -155,7 +164,7 @@ func TestDescribeRoundTrip(t *testing.T) {
 		Env:     []string{"VAULT_*", "HOME"},
 	}
 	client, _ := serveInProcess(t, &fakeStore{describe: func(context.Context) (*shared.Description, error) { return want, nil }})
-	got, err := client.Describe(context.Background())
+	got, err := storecall.Describe(context.Background(), client)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +176,7 @@ func TestDescribeRoundTrip(t *testing.T) {
 func TestDescribeRejectsBadOptionType(t *testing.T) {
 	bad := &shared.Description{Name: "x", Options: []shared.Option{{Name: "o", Type: shared.OptionType(42)}}}
 	client, _ := serveInProcess(t, &fakeStore{describe: func(context.Context) (*shared.Description, error) { return bad, nil }})
-	_, err := client.Describe(context.Background())
+	_, err := storecall.Describe(context.Background(), client)
 	if shared.CodeOf(err) != shared.CodeUnknown || !strings.Contains(err.Error(), `option "o" has unknown type 42`) {
 		t.Errorf("got %v", err)
 	}
@@ -186,16 +195,16 @@ func TestMapsPassThrough(t *testing.T) {
 	}
 	client, _ := serveInProcess(t, store)
 	ctx := context.Background()
-	settings, err := client.Validate(ctx, map[string]string{"path": "p"})
+	settings, err := storecall.Validate(ctx, client, map[string]string{"path": "p"})
 	if err != nil || settings["path"] != "/abs/p" {
 		t.Fatalf("validate: %v %v", settings, err)
 	}
-	cfg, err := client.Load(ctx, settings)
+	cfg, err := storecall.Load(ctx, client, settings)
 	if err != nil || cfg["clientId"] != "id-for-/abs/p" {
 		t.Fatalf("load: %v %v", cfg, err)
 	}
 	req := shared.SaveRequest{Settings: settings, Config: shared.Config{"clientId": "c", "hostname": "h"}, Overwrite: true}
-	if err := client.Save(ctx, req); err != nil {
+	if err := storecall.Save(ctx, client, req); err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(gotSave, req) {
@@ -203,7 +212,7 @@ func TestMapsPassThrough(t *testing.T) {
 	}
 	// An empty answer is an empty map, not nil.
 	store.load = func(context.Context, shared.Settings) (shared.Config, error) { return nil, nil }
-	if cfg, err := client.Load(ctx, nil); err != nil || cfg == nil {
+	if cfg, err := storecall.Load(ctx, client, nil); err != nil || cfg == nil {
 		t.Errorf("empty load: %#v %v", cfg, err)
 	}
 }
@@ -222,7 +231,7 @@ func TestHostContextReachesStore(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	_, err := client.Load(ctx, nil)
+	_, err := storecall.Load(ctx, client, nil)
 	if shared.CodeOf(err) != shared.CodeDeadlineExceeded || !strings.Contains(err.Error(), "did not answer load before the deadline") {
 		t.Errorf("got %v %v", shared.CodeOf(err), err)
 	}
@@ -235,7 +244,7 @@ func TestHostContextReachesStore(t *testing.T) {
 
 	ctx, cancel = context.WithCancel(context.Background())
 	go func() { <-sawDeadline; cancel() }()
-	_, err = client.Load(ctx, nil)
+	_, err = storecall.Load(ctx, client, nil)
 	if shared.CodeOf(err) != shared.CodeCanceled {
 		t.Errorf("cancel: got %v %v", shared.CodeOf(err), err)
 	}
@@ -263,13 +272,17 @@ func TestOversizedAndMalformed(t *testing.T) {
 		call func() error
 		want string
 	}{
-		{"oversized answer", func() error { _, err := client.Load(ctx, nil); return err },
+		{"oversized answer", func() error { _, err := storecall.Load(ctx, client, nil); return err },
 			"load: message exceeds the plugin protocol's 4 MiB limit"},
-		{"oversized request", func() error { return client.Save(ctx, shared.SaveRequest{Config: shared.Config{"clientId": big}}) },
+		{"oversized request", func() error {
+			return storecall.Save(ctx, client, shared.SaveRequest{Config: shared.Config{"clientId": big}})
+		},
 			"save: request of 4194325 bytes exceeds the plugin protocol's 4 MiB limit"},
-		{"invalid utf-8 value", func() error { _, err := client.Validate(ctx, map[string]string{"path": "\xff"}); return err },
+		{"invalid utf-8 value", func() error { _, err := storecall.Validate(ctx, client, map[string]string{"path": "\xff"}); return err },
 			`validate: the value of option "path" is not valid UTF-8`},
-		{"invalid utf-8 config key", func() error { return client.Save(ctx, shared.SaveRequest{Config: shared.Config{"\xfe": "v"}}) },
+		{"invalid utf-8 config key", func() error {
+			return storecall.Save(ctx, client, shared.SaveRequest{Config: shared.Config{"\xfe": "v"}})
+		},
 			"save: a config key name is not valid UTF-8"},
 	}
 	for _, tt := range tests {
@@ -293,11 +306,11 @@ func TestStorePanicIsAnError(t *testing.T) {
 		return shared.Config{"clientId": "ok"}, nil
 	}
 	client, _ := serveInProcess(t, store)
-	_, err := client.Load(context.Background(), nil)
+	_, err := storecall.Load(context.Background(), client, nil)
 	if shared.CodeOf(err) != shared.CodeUnknown || !strings.Contains(err.Error(), "the plugin failed during load (a bug in the plugin)") {
 		t.Fatalf("got %v %v", shared.CodeOf(err), err)
 	}
-	if _, err := client.Load(context.Background(), nil); err != nil {
+	if _, err := storecall.Load(context.Background(), client, nil); err != nil {
 		t.Errorf("plugin did not survive its panic: %v", err)
 	}
 }
@@ -305,7 +318,7 @@ func TestStorePanicIsAnError(t *testing.T) {
 func TestTransportFailure(t *testing.T) {
 	client, stop := serveInProcess(t, loadFails(nil))
 	stop()
-	_, err := client.Load(context.Background(), nil)
+	_, err := storecall.Load(context.Background(), client, nil)
 	if shared.CodeOf(err) != shared.CodeUnavailable || !strings.Contains(err.Error(), "lost the connection to the plugin during load") {
 		t.Errorf("got %v %v", shared.CodeOf(err), err)
 	}
@@ -345,7 +358,7 @@ func TestStoreDeadlineExplanationKept(t *testing.T) {
 	client, _ := serveInProcess(t, loadFails(shared.Errorf(shared.CodeDeadlineExceeded, why)))
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	_, err := client.Load(ctx, nil)
+	_, err := storecall.Load(ctx, client, nil)
 	if shared.CodeOf(err) != shared.CodeDeadlineExceeded || err.Error() != why {
 		t.Errorf("got %v %q, want %q", shared.CodeOf(err), err, why)
 	}

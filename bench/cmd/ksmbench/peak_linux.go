@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/ksm-cli/ksm/internal/launch"
+	"github.com/ksm-cli/ksm/internal/storecall"
 )
 
 // ptraceExitKill makes the kernel kill the traced processes if the bench
@@ -157,10 +158,10 @@ func pluginPeak(exe string, env []string, settings map[string]string) (int64, er
 		return 0, err
 	}
 	defer conn.Close()
-	if _, err := conn.Store.Describe(ctx); err != nil {
+	if _, err := storecall.Describe(ctx, conn.Store); err != nil {
 		return 0, err
 	}
-	if _, err := conn.Store.Load(ctx, settings); err != nil {
+	if _, err := storecall.Load(ctx, conn.Store, settings); err != nil {
 		return 0, err
 	}
 	_, hwm, err := readPeak(cmd.Process.Pid)

@@ -27,10 +27,11 @@ func (h *Host) DescribeFile(ctx context.Context, path string) (*shared.Descripti
 		return nil, err
 	}
 	defer s.Close()
-	desc, err := s.store.Describe(ctx)
+	resp, err := s.store.Describe(ctx, &shared.DescribeRequest{})
 	if err != nil {
 		return nil, Explain("new", "describe", err)
 	}
+	desc := &resp.Description
 	if err := desc.Check(desc.Name, setupflags.ReservedNames()); err != nil {
 		return nil, fmt.Errorf("its description is wrong: %s", strings.ReplaceAll(err.Error(), "\n", "; "))
 	}

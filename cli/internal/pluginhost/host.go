@@ -221,10 +221,11 @@ func (h *Host) start(ctx context.Context, v *verified, desc *shared.Description)
 func (h *Host) describe(ctx context.Context, s *Session) (*shared.Description, error) {
 	cctx, cancel := s.callCtx(ctx)
 	defer cancel()
-	desc, err := s.store.Describe(cctx)
+	resp, err := s.store.Describe(cctx, &shared.DescribeRequest{})
 	if err != nil {
 		return nil, Explain(s.Plugin.Type, "describe", err)
 	}
+	desc := &resp.Description
 	if err := desc.Check(s.Plugin.Type, setupflags.ReservedNames()); err != nil {
 		return nil, fmt.Errorf("plugin %s is not a valid ksm storage plugin: %s; nothing was trusted; reinstall it or ask its author",
 			s.Plugin.Path, safetext.Line(strings.ReplaceAll(err.Error(), "\n", "; "), maxErrorRunes))

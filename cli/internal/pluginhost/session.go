@@ -40,10 +40,11 @@ func (s *Session) callCtx(ctx context.Context) (context.Context, context.CancelF
 func (s *Session) Validate(ctx context.Context, options map[string]string) (shared.Settings, error) {
 	ctx, cancel := s.callCtx(ctx)
 	defer cancel()
-	settings, err := s.store.Validate(ctx, options)
+	resp, err := s.store.Validate(ctx, &shared.ValidateRequest{Options: options})
 	if err != nil {
 		return nil, Explain(s.Plugin.Type, "validate", err)
 	}
+	settings := resp.Settings
 	for name := range settings {
 		if strings.EqualFold(strings.TrimSpace(name), setupflags.StorageKey) {
 			return nil, fmt.Errorf("%s store: plugin %s returned a setting named %q, which ksm keeps for the store type; nothing was written; ask its author",
@@ -71,11 +72,11 @@ func (s *Session) Load(ctx context.Context, settings shared.Settings) (shared.Co
 func (s *Session) LoadRecord(ctx context.Context, settings shared.Settings) (shared.Config, error) {
 	ctx, cancel := s.callCtx(ctx)
 	defer cancel()
-	cfg, err := s.store.Load(ctx, settings)
+	resp, err := s.store.Load(ctx, &shared.LoadRequest{Settings: settings})
 	if err != nil {
 		return nil, Explain(s.Plugin.Type, "load", err)
 	}
-	return cfg, nil
+	return resp.Config, nil
 }
 
 // Save stores a config; a store that cannot save is refused before the call.
@@ -85,7 +86,7 @@ func (s *Session) Save(ctx context.Context, req shared.SaveRequest) error {
 	}
 	ctx, cancel := s.callCtx(ctx)
 	defer cancel()
-	if err := s.store.Save(ctx, req); err != nil {
+	if _, err := s.store.Save(ctx, &req); err != nil {
 		return Explain(s.Plugin.Type, "save", err)
 	}
 	return nil

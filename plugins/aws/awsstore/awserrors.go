@@ -11,7 +11,7 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/smithy-go"
 
-	"github.com/ksm-cli/ksm/shared"
+	"github.com/ksm-cli/ksm/sdk"
 )
 
 // AWS error codes, by what they mean for the user.
@@ -43,51 +43,51 @@ func apiFailure(err error, op operation) *failure {
 	if errors.As(err, &ae) || xmlAPIError(err, &ae) {
 		code := ae.ErrorCode()
 		detail := code
-		if m := oneLine(ae.ErrorMessage()); m != "" {
+		if m := sdk.OneLine(ae.ErrorMessage()); m != "" {
 			detail += ": " + m
 		}
 		switch {
 		case code == "ResourceNotFoundException":
-			return &failure{code: shared.CodeNotFound, reason: "no such secret (" + detail + ")",
+			return &failure{code: sdk.CodeNotFound, reason: "no such secret (" + detail + ")",
 				hint: "check the secret name and region (--secret, --region)"}
 		case deniedCodes[code]:
-			return &failure{code: shared.CodePermissionDenied, refused: true,
+			return &failure{code: sdk.CodePermissionDenied, refused: true,
 				reason: "access denied (" + detail + ")", hint: op.permissionHint}
 		case unauthenticatedCodes[code]:
-			return &failure{code: shared.CodeUnauthenticated, refused: true,
+			return &failure{code: sdk.CodeUnauthenticated, refused: true,
 				reason: "credentials refused (" + detail + ")",
 				hint:   "the credentials are wrong, inactive or expired: renew them or run `ksm profile setup --type aws` again"}
 		case throttlingCodes[code]:
-			return &failure{code: shared.CodeUnavailable, reason: "throttled by AWS (" + code + ")",
+			return &failure{code: sdk.CodeUnavailable, reason: "throttled by AWS (" + code + ")",
 				hint: "try again in a moment"}
 		case unavailableCodes[code]:
-			return &failure{code: shared.CodeUnavailable, reason: "AWS Secrets Manager is unavailable (" + detail + ")",
+			return &failure{code: sdk.CodeUnavailable, reason: "AWS Secrets Manager is unavailable (" + detail + ")",
 				hint: "try again later"}
 		case code == "InvalidParameterException":
-			return &failure{code: shared.CodeInvalidArgument, reason: "rejected by AWS (" + detail + ")",
+			return &failure{code: sdk.CodeInvalidArgument, reason: "rejected by AWS (" + detail + ")",
 				hint: "check --secret"}
 		case code == "ResourceExistsException":
-			return &failure{code: shared.CodeAlreadyExists, reason: "the secret already exists (" + detail + ")",
+			return &failure{code: sdk.CodeAlreadyExists, reason: "the secret already exists (" + detail + ")",
 				hint: "try again"}
 		case code == "InvalidRequestException":
-			return &failure{code: shared.CodeFailedPrecondition, reason: "rejected by AWS (" + detail + ")",
+			return &failure{code: sdk.CodeFailedPrecondition, reason: "rejected by AWS (" + detail + ")",
 				hint: "a secret scheduled for deletion must be restored first (aws secretsmanager restore-secret)"}
 		}
 		if f := statusFailure(err, op); f != nil {
 			f.reason += " (" + detail + ")"
 			return f
 		}
-		return &failure{code: shared.CodeUnknown, reason: "AWS error (" + detail + ")"}
+		return &failure{code: sdk.CodeUnknown, reason: "AWS error (" + detail + ")"}
 	}
 	if f := statusFailure(err, op); f != nil {
 		return f
 	}
 	var ne net.Error
 	if errors.As(err, &ne) {
-		return &failure{code: shared.CodeUnavailable, reason: "cannot reach AWS Secrets Manager (" + oneLine(ne.Error()) + ")",
+		return &failure{code: sdk.CodeUnavailable, reason: "cannot reach AWS Secrets Manager (" + sdk.OneLine(ne.Error()) + ")",
 			hint: "check the network, or AWS_ENDPOINT_URL_SECRETS_MANAGER if you set it"}
 	}
-	return &failure{code: shared.CodeUnknown, reason: oneLine(err.Error())}
+	return &failure{code: sdk.CodeUnknown, reason: sdk.OneLine(err.Error())}
 }
 
 // xmlAPIError recovers the AWS error code from an XML error body the SDK's
@@ -124,17 +124,17 @@ func statusFailure(err error, op operation) *failure {
 	what := fmt.Sprintf("HTTP %d %s", st, http.StatusText(st))
 	switch {
 	case st == http.StatusUnauthorized:
-		return &failure{code: shared.CodeUnauthenticated, refused: true, reason: "credentials refused: " + what,
+		return &failure{code: sdk.CodeUnauthenticated, refused: true, reason: "credentials refused: " + what,
 			hint: "the credentials are wrong, inactive or expired: renew them or run `ksm profile setup --type aws` again"}
 	case st == http.StatusForbidden:
-		return &failure{code: shared.CodePermissionDenied, refused: true, reason: "access denied: " + what, hint: op.permissionHint}
+		return &failure{code: sdk.CodePermissionDenied, refused: true, reason: "access denied: " + what, hint: op.permissionHint}
 	case st == http.StatusNotFound:
-		return &failure{code: shared.CodeNotFound, reason: "not found: " + what,
+		return &failure{code: sdk.CodeNotFound, reason: "not found: " + what,
 			hint: "check the secret name and region (--secret, --region)"}
 	case st == http.StatusTooManyRequests:
-		return &failure{code: shared.CodeUnavailable, reason: "throttled by AWS: " + what, hint: "try again in a moment"}
+		return &failure{code: sdk.CodeUnavailable, reason: "throttled by AWS: " + what, hint: "try again in a moment"}
 	case st >= 500:
-		return &failure{code: shared.CodeUnavailable, reason: "AWS Secrets Manager failed: " + what, hint: "try again later"}
+		return &failure{code: sdk.CodeUnavailable, reason: "AWS Secrets Manager failed: " + what, hint: "try again later"}
 	}
 	return nil
 }

@@ -15,7 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
-	"github.com/ksm-cli/ksm/shared"
+	"github.com/ksm-cli/ksm/sdk"
 )
 
 // dialTimeout bounds connecting to Secrets Manager: an unreachable endpoint
@@ -85,7 +85,7 @@ func sdkConnect(ctx context.Context, t target, via string) (*session, error) {
 		}
 	}
 	if region == "" {
-		f := &failure{code: shared.CodeInvalidArgument, reason: "no AWS region",
+		f := &failure{code: sdk.CodeInvalidArgument, reason: "no AWS region",
 			hint: "run `ksm profile setup --type aws` again with --region, or set AWS_REGION"}
 		if regionErr != nil {
 			f.reason += " (the EC2 instance metadata service gave none: " + causeOf(regionErr) + ")"
@@ -127,11 +127,11 @@ func configFailure(ctx context.Context, t target, via string, err error) *failur
 		if via == methodProfile && t.profile != "" {
 			return credFailure(ctx, t, via, errors.New("no such profile in the AWS config files"))
 		}
-		return &failure{code: shared.CodeFailedPrecondition,
+		return &failure{code: sdk.CodeFailedPrecondition,
 			reason: fmt.Sprintf("AWS_PROFILE names AWS profile %q, which the AWS config files lack", nf.Profile),
 			hint:   "unset AWS_PROFILE or create that profile"}
 	}
-	return &failure{code: shared.CodeFailedPrecondition, reason: "cannot read the AWS config (" + oneLine(err.Error()) + ")",
+	return &failure{code: sdk.CodeFailedPrecondition, reason: "cannot read the AWS config (" + sdk.OneLine(err.Error()) + ")",
 		hint: "fix the AWS config files (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE) or the AWS_* variables"}
 }
 

@@ -57,7 +57,7 @@ func (l *logBuffer) String() string {
 // newStore returns a store logging at trace level into the returned buffer.
 func newStore() (*awsstore.Store, *logBuffer) {
 	buf := &logBuffer{}
-	return awsstore.New("test", hclog.New(&hclog.LoggerOptions{Output: buf, Level: hclog.Trace})), buf
+	return awsstore.New(awsstore.Options{Version: "test", Log: hclog.New(&hclog.LoggerOptions{Output: buf, Level: hclog.Trace})}), buf
 }
 
 // checkOutcome asserts err against want (succeed or an error code), that

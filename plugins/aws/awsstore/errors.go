@@ -6,13 +6,13 @@ import (
 	"net"
 	"strings"
 
-	"github.com/ksm-cli/ksm/shared"
+	"github.com/ksm-cli/ksm/sdk"
 )
 
 // failure is the classified outcome of one attempt. Its reason and hint
 // never hold a credential or config value.
 type failure struct {
-	code   shared.Code
+	code   sdk.Code
 	reason string // what went wrong, lower-case
 	hint   string // what to do about it
 	// refused: the method got no credentials or AWS refused them; only
@@ -47,22 +47,22 @@ func ctxFailure(ctx context.Context) *failure {
 	case nil:
 		return nil
 	case context.DeadlineExceeded:
-		return &failure{code: shared.CodeDeadlineExceeded, reason: "timed out",
+		return &failure{code: sdk.CodeDeadlineExceeded, reason: "timed out",
 			hint: "try again; if it keeps timing out, check the network path to AWS"}
 	default:
-		return &failure{code: shared.CodeCanceled, reason: "canceled"}
+		return &failure{code: sdk.CodeCanceled, reason: "canceled"}
 	}
 }
 
 // credFailure explains why the credential method via got no credentials.
 func credFailure(ctx context.Context, t target, via string, err error) *failure {
 	if f := ctxFailure(ctx); f != nil {
-		if f.code == shared.CodeDeadlineExceeded {
+		if f.code == sdk.CodeDeadlineExceeded {
 			f.reason = "timed out getting credentials from " + credSource(t, via)
 		}
 		return f
 	}
-	f := &failure{code: shared.CodeUnauthenticated, refused: true, noCreds: true,
+	f := &failure{code: sdk.CodeUnauthenticated, refused: true, noCreds: true,
 		reason: "no credentials from " + credSource(t, via) + " (" + causeOf(err) + ")"}
 	switch via {
 	case methodEC2:
@@ -85,11 +85,11 @@ func causeOf(err error) string {
 	var op *net.OpError
 	switch {
 	case errors.As(err, &op):
-		return "unreachable: " + oneLine(op.Error())
+		return "unreachable: " + sdk.OneLine(op.Error())
 	case errors.Is(err, context.DeadlineExceeded):
 		return "no answer in time"
 	case strings.Contains(err.Error(), "access disabled to EC2 IMDS"):
 		return "disabled by AWS_EC2_METADATA_DISABLED"
 	}
-	return oneLine(err.Error())
+	return sdk.OneLine(err.Error())
 }

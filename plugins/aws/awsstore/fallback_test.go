@@ -11,6 +11,7 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/hashicorp/go-hclog"
 
+	"github.com/ksm-cli/ksm/internal/storecall"
 	"github.com/ksm-cli/ksm/plugins/aws/awstest"
 	"github.com/ksm-cli/ksm/shared"
 )
@@ -85,9 +86,9 @@ func TestFallback(t *testing.T) {
 			settings := shared.Settings{"secret": "ksm-config", "fallback": map[bool]string{true: "true", false: ""}[tc.fallback]}
 			var err error
 			if tc.save {
-				err = s.Save(context.Background(), shared.SaveRequest{Settings: settings, Config: awstest.SampleConfig()})
+				err = storecall.Save(context.Background(), s, shared.SaveRequest{Settings: settings, Config: awstest.SampleConfig()})
 			} else {
-				_, err = s.Load(context.Background(), settings)
+				_, err = storecall.Load(context.Background(), s, settings)
 			}
 			if !slices.Equal(c.vias, tc.wantVias) {
 				t.Errorf("methods tried %v, want %v", c.vias, tc.wantVias)

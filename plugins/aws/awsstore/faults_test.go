@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/ksm-cli/ksm/internal/storecall"
 	"github.com/ksm-cli/ksm/plugins/aws/awstest"
 	"github.com/ksm-cli/ksm/shared"
 )
@@ -58,7 +59,7 @@ func TestServiceFaults(t *testing.T) {
 			t.Cleanup(srv.Close)
 			awstest.Env{SecretsEndpoint: srv.URL, Vars: tc.vars}.Apply(t)
 			store, log := newStore()
-			_, err := store.Load(ctxFor(t, 0), tc.settings)
+			_, err := storecall.Load(ctxFor(t, 0), store, tc.settings)
 			checkOutcome(t, err, tc.want, tc.wantIn, log.String(), "SECRETEXAMPLE2")
 			if got := attempts.Load(); got != tc.wantAttempts {
 				t.Errorf("%d attempts, want %d", got, tc.wantAttempts)

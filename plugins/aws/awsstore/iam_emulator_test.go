@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ksm-cli/ksm/internal/storecall"
 	"github.com/ksm-cli/ksm/plugins/aws/awstest"
 	"github.com/ksm-cli/ksm/shared"
 )
@@ -62,10 +63,10 @@ func TestRefusedEmulators(t *testing.T) {
 			store, log := newStore()
 			var err error
 			if tc.save {
-				err = store.Save(ctxFor(t, 0), shared.SaveRequest{Settings: tc.settings, Config: awstest.SampleConfig()})
+				err = storecall.Save(ctxFor(t, 0), store, shared.SaveRequest{Settings: tc.settings, Config: awstest.SampleConfig()})
 			} else {
 				var cfg shared.Config
-				cfg, err = store.Load(ctxFor(t, 0), tc.settings)
+				cfg, err = storecall.Load(ctxFor(t, 0), store, tc.settings)
 				if err == nil {
 					checkConfig(t, cfg)
 				}

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/ksm-cli/ksm/internal/storecall"
 	"github.com/ksm-cli/ksm/plugins/aws/awstest"
 	"github.com/ksm-cli/ksm/shared"
 )
@@ -49,7 +50,7 @@ func TestIMDSOnlyWhenNeeded(t *testing.T) {
 			env.Apply(t)
 			store, log := newStore()
 			before := len(seen())
-			cfg, err := store.Load(ctxFor(t, 0), tc.settings)
+			cfg, err := storecall.Load(ctxFor(t, 0), store, tc.settings)
 			checkOutcome(t, err, succeed, nil, log.String())
 			checkConfig(t, cfg)
 			paths := seen()[before:]

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ksm-cli/ksm/internal/storecall"
 	"github.com/ksm-cli/ksm/plugins/aws/awstest"
 	"github.com/ksm-cli/ksm/shared"
 )
@@ -198,7 +199,7 @@ func TestLoadEmulators(t *testing.T) {
 				tc.arrange(t)
 			}
 			store, log := newStore()
-			cfg, err := store.Load(ctxFor(t, tc.timeout), tc.settings())
+			cfg, err := storecall.Load(ctxFor(t, tc.timeout), store, tc.settings())
 			checkOutcome(t, err, tc.want, tc.wantIn, log.String())
 			if tc.want == succeed {
 				checkConfig(t, cfg)

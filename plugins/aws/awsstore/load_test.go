@@ -15,6 +15,7 @@ import (
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
+	"github.com/ksm-cli/ksm/internal/storecall"
 	"github.com/ksm-cli/ksm/plugins/aws/awstest"
 	"github.com/ksm-cli/ksm/shared"
 )
@@ -47,7 +48,7 @@ func TestLoadFormats(t *testing.T) {
 			api := newFakeAPI()
 			s := tc.secret
 			api.secrets["ksm-config"] = &s
-			cfg, err := storeWith(api).Load(context.Background(), ec2Settings)
+			cfg, err := storecall.Load(context.Background(), storeWith(api), ec2Settings)
 			if tc.ok {
 				if err != nil {
 					t.Fatal(err)
@@ -125,7 +126,7 @@ func TestErrorMapping(t *testing.T) {
 			}
 			api := newFakeAPI()
 			api.errs["Get"] = tc.err
-			_, err := storeWith(api).Load(context.Background(), ec2Settings)
+			_, err := storecall.Load(context.Background(), storeWith(api), ec2Settings)
 			if err == nil {
 				t.Fatalf("Load: no error, want code %v", tc.want)
 			}
@@ -152,7 +153,7 @@ func TestCallerDeadlineAndCancel(t *testing.T) {
 	}{{expired, shared.CodeDeadlineExceeded}, {canceled, shared.CodeCanceled}} {
 		api := newFakeAPI()
 		api.errs["Get"] = &smithy.OperationError{Err: tc.ctx.Err()}
-		_, err := storeWith(api).Load(tc.ctx, shared.Settings{"fallback": "true"})
+		_, err := storecall.Load(tc.ctx, storeWith(api), shared.Settings{"fallback": "true"})
 		if shared.CodeOf(err) != tc.want {
 			t.Errorf("code %v, want %v: %v", shared.CodeOf(err), tc.want, err)
 		}
@@ -168,7 +169,7 @@ func TestMessagesRedactCredentials(t *testing.T) {
 	// An AWS message echoing what it was sent, as a signature error might.
 	api.errs["Get"] = &smithy.GenericAPIError{Code: "SignatureDoesNotMatch",
 		Message: "Credential=" + keyID + " key " + secretKey + " session FAKE-SESSION-KEY"}
-	_, err := storeWith(api).Load(context.Background(), shared.Settings{"provider": "keys",
+	_, err := storecall.Load(context.Background(), storeWith(api), shared.Settings{"provider": "keys",
 		"aws_access_key_id": keyID, "aws_secret_access_key": secretKey, "region": "us-east-1"})
 	if err == nil {
 		t.Fatal("no error")

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/ksm-cli/ksm/shared"
+	"github.com/ksm-cli/ksm/sdk"
 )
 
 // credSource names where the method via gets credentials.
@@ -42,7 +42,7 @@ func methodName(t target, via string) string {
 
 // message is the one line a failed operation reports: the secret, the
 // method tried, the fallback if tried, and what to do.
-func message(op operation, t target, first, fallback *failure) (shared.Code, string) {
+func message(op operation, t target, first, fallback *failure) (sdk.Code, string) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "cannot %s AWS secret %q", op.verb, t.secret)
 	if first.region != "" {
@@ -66,19 +66,4 @@ func message(op operation, t target, first, fallback *failure) (shared.Code, str
 		b.WriteString("; " + final.hint)
 	}
 	return final.code, b.String()
-}
-
-// redact keeps credential values out of text, whatever an SDK or AWS
-// error message echoed.
-func redact(s string, secrets ...string) string {
-	for _, v := range secrets {
-		if len(v) >= 4 {
-			s = strings.ReplaceAll(s, v, "[redacted]")
-		}
-	}
-	return s
-}
-
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
 }

@@ -2,11 +2,10 @@ package awsstore
 
 import (
 	"os"
-	"sort"
 	"strings"
 	"unicode"
 
-	"github.com/ksm-cli/ksm/shared"
+	"github.com/ksm-cli/ksm/sdk"
 )
 
 // Setup option names, as the reference documents them (with its short
@@ -24,23 +23,23 @@ const (
 // envSecretAccessKey may supply --aws-secret-access-key.
 const envSecretAccessKey = "AWS_SECRET_ACCESS_KEY"
 
-func options() []shared.Option {
-	return []shared.Option{
-		{Name: optSecret, Short: "s", Type: shared.OptionString, Default: defaultSecret,
+func options() []sdk.Option {
+	return []sdk.Option{
+		{Name: optSecret, Short: "s", Type: sdk.OptionString, Default: defaultSecret,
 			Usage: "name or ARN of the AWS Secrets Manager secret that holds the config"},
-		{Name: optCredentials, Short: "c", Type: shared.OptionEnum, Default: methodEC2,
+		{Name: optCredentials, Short: "c", Type: sdk.OptionEnum, Default: methodEC2,
 			Allowed: []string{methodEC2, methodProfile, methodKeys},
 			Usage:   "how to get AWS credentials: the EC2 instance role, an AWS profile, or access keys"},
-		{Name: optCredentialsProfile, Short: "n", Type: shared.OptionString,
+		{Name: optCredentialsProfile, Short: "n", Type: sdk.OptionString,
 			Usage: "AWS shared-config profile for --credentials profile (default: the default profile)"},
-		{Name: optAccessKeyID, Type: shared.OptionString,
+		{Name: optAccessKeyID, Type: sdk.OptionString,
 			Usage: "AWS access key ID for --credentials keys"},
-		{Name: optSecretAccessKey, Type: shared.OptionString, Sensitive: true,
+		{Name: optSecretAccessKey, Type: sdk.OptionString, Sensitive: true,
 			EnvVars: []string{envSecretAccessKey},
 			Usage:   "AWS secret access key for --credentials keys"},
-		{Name: optRegion, Type: shared.OptionString,
+		{Name: optRegion, Type: sdk.OptionString,
 			Usage: "AWS region of the secret (default: from the ARN, AWS_REGION, the AWS profile or the instance)"},
-		{Name: optFallback, Short: "f", Type: shared.OptionBool, Default: "false",
+		{Name: optFallback, Short: "f", Type: sdk.OptionBool, Default: "false",
 			Usage: "if these credentials fail or are refused, try the default AWS credential chain"},
 	}
 }
@@ -93,23 +92,14 @@ func isAlnum(c byte) bool {
 // profile may need it for a secret in another region) and keys may take
 // its region from a secret ARN instead of --region.
 func validate(opts map[string]string) (target, error) {
-	known := map[string]bool{}
-	for _, o := range options() {
-		known[o.Name] = true
+	// Unknown options, the --credentials enum, the --fallback bool;
+	// defaults applied.
+	values, err := sdk.Parse(options(), opts)
+	if err != nil {
+		return target{}, err
 	}
-	var unknown []string
-	for k := range opts {
-		if !known[k] {
-			unknown = append(unknown, "--"+k)
-		}
-	}
-	if len(unknown) > 0 {
-		sort.Strings(unknown)
-		return target{}, invalid("unknown option %s for the aws store", strings.Join(unknown, ", "))
-	}
-
 	v := map[string]string{}
-	for k, val := range opts {
+	for k, val := range values {
 		val = strings.TrimSpace(val)
 		if strings.IndexFunc(val, unicode.IsControl) >= 0 {
 			return target{}, invalid("--%s must not contain control characters", k)
@@ -125,17 +115,10 @@ func validate(opts map[string]string) (target, error) {
 		secretKey: v[optSecretAccessKey],
 		region:    v[optRegion],
 	}
-	if t.method == "" {
-		t.method = methodEC2
-	}
-	if t.secret == "" {
+	if t.secret == "" { // given as blanks
 		t.secret = defaultSecret
 	}
-	fb, ok := parseBool(v[optFallback])
-	if !ok {
-		return target{}, invalid("--fallback must be true or false")
-	}
-	t.fallback = fb
+	t.fallback = values.Bool(optFallback)
 
 	if err := checkSecret(t.secret); err != nil {
 		return target{}, err
@@ -206,5 +189,5 @@ func checkSecret(s string) error {
 }
 
 func invalid(format string, args ...any) error {
-	return shared.Errorf(shared.CodeInvalidArgument, format, args...)
+	return sdk.Errorf(sdk.CodeInvalidArgument, format, args...)
 }

@@ -8,17 +8,19 @@ import (
 	"testing"
 
 	"github.com/ksm-cli/ksm/internal/setupflags"
+	"github.com/ksm-cli/ksm/internal/storecall"
 	"github.com/ksm-cli/ksm/shared"
 )
 
 func TestDescribe(t *testing.T) {
-	d, err := New("test", nil).Describe(context.Background())
+	d, err := storecall.Describe(context.Background(), New(Options{Version: "test"}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Name != "aws" || !d.CanSave || d.ProtocolVersion != shared.ProtocolVersion {
-		t.Errorf("name %q, CanSave %v, protocol %d", d.Name, d.CanSave, d.ProtocolVersion)
+	if d.Name != "aws" || !d.CanSave || d.ProtocolVersion != 0 {
+		t.Errorf("name %q, CanSave %v, protocol %d (sdk.Serve fills it)", d.Name, d.CanSave, d.ProtocolVersion)
 	}
+	d.ProtocolVersion = shared.ProtocolVersion // as sdk.Serve does
 	if err := d.Check("aws", setupflags.ReservedNames()); err != nil {
 		t.Errorf("description fails the contract's check: %v", err)
 	}
@@ -127,13 +129,13 @@ func TestValidate(t *testing.T) {
 			wantErr: []string{"needs --region"}},
 		{name: "unknown method",
 			opts:    map[string]string{"credentials": "sso"},
-			wantErr: []string{"--credentials must be ec2instance, profile or keys"}},
+			wantErr: []string{"--credentials must be one of ec2instance, profile, keys"}},
 		{name: "unknown option",
 			opts:    map[string]string{"role-arn": "x"},
 			wantErr: []string{"unknown option --role-arn"}},
 		{name: "bad fallback",
 			opts:    map[string]string{"fallback": "maybe"},
-			wantErr: []string{"--fallback must be true or false"}},
+			wantErr: []string{"--fallback takes true or false"}},
 		{name: "bad secret name",
 			opts:    map[string]string{"secret": "has space"},
 			wantErr: []string{"not a valid secret name"}},
@@ -153,7 +155,7 @@ func TestValidate(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv("AWS_SECRET_ACCESS_KEY", tc.env)
-			got, err := New("test", nil).Validate(context.Background(), tc.opts)
+			got, err := storecall.Validate(context.Background(), New(Options{Version: "test"}), tc.opts)
 			if tc.want != nil {
 				if err != nil {
 					t.Fatalf("unexpected error: %v", err)

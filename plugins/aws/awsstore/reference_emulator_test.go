@@ -5,6 +5,7 @@ import (
 
 	"gopkg.in/ini.v1"
 
+	"github.com/ksm-cli/ksm/internal/storecall"
 	"github.com/ksm-cli/ksm/plugins/aws/awstest"
 	"github.com/ksm-cli/ksm/shared"
 )
@@ -41,7 +42,7 @@ func TestLoadReferenceINI(t *testing.T) {
 				}
 			}
 			store, log := newStore()
-			cfg, err := store.Load(ctxFor(t, 0), settings)
+			cfg, err := storecall.Load(ctxFor(t, 0), store, settings)
 			checkOutcome(t, err, succeed, nil, log.String())
 			checkConfig(t, cfg)
 		})

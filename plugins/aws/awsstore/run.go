@@ -3,7 +3,7 @@ package awsstore
 import (
 	"context"
 
-	"github.com/ksm-cli/ksm/shared"
+	"github.com/ksm-cli/ksm/sdk"
 )
 
 // operation is what the store does with a secret, for messages and policy.
@@ -44,9 +44,9 @@ func (s *Store) run(ctx context.Context, t target, op operation, fn func(context
 		secrets = append(secrets, more...)
 	}
 	code, msg := message(op, t, first, fb)
-	msg = redact(msg, append(secrets, t.keyID, t.secretKey)...)
+	msg = sdk.Redact(msg, append(secrets, t.keyID, t.secretKey)...)
 	s.log.Debug("AWS secret operation failed", "secret", t.secret, "code", code.String())
-	return &shared.Error{Code: code, Message: msg}
+	return &sdk.Error{Code: code, Message: msg}
 }
 
 // attempt opens a session for one credential method and runs fn in it. It

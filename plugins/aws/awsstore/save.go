@@ -9,7 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/smithy-go"
 
-	"github.com/ksm-cli/ksm/shared"
+	"github.com/ksm-cli/ksm/sdk"
 )
 
 // secretDescription marks secrets the store creates.
@@ -18,18 +18,22 @@ const secretDescription = "Keeper Secrets Manager client config (written by ksm)
 // Save stores the config as 4-space-indented SDK JSON: it creates the
 // secret if missing, else puts a new version, but never replaces a value
 // that is not a ksm config unless req.Overwrite.
-func (s *Store) Save(ctx context.Context, req shared.SaveRequest) error {
+func (s *Store) Save(ctx context.Context, req *sdk.SaveRequest) (*sdk.SaveResponse, error) {
 	t, err := parseSettings(req.Settings)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := req.Config.Validate(); err != nil {
-		return shared.Errorf(shared.CodeInvalidArgument, "cannot save to AWS secret %q: %v", t.secret, err)
+		return nil, sdk.Errorf(sdk.CodeInvalidArgument, "cannot save to AWS secret %q: %v", t.secret, err)
 	}
-	payload := shared.MarshalConfig(req.Config)
-	return s.run(ctx, t, opSave, func(ctx context.Context, sess *session) error {
+	payload := sdk.MarshalConfig(req.Config)
+	err = s.run(ctx, t, opSave, func(ctx context.Context, sess *session) error {
 		return save(ctx, sess.api, t, payload, req.Overwrite)
 	})
+	if err != nil {
+		return nil, err
+	}
+	return &sdk.SaveResponse{}, nil
 }
 
 func save(ctx context.Context, api SecretsAPI, t target, payload []byte, overwrite bool) error {
@@ -46,8 +50,8 @@ func save(ctx context.Context, api SecretsAPI, t target, payload []byte, overwri
 			return nil // already there; no new version
 		}
 		if len(bytes.TrimSpace(cur)) > 0 && !overwrite {
-			if _, perr := shared.ParseConfig(cur); perr != nil {
-				return &failure{code: shared.CodeFailedPrecondition,
+			if _, perr := sdk.ParseConfig(cur); perr != nil {
+				return &failure{code: sdk.CodeFailedPrecondition,
 					reason: "it holds something that is not a ksm config",
 					hint:   "use --force to overwrite it, or choose another --secret"}
 			}
@@ -60,7 +64,7 @@ func save(ctx context.Context, api SecretsAPI, t target, payload []byte, overwri
 		// one cannot be created by ARN.
 		err := put()
 		if hasCode(err, "ResourceNotFoundException") {
-			return &failure{code: shared.CodeNotFound,
+			return &failure{code: sdk.CodeNotFound,
 				reason: "no such secret, and a secret given by ARN cannot be created",
 				hint:   "create it first, or give --secret a name so that ksm creates it"}
 		}

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ksm-cli/ksm/internal/storecall"
 	"github.com/ksm-cli/ksm/plugins/aws/awstest"
 	"github.com/ksm-cli/ksm/shared"
 )
@@ -99,7 +100,7 @@ func TestSaveEmulators(t *testing.T) {
 			}
 			settings := tc.settings()
 			store, log := newStore()
-			err := store.Save(ctxFor(t, 0), shared.SaveRequest{Settings: settings, Config: cfg, Overwrite: tc.overwrite})
+			err := storecall.Save(ctxFor(t, 0), store, shared.SaveRequest{Settings: settings, Config: cfg, Overwrite: tc.overwrite})
 			checkOutcome(t, err, tc.want, tc.wantIn, log.String(), foreign)
 			name := settings["secret"]
 			if tc.stored != "" {
@@ -113,7 +114,7 @@ func TestSaveEmulators(t *testing.T) {
 				}
 			}
 			if tc.want == succeed {
-				got, err := store.Load(ctxFor(t, 0), settings)
+				got, err := storecall.Load(ctxFor(t, 0), store, settings)
 				checkOutcome(t, err, succeed, nil, log.String())
 				checkConfig(t, got)
 			}

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/smithy-go"
 
+	"github.com/ksm-cli/ksm/internal/storecall"
 	"github.com/ksm-cli/ksm/plugins/aws/awstest"
 	"github.com/ksm-cli/ksm/shared"
 )
@@ -61,7 +62,7 @@ func TestSaveSteps(t *testing.T) {
 			if tc.createErr != nil {
 				api.errs["Create"] = tc.createErr
 			}
-			err := storeWith(api).Save(context.Background(), shared.SaveRequest{
+			err := storecall.Save(context.Background(), storeWith(api), shared.SaveRequest{
 				Settings: shared.Settings{"secret": tc.secret}, Config: awstest.SampleConfig(), Overwrite: tc.overwrite})
 			if !slices.Equal(api.calls, tc.wantCalls) {
 				t.Errorf("calls %v, want %v", api.calls, tc.wantCalls)

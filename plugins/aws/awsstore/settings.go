@@ -5,7 +5,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 
-	"github.com/ksm-cli/ksm/shared"
+	"github.com/ksm-cli/ksm/sdk"
 )
 
 // Credential methods, as `--credentials` names them and `provider` stores them.
@@ -48,11 +48,11 @@ type target struct {
 // parseSettings reads a profile section. It accepts everything the
 // reference writes: `provider = custom`, an empty `profile`, `fallback`
 // spelt as Python writes booleans, and keys it has no use for.
-func parseSettings(s shared.Settings) (target, error) {
+func parseSettings(s sdk.Settings) (target, error) {
 	// Setup always writes at least provider and secret; nothing at all is
 	// a damaged profile section rather than a wish for the defaults.
 	if len(s) == 0 {
-		return target{}, shared.Errorf(shared.CodeInvalidArgument,
+		return target{}, sdk.Errorf(sdk.CodeInvalidArgument,
 			"the keeper.ini profile has no aws settings; run `ksm profile setup --type aws` again")
 	}
 	get := func(k string) string { return strings.TrimSpace(s[k]) }
@@ -74,7 +74,7 @@ func parseSettings(s shared.Settings) (target, error) {
 	case methodKeys, providerCustom:
 		t.method = methodKeys
 	default:
-		return target{}, shared.Errorf(shared.CodeInvalidArgument,
+		return target{}, sdk.Errorf(sdk.CodeInvalidArgument,
 			"keeper.ini setting provider = %q is not one of ec2instance, profile, keys (or custom); run `ksm profile setup --type aws` again", p)
 	}
 	if t.method == methodKeys {
@@ -86,20 +86,20 @@ func parseSettings(s shared.Settings) (target, error) {
 			missing = append(missing, keySecretAccessKey)
 		}
 		if len(missing) > 0 {
-			return target{}, shared.Errorf(shared.CodeInvalidArgument,
+			return target{}, sdk.Errorf(sdk.CodeInvalidArgument,
 				"keeper.ini settings for provider = keys lack %s; run `ksm profile setup --type aws --credentials keys` again",
 				strings.Join(missing, " and "))
 		}
 	}
 	for _, r := range []string{t.region, t.arnRegion()} {
 		if r != "" && !regionPattern.MatchString(r) {
-			return target{}, shared.Errorf(shared.CodeInvalidArgument,
+			return target{}, sdk.Errorf(sdk.CodeInvalidArgument,
 				"keeper.ini names the AWS region %q, which is not a region name such as us-east-1; run `ksm profile setup --type aws` again with --region", r)
 		}
 	}
 	fb, ok := parseBool(get(keyFallback))
 	if !ok {
-		return target{}, shared.Errorf(shared.CodeInvalidArgument,
+		return target{}, sdk.Errorf(sdk.CodeInvalidArgument,
 			"keeper.ini setting fallback must be true or false; run `ksm profile setup --type aws` again")
 	}
 	t.fallback = fb
@@ -109,8 +109,8 @@ func parseSettings(s shared.Settings) (target, error) {
 // settings is the keeper.ini form of t: the reference's keys, `provider =
 // keys` (which the reference's loader reads, unlike the `custom` its setup
 // writes), and `fallback = true` only when on, as the reference does.
-func (t target) settings() shared.Settings {
-	s := shared.Settings{keyProvider: t.method, keySecret: t.secret}
+func (t target) settings() sdk.Settings {
+	s := sdk.Settings{keyProvider: t.method, keySecret: t.secret}
 	switch t.method {
 	case methodProfile:
 		s[keyProfile] = t.profile // empty means the default profile, as in the reference

@@ -9,48 +9,56 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 
-	"github.com/ksm-cli/ksm/shared"
+	"github.com/ksm-cli/ksm/sdk"
 )
 
-// Store implements shared.Store on AWS Secrets Manager.
+// Store implements sdk.Store on AWS Secrets Manager.
 type Store struct {
 	version string
 	log     hclog.Logger
 	connect connector
 }
 
-var _ shared.Store = (*Store)(nil)
+var _ sdk.Store = (*Store)(nil)
 
-// New returns the store; version is what Describe reports; log gets debug
-// lines (never a secret value) and may be nil.
-func New(version string, log hclog.Logger) *Store {
+// Options configure a Store; the zero value is a working store.
+type Options struct {
+	// Version is what Describe reports (empty: the sdk reports the
+	// module's version).
+	Version string
+	// Log gets debug lines, never a secret value; nil discards them.
+	Log hclog.Logger
+}
+
+// New returns the store.
+func New(o Options) *Store {
+	log := o.Log
 	if log == nil {
 		log = hclog.NewNullLogger()
 	}
-	return &Store{version: version, log: log, connect: sdkConnect}
+	return &Store{version: o.Version, log: log, connect: sdkConnect}
 }
 
 // Describe is static: no network, no credentials.
-func (s *Store) Describe(context.Context) (*shared.Description, error) {
-	return &shared.Description{
-		Name:            "aws",
-		Version:         s.version,
-		ProtocolVersion: shared.ProtocolVersion,
-		Summary:         "AWS Secrets Manager, reached with the EC2 instance role, an AWS profile or access keys",
-		Options:         options(),
-		CanSave:         true,
+func (s *Store) Describe(_ context.Context, _ *sdk.DescribeRequest) (*sdk.DescribeResponse, error) {
+	return &sdk.DescribeResponse{Description: sdk.Description{
+		Name:    "aws",
+		Version: s.version,
+		Summary: "AWS Secrets Manager, reached with the EC2 instance role, an AWS profile or access keys",
+		Options: options(),
+		CanSave: true,
 		// The SDK reads AWS_REGION, AWS_PROFILE, AWS_CONFIG_FILE,
 		// AWS_ENDPOINT_URL_*, AWS_EC2_METADATA_*, AWS_CA_BUNDLE, ...
 		Env: []string{"AWS_*"},
-	}, nil
+	}}, nil
 }
 
 // Validate checks setup options and returns the keeper.ini settings. It
 // makes no AWS call: setup may run where the secret is not reachable yet.
-func (s *Store) Validate(_ context.Context, opts map[string]string) (shared.Settings, error) {
-	t, err := validate(opts)
+func (s *Store) Validate(_ context.Context, req *sdk.ValidateRequest) (*sdk.ValidateResponse, error) {
+	t, err := validate(req.Options)
 	if err != nil {
 		return nil, err
 	}
-	return t.settings(), nil
+	return &sdk.ValidateResponse{Settings: t.settings()}, nil
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ksm-cli/ksm/internal/storecall"
 	"github.com/ksm-cli/ksm/internal/testuser"
 	"github.com/ksm-cli/ksm/shared"
 )
@@ -143,11 +144,11 @@ func storeOp(op, path string) string {
 	var err error
 	switch op {
 	case "validate":
-		_, err = New("test").Validate(ctx, map[string]string{"path": path})
+		_, err = storecall.Validate(ctx, New(Options{Version: "test"}), map[string]string{"path": path})
 	case "load":
-		_, err = New("test").Load(ctx, shared.Settings{"path": path})
+		_, err = storecall.Load(ctx, New(Options{Version: "test"}), shared.Settings{"path": path})
 	case "save":
-		err = New("test").Save(ctx, shared.SaveRequest{Settings: shared.Settings{"path": path}, Config: testConfig(), Overwrite: true})
+		err = storecall.Save(ctx, New(Options{Version: "test"}), shared.SaveRequest{Settings: shared.Settings{"path": path}, Config: testConfig(), Overwrite: true})
 	}
 	if err != nil {
 		return err.Error()

@@ -10,15 +10,15 @@ import (
 	"syscall"
 
 	"github.com/ksm-cli/ksm/internal/ownership"
-	"github.com/ksm-cli/ksm/shared"
+	"github.com/ksm-cli/ksm/sdk"
 )
 
 // maxSize bounds what Load reads: a config is about 1 KiB.
 const maxSize = 64 << 10
 
 // Load reads the config file.
-func (*Store) Load(ctx context.Context, settings shared.Settings) (shared.Config, error) {
-	path, err := settingsPath(settings)
+func (*Store) Load(ctx context.Context, req *sdk.LoadRequest) (*sdk.LoadResponse, error) {
+	path, err := settingsPath(req.Settings)
 	if err != nil {
 		return nil, err
 	}
@@ -29,11 +29,11 @@ func (*Store) Load(ctx context.Context, settings shared.Settings) (shared.Config
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := shared.ParseConfig(data)
+	cfg, err := sdk.ParseConfig(data)
 	if err != nil {
 		return nil, notConfig(path, err)
 	}
-	return cfg, nil
+	return &sdk.LoadResponse{Config: cfg}, nil
 }
 
 // readFile reads a regular file of at most maxSize bytes that passes the
@@ -41,7 +41,7 @@ func (*Store) Load(ctx context.Context, settings shared.Settings) (shared.Config
 // on a FIFO), and what is read is checked again through the descriptor.
 func readFile(path string) ([]byte, error) {
 	if err := checkOwned(path); err != nil {
-		var se *shared.Error
+		var se *sdk.Error
 		if errors.As(err, &se) {
 			return nil, se
 		}
@@ -57,7 +57,7 @@ func readFile(path string) ([]byte, error) {
 		return nil, fileError("read", path, err)
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, shared.Errorf(shared.CodeInvalidArgument, "%s is not a regular file", path)
+		return nil, sdk.Errorf(sdk.CodeInvalidArgument, "%s is not a regular file", path)
 	}
 	if err := ownership.CheckOpened(path, fi); err != nil {
 		return nil, ownershipError(err)
@@ -74,7 +74,7 @@ func readFile(path string) ([]byte, error) {
 
 // notConfig never quotes the file: it may hold a secret.
 func notConfig(path string, why error) error {
-	return shared.Errorf(shared.CodeInvalidArgument, "%s does not hold a ksm config (SDK JSON or base64 of it): %v", path, why)
+	return sdk.Errorf(sdk.CodeInvalidArgument, "%s does not hold a ksm config (SDK JSON or base64 of it): %v", path, why)
 }
 
 // fileError gives an os error its code, naming the path and the operation.
@@ -82,15 +82,15 @@ func fileError(op, path string, err error) error {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		if op == "read" {
-			return shared.Errorf(shared.CodeNotFound, "config file %s does not exist", path)
+			return sdk.Errorf(sdk.CodeNotFound, "config file %s does not exist", path)
 		}
-		return shared.Errorf(shared.CodeNotFound, "cannot %s %s: its directory does not exist", op, path)
+		return sdk.Errorf(sdk.CodeNotFound, "cannot %s %s: its directory does not exist", op, path)
 	case errors.Is(err, fs.ErrPermission):
-		return shared.Errorf(shared.CodePermissionDenied, "cannot %s %s: permission denied", op, path)
+		return sdk.Errorf(sdk.CodePermissionDenied, "cannot %s %s: permission denied", op, path)
 	}
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		err = pe.Err
 	}
-	return shared.Errorf(shared.CodeUnavailable, "cannot %s %s: %v", op, path, err)
+	return sdk.Errorf(sdk.CodeUnavailable, "cannot %s %s: %v", op, path, err)
 }

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/ksm-cli/ksm/internal/ownership"
-	"github.com/ksm-cli/ksm/shared"
+	"github.com/ksm-cli/ksm/sdk"
 )
 
 // checkOwned applies ksm's ownership rule (internal/ownership, OpenSSH's
@@ -42,7 +42,7 @@ func ownershipError(err error) error {
 	if !oe.Foreign {
 		fix = "run `" + oe.Hint + "`, or " + fix
 	}
-	return shared.Errorf(shared.CodePermissionDenied,
+	return sdk.Errorf(sdk.CodePermissionDenied,
 		"%s %s; ksm uses a config file only if it and its directories are yours (or root's) and no other user can write them: %s",
 		oe.Path, oe.Problem, fix)
 }

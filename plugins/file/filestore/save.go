@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/ksm-cli/ksm/internal/atomicfile"
-	"github.com/ksm-cli/ksm/shared"
+	"github.com/ksm-cli/ksm/sdk"
 )
 
 // Save writes the config with ksm's own keeper.ini writer (atomicfile):
@@ -18,50 +18,53 @@ import (
 // are the user's; a file its owner made read-only is never replaced. It
 // refuses to replace a file that is not a ksm config unless Overwrite, and
 // writes nowhere the ownership rule refuses (checkOwned).
-func (*Store) Save(ctx context.Context, req shared.SaveRequest) error {
+func (*Store) Save(ctx context.Context, req *sdk.SaveRequest) (*sdk.SaveResponse, error) {
 	path, err := settingsPath(req.Settings)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := req.Config.Validate(); err != nil {
-		return shared.Errorf(shared.CodeInvalidArgument, "cannot save: %v", err)
+		return nil, sdk.Errorf(sdk.CodeInvalidArgument, "cannot save: %v", err)
 	}
 	// A new store file may need its directory (`--path ~/.ksm/prod.json`);
 	// created owner-only, like the file.
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fileError("create the directory of", path, err)
+		return nil, fileError("create the directory of", path, err)
 	}
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return shared.Errorf(shared.CodeInvalidArgument, "%s is a directory", path)
+		return nil, sdk.Errorf(sdk.CodeInvalidArgument, "%s is a directory", path)
 	}
 	// Checked before atomicfile, whose own refusals speak of keeper.ini.
 	if err := checkOwned(path); err != nil {
-		return saveError(ctx, path, err)
+		return nil, saveError(ctx, path, err)
 	}
-	data := append(shared.MarshalConfig(req.Config), '\n')
+	data := append(sdk.MarshalConfig(req.Config), '\n')
 	err = atomicfile.Update(ctx, path, func(old string, exists bool) ([]byte, error) {
 		if exists && !req.Overwrite {
-			if _, err := shared.ParseConfig([]byte(old)); err != nil {
-				return nil, shared.Errorf(shared.CodeAlreadyExists, "%s exists and does not hold a ksm config; refusing to replace it without overwrite", path)
+			if _, err := sdk.ParseConfig([]byte(old)); err != nil {
+				return nil, sdk.Errorf(sdk.CodeAlreadyExists, "%s exists and does not hold a ksm config; refusing to replace it without overwrite", path)
 			}
 		}
 		return data, nil
 	})
-	return saveError(ctx, path, err)
+	if err := saveError(ctx, path, err); err != nil {
+		return nil, err
+	}
+	return &sdk.SaveResponse{}, nil
 }
 
 // saveError gives what atomicfile refused its store error code.
 func saveError(ctx context.Context, path string, err error) error {
-	var se *shared.Error
+	var se *sdk.Error
 	switch {
 	case err == nil:
 		return nil
 	case errors.As(err, &se):
 		return se
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
-		return shared.Errorf(shared.CodeDeadlineExceeded, "timed out waiting for the lock on %s: %v", path, err)
+		return sdk.Errorf(sdk.CodeDeadlineExceeded, "timed out waiting for the lock on %s: %v", path, err)
 	case errors.Is(err, fs.ErrPermission):
-		return shared.Errorf(shared.CodePermissionDenied, "%v", err)
+		return sdk.Errorf(sdk.CodePermissionDenied, "%v", err)
 	}
-	return shared.Errorf(shared.CodeFailedPrecondition, "%v", err)
+	return sdk.Errorf(sdk.CodeFailedPrecondition, "%v", err)
 }

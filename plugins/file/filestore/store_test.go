@@ -19,6 +19,7 @@ import (
 	"github.com/gofrs/flock"
 
 	"github.com/ksm-cli/ksm/internal/setupflags"
+	"github.com/ksm-cli/ksm/internal/storecall"
 	"github.com/ksm-cli/ksm/internal/testuser"
 	"github.com/ksm-cli/ksm/shared"
 )
@@ -66,7 +67,7 @@ func TestValidate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := New("test").Validate(context.Background(), tt.options)
+			got, err := storecall.Validate(context.Background(), New(Options{Version: "test"}), tt.options)
 			if tt.wantErr != "" {
 				if shared.CodeOf(err) != tt.code || err.Error() != tt.wantErr {
 					t.Fatalf("got %v %v, want %v %q", shared.CodeOf(err), err, tt.code, tt.wantErr)
@@ -96,7 +97,7 @@ func TestLoadForms(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join(dir, strings.ReplaceAll(name, " ", "-"))
 			write(t, path, content, 0o600)
-			got, err := New("test").Load(context.Background(), shared.Settings{"path": path})
+			got, err := storecall.Load(context.Background(), New(Options{Version: "test"}), shared.Settings{"path": path})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -148,7 +149,7 @@ func TestLoadErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := New("test").Load(context.Background(), tt.settings)
+			_, err := storecall.Load(context.Background(), New(Options{Version: "test"}), tt.settings)
 			if shared.CodeOf(err) != tt.code || !strings.HasPrefix(err.Error(), tt.want) {
 				t.Fatalf("got %v %q, want %v %q", shared.CodeOf(err), err, tt.code, tt.want)
 			}
@@ -166,7 +167,7 @@ func TestLoadUnreadable(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "ksm.json")
 	write(t, path, "{}", 0o000)
-	_, err := New("test").Load(context.Background(), shared.Settings{"path": path})
+	_, err := storecall.Load(context.Background(), New(Options{Version: "test"}), shared.Settings{"path": path})
 	if shared.CodeOf(err) != shared.CodePermissionDenied || err.Error() != "cannot read "+path+": permission denied" {
 		t.Fatalf("got %v %v", shared.CodeOf(err), err)
 	}
@@ -218,8 +219,8 @@ func TestSaveWritesFormattedPrivateFile(t *testing.T) {
 	old := syscall.Umask(0)
 	defer syscall.Umask(old)
 	path := filepath.Join(dir, "ksm.json")
-	s := New("test")
-	if err := s.Save(context.Background(), shared.SaveRequest{Settings: shared.Settings{"path": path}, Config: testConfig()}); err != nil {
+	s := New(Options{Version: "test"})
+	if err := storecall.Save(context.Background(), s, shared.SaveRequest{Settings: shared.Settings{"path": path}, Config: testConfig()}); err != nil {
 		t.Fatal(err)
 	}
 	data, err := os.ReadFile(path)
@@ -239,7 +240,7 @@ func TestSaveWritesFormattedPrivateFile(t *testing.T) {
 			t.Errorf("left behind %s", e.Name())
 		}
 	}
-	got, err := s.Load(context.Background(), shared.Settings{"path": path})
+	got, err := storecall.Load(context.Background(), s, shared.Settings{"path": path})
 	if err != nil || fmt.Sprint(got) != fmt.Sprint(testConfig()) {
 		t.Errorf("round trip: %v", err)
 	}
@@ -267,7 +268,7 @@ func TestSaveReplacing(t *testing.T) {
 			if tt.existing != "" {
 				write(t, path, tt.existing, 0o644)
 			}
-			err := New("test").Save(context.Background(), shared.SaveRequest{Settings: shared.Settings{"path": path}, Config: testConfig(), Overwrite: tt.overwrite})
+			err := storecall.Save(context.Background(), New(Options{Version: "test"}), shared.SaveRequest{Settings: shared.Settings{"path": path}, Config: testConfig(), Overwrite: tt.overwrite})
 			data, _ := os.ReadFile(path)
 			if tt.want != "" {
 				if shared.CodeOf(err) != tt.code || err.Error() != path+" "+tt.want {
@@ -315,7 +316,7 @@ func TestSaveErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := New("test").Save(context.Background(), tt.req)
+			err := storecall.Save(context.Background(), New(Options{Version: "test"}), tt.req)
 			if shared.CodeOf(err) != tt.code || !strings.HasPrefix(err.Error(), tt.want) {
 				t.Fatalf("got %v %q, want %v %q", shared.CodeOf(err), err, tt.code, tt.want)
 			}
@@ -331,7 +332,7 @@ func TestSaveThroughSymlink(t *testing.T) {
 		t.Fatal(err)
 	}
 	write(t, target, string(shared.MarshalConfig(testConfig())), 0o600)
-	if err := New("test").Save(context.Background(), shared.SaveRequest{Settings: shared.Settings{"path": link}, Config: testConfig()}); err != nil {
+	if err := storecall.Save(context.Background(), New(Options{Version: "test"}), shared.SaveRequest{Settings: shared.Settings{"path": link}, Config: testConfig()}); err != nil {
 		t.Fatal(err)
 	}
 	if fi, err := os.Lstat(link); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
@@ -351,7 +352,7 @@ func TestSaveWaitsForTheLock(t *testing.T) {
 	req := shared.SaveRequest{Settings: shared.Settings{"path": path}, Config: testConfig()}
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
-	err := New("test").Save(ctx, req)
+	err := storecall.Save(ctx, New(Options{Version: "test"}), req)
 	if shared.CodeOf(err) != shared.CodeDeadlineExceeded || !strings.HasPrefix(err.Error(), "timed out waiting for the lock on "+path+": "+path+" is locked by ") {
 		t.Fatalf("got %v %v", shared.CodeOf(err), err)
 	}
@@ -361,7 +362,7 @@ func TestSaveWaitsForTheLock(t *testing.T) {
 	if err := other.Unlock(); err != nil {
 		t.Fatal(err)
 	}
-	if err := New("test").Save(context.Background(), req); err != nil {
+	if err := storecall.Save(context.Background(), New(Options{Version: "test"}), req); err != nil {
 		t.Fatalf("after unlock: %v", err)
 	}
 }
@@ -376,7 +377,7 @@ func TestConcurrentSaves(t *testing.T) {
 			defer wg.Done()
 			cfg := testConfig()
 			cfg["clientId"] = fmt.Sprint("client-", i)
-			errs <- New("test").Save(context.Background(), shared.SaveRequest{Settings: shared.Settings{"path": path}, Config: cfg})
+			errs <- storecall.Save(context.Background(), New(Options{Version: "test"}), shared.SaveRequest{Settings: shared.Settings{"path": path}, Config: cfg})
 		}()
 	}
 	wg.Wait()
@@ -386,17 +387,18 @@ func TestConcurrentSaves(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	got, err := New("test").Load(context.Background(), shared.Settings{"path": path})
+	got, err := storecall.Load(context.Background(), New(Options{Version: "test"}), shared.Settings{"path": path})
 	if err != nil || !strings.HasPrefix(got["clientId"], "client-") {
 		t.Errorf("after concurrent saves: %v %v", got["clientId"], err)
 	}
 }
 
 func TestDescribe(t *testing.T) {
-	d, err := New("test").Describe(context.Background())
+	d, err := storecall.Describe(context.Background(), New(Options{Version: "test"}))
 	if err != nil {
 		t.Fatal(err)
 	}
+	d.ProtocolVersion = shared.ProtocolVersion // as sdk.Serve does
 	if err := d.Check("file", setupflags.ReservedNames()); err != nil {
 		t.Error(err)
 	}
@@ -408,7 +410,7 @@ func TestDescribe(t *testing.T) {
 // A new store file's missing directories are created, owner-only.
 func TestSaveCreatesDirectory(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "new", "dir", "ksm.json")
-	err := New("test").Save(context.Background(), shared.SaveRequest{Settings: shared.Settings{"path": path}, Config: testConfig()})
+	err := storecall.Save(context.Background(), New(Options{Version: "test"}), shared.SaveRequest{Settings: shared.Settings{"path": path}, Config: testConfig()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -428,7 +430,7 @@ func TestSaveHardening(t *testing.T) {
 	dir := t.TempDir()
 	readOnly := filepath.Join(dir, "ro.json")
 	write(t, readOnly, string(shared.MarshalConfig(testConfig())), 0o400)
-	err := New("test").Save(context.Background(), shared.SaveRequest{Settings: shared.Settings{"path": readOnly}, Config: testConfig(), Overwrite: true})
+	err := storecall.Save(context.Background(), New(Options{Version: "test"}), shared.SaveRequest{Settings: shared.Settings{"path": readOnly}, Config: testConfig(), Overwrite: true})
 	if err == nil || !strings.Contains(err.Error(), "is read-only (mode 0400)") {
 		t.Errorf("read-only store file: %v", err)
 	}
@@ -436,7 +438,7 @@ func TestSaveHardening(t *testing.T) {
 	if err := os.Symlink(filepath.Join(dir, "victim"), planted+".lock"); err != nil {
 		t.Fatal(err)
 	}
-	err = New("test").Save(context.Background(), shared.SaveRequest{Settings: shared.Settings{"path": planted}, Config: testConfig()})
+	err = storecall.Save(context.Background(), New(Options{Version: "test"}), shared.SaveRequest{Settings: shared.Settings{"path": planted}, Config: testConfig()})
 	if err == nil || !strings.Contains(err.Error(), "is a symbolic link") {
 		t.Errorf("planted lock symlink: %v", err)
 	}

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"time"
 
-	"github.com/ksm-cli/ksm/shared"
+	"github.com/ksm-cli/ksm/sdk"
 )
 
 // The keyring library takes no context, and a locked keyring answers
@@ -60,9 +60,9 @@ func (s *Store) set(ctx context.Context, service, item, secret string) error {
 
 func deadlineError(err error) error {
 	if errors.Is(err, context.Canceled) {
-		return shared.Errorf(shared.CodeCanceled, "canceled")
+		return sdk.Errorf(sdk.CodeCanceled, "canceled")
 	}
-	return shared.Errorf(shared.CodeDeadlineExceeded,
+	return sdk.Errorf(sdk.CodeDeadlineExceeded,
 		"the OS keyring did not answer in time; it may be locked and waiting for its unlock prompt: unlock it (log in to the desktop session) and retry")
 }
 
@@ -70,7 +70,7 @@ func deadlineError(err error) error {
 const headless = "on a server or in a container keep the profile in a file or in AWS instead (ksm profile setup --type=file or --type=aws)"
 
 func noKeyringError(why string) error {
-	return shared.Errorf(shared.CodeFailedPrecondition, "no OS keyring: %s; %s", why, headless)
+	return sdk.Errorf(sdk.CodeFailedPrecondition, "no OS keyring: %s; %s", why, headless)
 }
 
 // keyringError gives the library's errors a code and one clear line,
@@ -84,9 +84,9 @@ func keyringError(err error) error {
 		// D-Bus answers, but nothing provides the Secret Service.
 		return noKeyringError("the D-Bus session has no Secret Service (GNOME Keyring or KWallet)")
 	case unlockRefused(err):
-		return shared.Errorf(shared.CodePermissionDenied, "the OS keyring is locked and was not unlocked (its prompt was dismissed or could not be shown); unlock it and retry")
+		return sdk.Errorf(sdk.CodePermissionDenied, "the OS keyring is locked and was not unlocked (its prompt was dismissed or could not be shown); unlock it and retry")
 	case busUnreachable(err):
-		return shared.Errorf(shared.CodeFailedPrecondition, "cannot reach the Secret Service over D-Bus: %v; %s", err, headless)
+		return sdk.Errorf(sdk.CodeFailedPrecondition, "cannot reach the Secret Service over D-Bus: %v; %s", err, headless)
 	}
-	return shared.Errorf(shared.CodeUnavailable, "OS keyring: %v", err)
+	return sdk.Errorf(sdk.CodeUnavailable, "OS keyring: %v", err)
 }

@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/ksm-cli/ksm/internal/keeperlayout"
-	"github.com/ksm-cli/ksm/shared"
+	"github.com/ksm-cli/ksm/sdk"
 )
 
 // integrity is the value of an item's -integrity companion.
@@ -31,8 +31,8 @@ func checkIntegrity(text, stored string) error {
 
 // encodeConfig is the item text for a profile: the config as json.dumps
 // writes it, keys in Keeper's export order, wrapped as {"data": ...}.
-func encodeConfig(cfg shared.Config) string {
-	keys := shared.OrderedKeys(cfg)
+func encodeConfig(cfg sdk.Config) string {
+	keys := sdk.OrderedKeys(cfg)
 	pairs := make([]pair, len(keys))
 	for i, k := range keys {
 		pairs[i] = pair{k, pyString(cfg[k])}
@@ -45,7 +45,7 @@ func encodeConfig(cfg shared.Config) string {
 func dataOf(text string) (string, error) {
 	trimmed := strings.TrimSpace(text)
 	if !strings.HasPrefix(trimmed, "{") {
-		decoded, err := shared.DecodeBase64(trimmed)
+		decoded, err := sdk.DecodeBase64(trimmed)
 		if err != nil {
 			return "", errors.New("it is neither JSON nor base64 of it")
 		}
@@ -67,12 +67,12 @@ func dataOf(text string) (string, error) {
 }
 
 // decodeConfig reads a profile item's config.
-func decodeConfig(text string) (shared.Config, error) {
+func decodeConfig(text string) (sdk.Config, error) {
 	data, err := dataOf(text)
 	if err != nil {
 		return nil, err
 	}
-	return shared.ParseConfig([]byte(data))
+	return sdk.ParseConfig([]byte(data))
 }
 
 // Index is Keeper's ksm-cli-common: its profiles and the active one.
@@ -162,6 +162,6 @@ func topLevelPairs(text string) ([]pair, error) {
 }
 
 // config is the index as Load answers it (see keeperlayout).
-func (idx *Index) config() shared.Config {
+func (idx *Index) config() sdk.Config {
 	return keeperlayout.IndexToConfig(idx.Profiles, idx.Active)
 }

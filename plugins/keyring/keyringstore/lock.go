@@ -9,7 +9,7 @@ import (
 
 	"github.com/gofrs/flock"
 
-	"github.com/ksm-cli/ksm/shared"
+	"github.com/ksm-cli/ksm/sdk"
 )
 
 // A save reads Keeper's profile list, changes it and writes it back, and
@@ -49,9 +49,9 @@ func (s *Store) lockSaves(ctx context.Context) (unlock func(), err error) {
 		return func() { _ = l.Unlock() }, nil
 	case ctx.Err() != nil:
 		if errors.Is(ctx.Err(), context.Canceled) {
-			return nil, shared.Errorf(shared.CodeCanceled, "canceled")
+			return nil, sdk.Errorf(sdk.CodeCanceled, "canceled")
 		}
-		return nil, shared.Errorf(shared.CodeDeadlineExceeded, "timed out waiting for another ksm saving to the OS keyring (lock %s)", path)
+		return nil, sdk.Errorf(sdk.CodeDeadlineExceeded, "timed out waiting for another ksm saving to the OS keyring (lock %s)", path)
 	case err != nil:
 		// The lock file cannot be opened (a read-only cache directory):
 		// saves go unserialised, as when there is no lock path at all.

@@ -13,21 +13,26 @@ import (
 
 	"github.com/ksm-cli/ksm/internal/keeperlayout"
 	"github.com/ksm-cli/ksm/sdk"
-	"github.com/ksm-cli/ksm/shared"
 )
 
-// Store implements shared.Store on the OS keyring.
+// Store implements sdk.Store on the OS keyring.
 type Store struct {
 	kr      Keyring
 	getenv  func(string) string
 	version string
 }
 
-var _ shared.Store = (*Store)(nil)
+var _ sdk.Store = (*Store)(nil)
 
-// New returns the store on the platform's keyring; version is the
-// plugin's own (empty: the sdk reports the module's).
-func New(version string) *Store { return &Store{kr: OSKeyring{}, getenv: os.Getenv, version: version} }
+// Options configure a Store; the zero value is a working store.
+type Options struct {
+	// Version is what Describe reports (empty: the sdk reports the
+	// module's version).
+	Version string
+}
+
+// New returns the store on the platform's keyring.
+func New(o Options) *Store { return &Store{kr: OSKeyring{}, getenv: os.Getenv, version: o.Version} }
 
 // Settings keys in keeper.ini.
 const (
@@ -38,7 +43,7 @@ const (
 // DefaultItem is Keeper's CLI's item for its default profile.
 var DefaultItem = keeperlayout.ProfileItem("_default")
 
-var setupOptions = []shared.Option{
+var setupOptions = []sdk.Option{
 	sdk.String(settingItem, "keyring item (user name) holding the config; Keeper's CLI names its profile NAME's item ksm-cli-profile-NAME", sdk.Default(DefaultItem)),
 	sdk.String(settingService, "keyring service (application) name; Keeper's CLI uses "+keeperlayout.Service, sdk.Default(keeperlayout.Service)),
 }
@@ -48,69 +53,68 @@ var setupOptions = []shared.Option{
 var env = []string{"DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR"}
 
 // Describe is static.
-func (s *Store) Describe(context.Context) (*shared.Description, error) {
-	return &shared.Description{
-		Name:            "keyring",
-		Version:         s.version,
-		ProtocolVersion: shared.ProtocolVersion,
-		Summary:         "the OS keyring (Secret Service, macOS Keychain, Windows Credential Manager), in Keeper CLI 1.4's layout",
-		Options:         setupOptions,
-		CanSave:         true,
-		Env:             env,
-	}, nil
+func (s *Store) Describe(_ context.Context, _ *sdk.DescribeRequest) (*sdk.DescribeResponse, error) {
+	return &sdk.DescribeResponse{Description: sdk.Description{
+		Name:    "keyring",
+		Version: s.version,
+		Summary: "the OS keyring (Secret Service, macOS Keychain, Windows Credential Manager), in Keeper CLI 1.4's layout",
+		Options: setupOptions,
+		CanSave: true,
+		Env:     env,
+	}}, nil
 }
 
 // Validate checks the names; it does not touch the keyring (setup's Load
 // does, right after).
-func (*Store) Validate(_ context.Context, options map[string]string) (shared.Settings, error) {
-	values, err := sdk.Parse(setupOptions, options)
+func (*Store) Validate(_ context.Context, req *sdk.ValidateRequest) (*sdk.ValidateResponse, error) {
+	values, err := sdk.Parse(setupOptions, req.Options)
 	if err != nil {
 		return nil, err
 	}
-	s := shared.Settings{settingService: values.String(settingService), settingItem: values.String(settingItem)}
+	s := sdk.Settings{settingService: values.String(settingService), settingItem: values.String(settingItem)}
 	if err := checkSettings(s); err != nil {
 		return nil, err
 	}
-	return s, nil
+	return &sdk.ValidateResponse{Settings: s}, nil
 }
 
 // maxName bounds item and service names (Windows allows 32 KiB for the
 // whole target name, macOS about 3000 bytes for everything).
 const maxName = 256
 
-func checkSettings(s shared.Settings) error {
+func checkSettings(s sdk.Settings) error {
 	service, item := s[settingService], s[settingItem]
 	for _, f := range []struct{ flag, v string }{{"service", service}, {"item", item}} {
 		switch {
 		case f.v == "":
-			return shared.Errorf(shared.CodeInvalidArgument, "the keyring %s name is empty; give --%s NAME", f.flag, f.flag)
+			return sdk.Errorf(sdk.CodeInvalidArgument, "the keyring %s name is empty; give --%s NAME", f.flag, f.flag)
 		case len(f.v) > maxName:
-			return shared.Errorf(shared.CodeInvalidArgument, "the keyring %s name is longer than %d bytes", f.flag, maxName)
+			return sdk.Errorf(sdk.CodeInvalidArgument, "the keyring %s name is longer than %d bytes", f.flag, maxName)
 		case strings.IndexFunc(f.v, unicode.IsControl) >= 0:
-			return shared.Errorf(shared.CodeInvalidArgument, "the keyring %s name %q holds a control character", f.flag, f.v)
+			return sdk.Errorf(sdk.CodeInvalidArgument, "the keyring %s name %q holds a control character", f.flag, f.v)
 		}
 	}
 	switch {
 	case item == keeperlayout.IndexItem:
-		return shared.Errorf(shared.CodeInvalidArgument, "--item %s is Keeper's profile list, not a profile; give ksm-cli-profile-NAME", item)
+		return sdk.Errorf(sdk.CodeInvalidArgument, "--item %s is Keeper's profile list, not a profile; give ksm-cli-profile-NAME", item)
 	case strings.HasSuffix(item, keeperlayout.IntegritySuffix):
-		return shared.Errorf(shared.CodeInvalidArgument, "--item %s names an integrity item; give the item itself", item)
+		return sdk.Errorf(sdk.CodeInvalidArgument, "--item %s names an integrity item; give the item itself", item)
 	}
 	if rest, ok := strings.CutPrefix(item, keeperlayout.ProfilePrefix); ok && service == keeperlayout.Service && !keeperlayout.ValidName(rest) {
-		return shared.Errorf(shared.CodeInvalidArgument, "--item %s: Keeper's CLI only reads profile names of 1-64 letters, digits, - and _", item)
+		return sdk.Errorf(sdk.CodeInvalidArgument, "--item %s: Keeper's CLI only reads profile names of 1-64 letters, digits, - and _", item)
 	}
 	return nil
 }
 
 // where reads a profile's settings (hand-edited ones too: names go into
 // messages, so control characters are refused here).
-func where(s shared.Settings) (service, item string, err error) {
+func where(s sdk.Settings) (service, item string, err error) {
 	service, item = s[settingService], s[settingItem]
 	switch {
 	case item == "" || service == "":
-		return "", "", shared.Errorf(shared.CodeInvalidArgument, "the profile has no keyring item or service setting; run `ksm profile setup --type=keyring` again")
+		return "", "", sdk.Errorf(sdk.CodeInvalidArgument, "the profile has no keyring item or service setting; run `ksm profile setup --type=keyring` again")
 	case strings.IndexFunc(service+item, unicode.IsControl) >= 0:
-		return "", "", shared.Errorf(shared.CodeInvalidArgument, "the profile's keyring item or service name holds a control character; run `ksm profile setup --type=keyring` again")
+		return "", "", sdk.Errorf(sdk.CodeInvalidArgument, "the profile's keyring item or service name holds a control character; run `ksm profile setup --type=keyring` again")
 	}
 	return service, item, nil
 }
@@ -120,8 +124,8 @@ const maxItem = 64 << 10
 
 // Load reads and verifies the item. Loading Keeper's index item answers
 // with its profile list instead (see keeperlayout).
-func (s *Store) Load(ctx context.Context, settings shared.Settings) (shared.Config, error) {
-	service, item, err := where(settings)
+func (s *Store) Load(ctx context.Context, req *sdk.LoadRequest) (*sdk.LoadResponse, error) {
+	service, item, err := where(req.Settings)
 	if err != nil {
 		return nil, err
 	}
@@ -133,9 +137,9 @@ func (s *Store) Load(ctx context.Context, settings shared.Settings) (shared.Conf
 		if idx == nil {
 			return nil, notFoundError(service, item)
 		}
-		return idx.config(), nil
+		return &sdk.LoadResponse{Config: idx.config()}, nil
 	}
-	if err := checkSettings(settings); err != nil {
+	if err := checkSettings(req.Settings); err != nil {
 		return nil, err
 	}
 	text, err := s.readVerified(ctx, service, item)
@@ -146,7 +150,7 @@ func (s *Store) Load(ctx context.Context, settings shared.Settings) (shared.Conf
 	if err != nil {
 		return nil, notConfigError(service, item, err)
 	}
-	return cfg, nil
+	return &sdk.LoadResponse{Config: cfg}, nil
 }
 
 // readVerified reads an item and checks it against its -integrity item.
@@ -156,16 +160,16 @@ func (s *Store) readVerified(ctx context.Context, service, item string) (string,
 		return "", err
 	}
 	if len(text) > maxItem {
-		return "", shared.Errorf(shared.CodeInvalidArgument, "keyring item %s (service %s) is larger than %d KiB: not a ksm config", item, service, maxItem>>10)
+		return "", sdk.Errorf(sdk.CodeInvalidArgument, "keyring item %s (service %s) is larger than %d KiB: not a ksm config", item, service, maxItem>>10)
 	}
 	sum, err := s.get(ctx, service, item+keeperlayout.IntegritySuffix)
 	switch {
-	case shared.CodeOf(err) == shared.CodeNotFound:
+	case sdk.CodeOf(err) == sdk.CodeNotFound:
 		// Keeper's CLI 1.4 reads such an item unchecked; ksm does not: it
 		// cannot tell a save cut short between the item and its hash (both
 		// CLIs write the hash second) or an item another program wrote
 		// from a verified config.
-		return "", shared.Errorf(shared.CodeFailedPrecondition,
+		return "", sdk.Errorf(sdk.CodeFailedPrecondition,
 			"keyring item %s (service %s) has no integrity item %s%s, so ksm cannot verify it and refuses it (Keeper's CLI 1.4 is laxer: it reads such an item unchecked); save the profile again to write both (ksm profile setup --type=keyring --item %s --from-profile NAME --force)",
 			item, service, item, keeperlayout.IntegritySuffix, item)
 	case err != nil:
@@ -180,7 +184,7 @@ func (s *Store) readVerified(ctx context.Context, service, item string) (string,
 // readIndex reads Keeper's profile list; nil when there is none.
 func (s *Store) readIndex(ctx context.Context, service string) (*Index, error) {
 	text, err := s.readVerified(ctx, service, keeperlayout.IndexItem)
-	if shared.CodeOf(err) == shared.CodeNotFound {
+	if sdk.CodeOf(err) == sdk.CodeNotFound {
 		return nil, nil
 	}
 	if err != nil {
@@ -188,22 +192,22 @@ func (s *Store) readIndex(ctx context.Context, service string) (*Index, error) {
 	}
 	idx, err := decodeIndex(text)
 	if err != nil {
-		return nil, shared.Errorf(shared.CodeFailedPrecondition, "keyring item %s (service %s) is not Keeper's profile list: %v", keeperlayout.IndexItem, service, err)
+		return nil, sdk.Errorf(sdk.CodeFailedPrecondition, "keyring item %s (service %s) is not Keeper's profile list: %v", keeperlayout.IndexItem, service, err)
 	}
 	return idx, nil
 }
 
 func notFoundError(service, item string) error {
-	return shared.Errorf(shared.CodeNotFound, "keyring item %s (service %s) does not exist", item, service)
+	return sdk.Errorf(sdk.CodeNotFound, "keyring item %s (service %s) does not exist", item, service)
 }
 
 func tamperedError(service, item string) error {
-	return shared.Errorf(shared.CodeFailedPrecondition,
+	return sdk.Errorf(sdk.CodeFailedPrecondition,
 		"keyring item %s (service %s) does not match its integrity hash (%s%s): it was changed outside ksm and Keeper's CLI, so it is refused; save the profile again",
 		item, service, item, keeperlayout.IntegritySuffix)
 }
 
 // notConfigError never quotes the item: it may hold keys.
 func notConfigError(service, item string, why error) error {
-	return shared.Errorf(shared.CodeInvalidArgument, "keyring item %s (service %s) does not hold a ksm config: %v", item, service, why)
+	return sdk.Errorf(sdk.CodeInvalidArgument, "keyring item %s (service %s) does not hold a ksm config: %v", item, service, why)
 }

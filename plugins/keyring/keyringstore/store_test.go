@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ksm-cli/ksm/internal/storecall"
 	"github.com/ksm-cli/ksm/shared"
 )
 
@@ -31,7 +32,7 @@ func TestValidate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := New("").Validate(context.Background(), tt.options)
+			got, err := storecall.Validate(context.Background(), New(Options{}), tt.options)
 			if tt.wantErr != "" {
 				if shared.CodeOf(err) != shared.CodeInvalidArgument || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("got %v %v, want %q", shared.CodeOf(err), err, tt.wantErr)
@@ -64,9 +65,9 @@ func TestHungKeyringFailsAtTheDeadline(t *testing.T) {
 		name string
 		run  func(ctx context.Context) error
 	}{
-		{"load", func(ctx context.Context) error { _, err := s.Load(ctx, settings); return err }},
+		{"load", func(ctx context.Context) error { _, err := storecall.Load(ctx, s, settings); return err }},
 		{"save", func(ctx context.Context) error {
-			return s.Save(ctx, shared.SaveRequest{Settings: settings, Config: shared.Config{"clientId": "c", "privateKey": "p", "appKey": "a", "hostname": "h"}})
+			return storecall.Save(ctx, s, shared.SaveRequest{Settings: settings, Config: shared.Config{"clientId": "c", "privateKey": "p", "appKey": "a", "hostname": "h"}})
 		}},
 	} {
 		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
@@ -96,7 +97,7 @@ func TestSaveWaitsForTheLock(t *testing.T) {
 	s := &Store{kr: hungKeyring{release: make(chan struct{})}, getenv: getenv}
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
-	err = s.Save(ctx, shared.SaveRequest{Settings: shared.Settings{"service": "KSM-cli", "item": "x"},
+	err = storecall.Save(ctx, s, shared.SaveRequest{Settings: shared.Settings{"service": "KSM-cli", "item": "x"},
 		Config: shared.Config{"clientId": "c", "privateKey": "p", "appKey": "a", "hostname": "h"}})
 	if shared.CodeOf(err) != shared.CodeDeadlineExceeded || !strings.HasPrefix(err.Error(), "timed out waiting for another ksm saving to the OS keyring") {
 		t.Errorf("got %v %v", shared.CodeOf(err), err)
@@ -139,7 +140,7 @@ func TestLoadRefusesHostileSettingsAndItems(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := s.Load(context.Background(), tt.settings)
+			_, err := storecall.Load(context.Background(), s, tt.settings)
 			if shared.CodeOf(err) != shared.CodeInvalidArgument || !strings.HasPrefix(err.Error(), tt.want) {
 				t.Fatalf("got %v %v, want %q", shared.CodeOf(err), err, tt.want)
 			}
@@ -161,7 +162,7 @@ func TestSaveActiveRefusesAnythingElse(t *testing.T) {
 		{"active_profile": "a b"},
 		{"active_profile": "dev", "clientId": "c"},
 	} {
-		err := s.Save(context.Background(), shared.SaveRequest{Settings: settings, Config: cfg})
+		err := storecall.Save(context.Background(), s, shared.SaveRequest{Settings: settings, Config: cfg})
 		if shared.CodeOf(err) != shared.CodeInvalidArgument {
 			t.Errorf("%v: got %v %v", cfg, shared.CodeOf(err), err)
 		}

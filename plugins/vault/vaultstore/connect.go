@@ -13,7 +13,7 @@ import (
 	"github.com/hashicorp/vault/api/auth/approle"
 	"github.com/hashicorp/vault/api/auth/kubernetes"
 
-	"github.com/ksm-cli/ksm/shared"
+	"github.com/ksm-cli/ksm/sdk"
 )
 
 // session is a logged-in Vault client for one operation.
@@ -34,8 +34,8 @@ const tokenFile = ".vault-token"
 func (s *Store) connect(ctx context.Context, t target) (*session, error) {
 	cfg := api.DefaultConfig()
 	if cfg.Error != nil {
-		return nil, &failure{code: shared.CodeFailedPrecondition,
-			reason: "cannot set up the Vault client from the environment (" + oneLine(cfg.Error.Error()) + ")",
+		return nil, &failure{code: sdk.CodeFailedPrecondition,
+			reason: "cannot set up the Vault client from the environment (" + sdk.OneLine(cfg.Error.Error()) + ")",
 			hint:   "fix VAULT_CACERT, VAULT_CAPATH, VAULT_CLIENT_CERT/VAULT_CLIENT_KEY or the other VAULT_* variables"}
 	}
 	cfg.Address = t.address
@@ -47,8 +47,8 @@ func (s *Store) connect(ctx context.Context, t target) (*session, error) {
 	}
 	client, err := api.NewClient(cfg)
 	if err != nil {
-		return nil, &failure{code: shared.CodeFailedPrecondition,
-			reason: "cannot set up the Vault client (" + oneLine(err.Error()) + ")",
+		return nil, &failure{code: sdk.CodeFailedPrecondition,
+			reason: "cannot set up the Vault client (" + sdk.OneLine(err.Error()) + ")",
 			hint:   "check --address and the VAULT_* variables"}
 	}
 	// Requests go to the client's own origin only, answers are bounded.
@@ -86,12 +86,12 @@ func (s *Store) connect(ctx context.Context, t target) (*session, error) {
 func token() (string, error) {
 	if tok := strings.TrimSpace(os.Getenv(envToken)); tok != "" {
 		if strings.ContainsFunc(tok, func(r rune) bool { return !unicode.IsPrint(r) }) {
-			return "", &failure{code: shared.CodeUnauthenticated, reason: "VAULT_TOKEN holds non-printable characters",
+			return "", &failure{code: sdk.CodeUnauthenticated, reason: "VAULT_TOKEN holds non-printable characters",
 				hint: "set VAULT_TOKEN to the token alone"}
 		}
 		return tok, nil
 	}
-	noToken := &failure{code: shared.CodeUnauthenticated, reason: "no Vault token",
+	noToken := &failure{code: sdk.CodeUnauthenticated, reason: "no Vault token",
 		hint: "set VAULT_TOKEN or run `vault login` (which writes ~/.vault-token)"}
 	home, err := os.UserHomeDir()
 	if err != nil {
@@ -117,7 +117,7 @@ func (s *Store) loginAppRole(ctx context.Context, t target, sess *session) error
 	case t.secretIDFile != "":
 		id, err := readSettingFile(t.secretIDFile)
 		if err != nil {
-			return &failure{code: shared.CodeUnauthenticated, reason: "no AppRole secret id: " + err.Error(),
+			return &failure{code: sdk.CodeUnauthenticated, reason: "no AppRole secret id: " + err.Error(),
 				hint: "put the secret id in that file, or run `ksm profile setup --type=vault` again with another --secret-id-file"}
 		}
 		secretID = id
@@ -127,13 +127,13 @@ func (s *Store) loginAppRole(ctx context.Context, t target, sess *session) error
 		secretID = strings.TrimSpace(os.Getenv(envSecretID))
 	}
 	if secretID == "" {
-		return &failure{code: shared.CodeUnauthenticated, reason: "no AppRole secret id",
+		return &failure{code: sdk.CodeUnauthenticated, reason: "no AppRole secret id",
 			hint: "set VAULT_SECRET_ID, or run `ksm profile setup --type=vault` again with --secret-id-file"}
 	}
 	sess.secrets = append(sess.secrets, secretID)
 	auth, err := approle.NewAppRoleAuth(t.roleID, &approle.SecretID{FromString: secretID}, approle.WithMountPath(t.authMount))
 	if err != nil {
-		return &failure{code: shared.CodeInvalidArgument, reason: "cannot set up AppRole login (" + oneLine(err.Error()) + ")"}
+		return &failure{code: sdk.CodeInvalidArgument, reason: "cannot set up AppRole login (" + sdk.OneLine(err.Error()) + ")"}
 	}
 	return login(ctx, t, sess, auth, "AppRole role id "+t.roleID)
 }
@@ -150,18 +150,18 @@ func (s *Store) jwtFile(t target) string {
 func loginKubernetes(ctx context.Context, t target, sess *session, path string) error {
 	jwt, err := readSettingFile(path)
 	if err != nil {
-		return &failure{code: shared.CodeUnauthenticated, reason: "no Kubernetes service-account token: " + err.Error(),
+		return &failure{code: sdk.CodeUnauthenticated, reason: "no Kubernetes service-account token: " + err.Error(),
 			hint: "run in a pod with a service-account token mounted, or give --jwt-file"}
 	}
 	if !looksLikeJWT(jwt) {
-		return &failure{code: shared.CodeUnauthenticated,
+		return &failure{code: sdk.CodeUnauthenticated,
 			reason: "no Kubernetes service-account token: " + path + " does not hold a JWT, so ksm does not send it",
 			hint:   "give --jwt-file the service-account token file (three base64url parts joined by dots)"}
 	}
 	sess.secrets = append(sess.secrets, jwt)
 	auth, err := kubernetes.NewKubernetesAuth(t.role, kubernetes.WithServiceAccountToken(jwt), kubernetes.WithMountPath(t.authMount))
 	if err != nil {
-		return &failure{code: shared.CodeInvalidArgument, reason: "cannot set up Kubernetes login (" + oneLine(err.Error()) + ")"}
+		return &failure{code: sdk.CodeInvalidArgument, reason: "cannot set up Kubernetes login (" + sdk.OneLine(err.Error()) + ")"}
 	}
 	return login(ctx, t, sess, auth, "Kubernetes role "+t.role)
 }
@@ -174,7 +174,7 @@ func login(ctx context.Context, t target, sess *session, auth api.AuthMethod, wh
 		return loginFailure(ctx, t, loginPath, who, err)
 	}
 	if secret == nil || secret.Auth == nil || secret.Auth.ClientToken == "" {
-		return &failure{code: shared.CodeUnauthenticated, reason: "the login at " + loginPath + " gave no token",
+		return &failure{code: sdk.CodeUnauthenticated, reason: "the login at " + loginPath + " gave no token",
 			hint: "check the auth method's configuration (MFA is not supported)"}
 	}
 	sess.secrets = append(sess.secrets, secret.Auth.ClientToken, secret.Auth.Accessor)
@@ -192,10 +192,10 @@ func loginFailure(ctx context.Context, t target, loginPath, who string, err erro
 	detail := vaultErrors(re)
 	switch {
 	case containsAny(detail, "no handler for route"):
-		return &failure{code: shared.CodeNotFound, reason: "no auth method is enabled at auth/" + t.authMount + "/ (" + detail + ")",
+		return &failure{code: sdk.CodeNotFound, reason: "no auth method is enabled at auth/" + t.authMount + "/ (" + detail + ")",
 			hint: "check --auth-mount (`vault auth list` shows the auth methods)" + namespaceHint(t)}
 	case re.StatusCode == http.StatusBadRequest || re.StatusCode == http.StatusForbidden:
-		f := &failure{code: shared.CodeUnauthenticated,
+		f := &failure{code: sdk.CodeUnauthenticated,
 			reason: "Vault refused the login at " + loginPath + " as " + who + " (" + detail + ")"}
 		if t.auth == authAppRole {
 			f.hint = "check --role-id and the secret id (VAULT_SECRET_ID or --secret-id-file): it may be wrong, expired or used up"

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/ksm-cli/ksm/shared"
+	"github.com/ksm-cli/ksm/sdk"
 )
 
 // configField is the one field of the second secret shape: the SDK JSON,
@@ -15,7 +15,7 @@ const configField = "config"
 // configFromFields reads a client config from a secret's fields, in either
 // shape: the SDK keys as fields (`vault kv put ... clientId=... ...`), or
 // the single field "config". Errors name keys, never values.
-func configFromFields(fields map[string]any) (shared.Config, error) {
+func configFromFields(fields map[string]any) (sdk.Config, error) {
 	if len(fields) == 0 {
 		return nil, fmt.Errorf("the secret has no fields")
 	}
@@ -29,18 +29,19 @@ func configFromFields(fields map[string]any) (shared.Config, error) {
 		if !ok {
 			return nil, fmt.Errorf("the %q field is not a string", configField)
 		}
-		return shared.ParseConfig([]byte(s))
+		return sdk.ParseConfig([]byte(s))
 	}
 	b, err := json.Marshal(fields)
 	if err != nil {
 		return nil, fmt.Errorf("the secret's fields cannot be read as a config")
 	}
-	return shared.ParseConfig(b)
+	return sdk.ParseConfig(b)
 }
 
 // isSDKKey reports whether a field name is an SDK config key, in any case.
 func isSDKKey(k string) bool {
-	for _, known := range append(append([]string{}, shared.ConfigKeyOrder...), shared.KeyServerPublicKey) {
+	for _, known := range []string{sdk.KeyClientID, sdk.KeyPrivateKey, sdk.KeyAppKey, sdk.KeyHostname,
+		sdk.KeyServerPublicKeyID, sdk.KeyAppOwnerPublicKey, sdk.KeyServerPublicKey} {
 		if strings.EqualFold(k, known) {
 			return true
 		}
@@ -49,7 +50,7 @@ func isSDKKey(k string) bool {
 }
 
 // fieldsFromConfig is what Save writes: each SDK key as a field.
-func fieldsFromConfig(cfg shared.Config) map[string]any {
+func fieldsFromConfig(cfg sdk.Config) map[string]any {
 	fields := make(map[string]any, len(cfg))
 	for k, v := range cfg {
 		fields[k] = v

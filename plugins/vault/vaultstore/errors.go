@@ -13,13 +13,13 @@ import (
 
 	"github.com/hashicorp/vault/api"
 
-	"github.com/ksm-cli/ksm/shared"
+	"github.com/ksm-cli/ksm/sdk"
 )
 
 // failure is the classified outcome of an operation. Its reason and hint
 // never hold a token, secret id, JWT or config value.
 type failure struct {
-	code   shared.Code
+	code   sdk.Code
 	reason string // what went wrong, lower-case
 	hint   string // what to do about it
 }
@@ -48,10 +48,10 @@ func ctxFailure(ctx context.Context, t target) *failure {
 	case nil:
 		return nil
 	case context.DeadlineExceeded:
-		return &failure{code: shared.CodeDeadlineExceeded, reason: "no answer from " + t.address + " in time",
+		return &failure{code: sdk.CodeDeadlineExceeded, reason: "no answer from " + t.address + " in time",
 			hint: "check that Vault is up and reachable from here (VAULT_ADDR, proxies, firewalls)"}
 	default:
-		return &failure{code: shared.CodeCanceled, reason: "canceled"}
+		return &failure{code: sdk.CodeCanceled, reason: "canceled"}
 	}
 }
 
@@ -79,26 +79,26 @@ func responseFailure(t target, req request, re *api.ResponseError) *failure {
 	detail := vaultErrors(re)
 	switch {
 	case re.StatusCode == http.StatusServiceUnavailable && containsAny(detail, "sealed"):
-		return &failure{code: shared.CodeUnavailable, reason: "Vault at " + t.address + " is sealed",
+		return &failure{code: sdk.CodeUnavailable, reason: "Vault at " + t.address + " is sealed",
 			hint: "ask its operators to unseal it (vault operator unseal), then try again"}
 	case re.StatusCode == http.StatusForbidden:
-		return &failure{code: shared.CodePermissionDenied,
+		return &failure{code: sdk.CodePermissionDenied,
 			reason: fmt.Sprintf("permission denied on %s (%s)", req.path, detail),
 			hint:   req.need() + " (Vault also answers so for a mount that does not exist: check --mount and --path)"}
 	case re.StatusCode == http.StatusNotFound && containsAny(detail, "no handler for route"):
-		return &failure{code: shared.CodeNotFound, reason: fmt.Sprintf("no secrets engine is mounted at %s/", t.mount),
+		return &failure{code: sdk.CodeNotFound, reason: fmt.Sprintf("no secrets engine is mounted at %s/", t.mount),
 			hint: "check --mount (`vault secrets list` shows the mounts)" + namespaceHint(t)}
 	case re.StatusCode == http.StatusTooManyRequests:
-		return &failure{code: shared.CodeUnavailable, reason: "Vault refused the request: rate limit reached (" + detail + ")",
+		return &failure{code: sdk.CodeUnavailable, reason: "Vault refused the request: rate limit reached (" + detail + ")",
 			hint: "try again in a moment"}
 	case re.StatusCode >= 500:
-		return &failure{code: shared.CodeUnavailable,
+		return &failure{code: sdk.CodeUnavailable,
 			reason: fmt.Sprintf("Vault failed: HTTP %d %s (%s)", re.StatusCode, http.StatusText(re.StatusCode), detail),
 			hint:   "try again later, or ask Vault's operators"}
 	case re.StatusCode == http.StatusBadRequest:
-		return &failure{code: shared.CodeInvalidArgument, reason: fmt.Sprintf("Vault rejected the request to %s (%s)", req.path, detail)}
+		return &failure{code: sdk.CodeInvalidArgument, reason: fmt.Sprintf("Vault rejected the request to %s (%s)", req.path, detail)}
 	}
-	return &failure{code: shared.CodeUnknown,
+	return &failure{code: sdk.CodeUnknown,
 		reason: fmt.Sprintf("HTTP %d %s from Vault for %s (%s)", re.StatusCode, http.StatusText(re.StatusCode), req.path, detail)}
 }
 
@@ -118,7 +118,7 @@ func vaultErrors(re *api.ResponseError) string {
 			}
 		}
 	}
-	return oneLine(strings.Join(parts, "; "))
+	return sdk.OneLine(strings.Join(parts, "; "))
 }
 
 // transportFailure explains an error before any answer from Vault.
@@ -140,29 +140,29 @@ func transportFailure(t target, err error) *failure {
 	tlsHint := "set VAULT_CACERT (a PEM file) or VAULT_CAPATH (a directory) to the CA that signed Vault's certificate"
 	switch {
 	case errors.As(err, &unknownCA):
-		return &failure{code: shared.CodeUnavailable,
+		return &failure{code: sdk.CodeUnavailable,
 			reason: "TLS failure talking to " + t.address + ": its certificate is signed by an unknown authority", hint: tlsHint}
 	case errors.As(err, &hostname):
-		return &failure{code: shared.CodeUnavailable,
-			reason: "TLS failure talking to " + t.address + ": " + oneLine(hostname.Error()),
+		return &failure{code: sdk.CodeUnavailable,
+			reason: "TLS failure talking to " + t.address + ": " + sdk.OneLine(hostname.Error()),
 			hint:   "use the host name the certificate names in --address, or set VAULT_TLS_SERVER_NAME"}
 	case errors.As(err, &invalid), errors.As(err, &certVerify):
-		return &failure{code: shared.CodeUnavailable, reason: "TLS failure talking to " + t.address + ": " + oneLine(err.Error()), hint: tlsHint}
+		return &failure{code: sdk.CodeUnavailable, reason: "TLS failure talking to " + t.address + ": " + sdk.OneLine(err.Error()), hint: tlsHint}
 	case errors.As(err, &recordHdr), plainHTTPReply(err):
-		return &failure{code: shared.CodeUnavailable,
+		return &failure{code: sdk.CodeUnavailable,
 			reason: "TLS failure talking to " + t.address + ": the server does not speak TLS there",
 			hint:   "use http:// in --address if this Vault serves plain HTTP"}
 	case errors.As(err, &alert), errors.As(err, &rootsErr), errors.As(err, &constraint), errors.As(err, &critical),
 		errors.As(err, &insecure), tlsAlert(err):
-		return &failure{code: shared.CodeUnavailable, reason: "TLS failure talking to " + t.address + ": " + oneLine(lastPart(err)), hint: tlsHint}
+		return &failure{code: sdk.CodeUnavailable, reason: "TLS failure talking to " + t.address + ": " + sdk.OneLine(lastPart(err)), hint: tlsHint}
 	case errors.As(err, &dnsErr):
-		return &failure{code: shared.CodeUnavailable, reason: "cannot resolve the host of " + t.address + " (" + oneLine(dnsErr.Error()) + ")",
+		return &failure{code: sdk.CodeUnavailable, reason: "cannot resolve the host of " + t.address + " (" + sdk.OneLine(dnsErr.Error()) + ")",
 			hint: "check --address and the DNS"}
 	case errors.As(err, &opErr):
-		return &failure{code: shared.CodeUnavailable, reason: "cannot reach Vault at " + t.address + " (" + oneLine(lastPart(err)) + ")",
+		return &failure{code: sdk.CodeUnavailable, reason: "cannot reach Vault at " + t.address + " (" + sdk.OneLine(lastPart(err)) + ")",
 			hint: "check that Vault is running and --address is right"}
 	}
-	return &failure{code: shared.CodeUnavailable, reason: "cannot talk to Vault at " + t.address + " (" + oneLine(lastPart(err)) + ")",
+	return &failure{code: sdk.CodeUnavailable, reason: "cannot talk to Vault at " + t.address + " (" + sdk.OneLine(lastPart(err)) + ")",
 		hint: "check that Vault is running and --address is right"}
 }
 
@@ -204,17 +204,4 @@ func containsAny(s string, subs ...string) bool {
 		}
 	}
 	return false
-}
-
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-// redact keeps secret values out of text, whatever a client or server
-// message echoed.
-func redact(s string, secrets ...string) string {
-	for _, v := range secrets {
-		if len(v) >= 4 {
-			s = strings.ReplaceAll(s, v, "[redacted]")
-		}
-	}
-	return s
 }

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ksm-cli/ksm/internal/storecall"
 	"github.com/ksm-cli/ksm/sdk/storagetest"
 	"github.com/ksm-cli/ksm/shared"
 )
@@ -53,7 +54,7 @@ func load(t *testing.T, addr string, timeout time.Duration) (shared.Config, erro
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	return New(nil, "").Load(ctx, shared.Settings{"address": addr, "path": "ksm/x"})
+	return storecall.Load(ctx, New(Options{}), shared.Settings{"address": addr, "path": "ksm/x"})
 }
 
 // The network faults are checked against local servers: TLS is the Vault
@@ -222,7 +223,7 @@ func TestLoginEchoingTheSecretIDIsRedacted(t *testing.T) {
 	t.Setenv("VAULT_SECRET_ID", sid)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	_, err := New(nil, "").Load(ctx, shared.Settings{"address": echo.URL, "path": "ksm/x", "auth": "approle", "role_id": "rid"})
+	_, err := storecall.Load(ctx, New(Options{}), shared.Settings{"address": echo.URL, "path": "ksm/x", "auth": "approle", "role_id": "rid"})
 	if shared.CodeOf(err) != shared.CodeUnauthenticated || strings.Contains(err.Error(), sid) || !strings.Contains(err.Error(), "invalid secret id [redacted]") {
 		t.Fatalf("got %v", err)
 	}

@@ -3,6 +3,7 @@ package vaultstore
 import (
 	"context"
 	"fmt"
+	"github.com/ksm-cli/ksm/internal/storecall"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -115,7 +116,7 @@ func TestRedirectNeverCarriesCredentials(t *testing.T) {
 		from := redirector(t, http.StatusTemporaryRedirect, func() string { return elsewhere.URL }).URL
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		_, err := New(nil, "").Load(ctx, shared.Settings{"address": from, "path": "ksm/x", "auth": "approle", "role_id": "r"})
+		_, err := storecall.Load(ctx, New(Options{}), shared.Settings{"address": from, "path": "ksm/x", "auth": "approle", "role_id": "r"})
 		wantFailure(t, err, shared.CodeFailedPrecondition, "redirected the request to")
 		if got := elsewhere.got(); len(got) != 0 {
 			t.Errorf("the login (with the secret id) reached the other server: %q", got)

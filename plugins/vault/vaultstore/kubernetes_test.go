@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ksm-cli/ksm/internal/storecall"
 	"github.com/ksm-cli/ksm/sdk/storagetest"
 	"github.com/ksm-cli/ksm/shared"
 )
@@ -63,15 +64,15 @@ func TestKubernetesLogin(t *testing.T) {
 	defer srv.Close()
 	t.Setenv("VAULT_TOKEN", "some-other-token") // must not be used
 
-	s := New(nil, "")
-	settings, err := s.Validate(context.Background(), map[string]string{"address": srv.URL, "path": "ksm/k8s",
+	s := New(Options{})
+	settings, err := storecall.Validate(context.Background(), s, map[string]string{"address": srv.URL, "path": "ksm/k8s",
 		"auth": "kubernetes", "role": "ksm", "auth-mount": "k8s-prod", "jwt-file": jwtFile, "namespace": "team-a"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	got, err := s.Load(ctx, settings)
+	got, err := storecall.Load(ctx, s, settings)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +88,7 @@ func TestKubernetesLogin(t *testing.T) {
 
 	// A role Vault does not know: one line naming the role and what to check.
 	settings["role"] = "nobody"
-	_, err = s.Load(ctx, settings)
+	_, err = storecall.Load(ctx, s, settings)
 	if shared.CodeOf(err) != shared.CodeUnauthenticated ||
 		!strings.Contains(err.Error(), "refused the login at auth/k8s-prod/login as Kubernetes role nobody") ||
 		!strings.Contains(err.Error(), "check --role") {
@@ -101,7 +102,7 @@ func TestKubernetesLogin(t *testing.T) {
 	before := logins.Load()
 	settings["role"] = "ksm"
 	settings["jwt_file"] = filepath.Join(t.TempDir(), "none")
-	_, err = s.Load(ctx, settings)
+	_, err = storecall.Load(ctx, s, settings)
 	if shared.CodeOf(err) != shared.CodeUnauthenticated || !strings.Contains(err.Error(), "no Kubernetes service-account token") {
 		t.Errorf("missing JWT file: %v", err)
 	}

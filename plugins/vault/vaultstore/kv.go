@@ -9,7 +9,7 @@ import (
 
 	"github.com/hashicorp/vault/api"
 
-	"github.com/ksm-cli/ksm/shared"
+	"github.com/ksm-cli/ksm/sdk"
 )
 
 // kvSecret is what a KV v2 read found at the target.
@@ -62,7 +62,7 @@ func readKV(ctx context.Context, sess *session, t target, kv2 bool) (kvSecret, e
 		if missing {
 			return kvSecret{}, nil
 		}
-		return kvSecret{}, &failure{code: shared.CodeFailedPrecondition,
+		return kvSecret{}, &failure{code: sdk.CodeFailedPrecondition,
 			reason: "the answer for " + req.path + " is not a KV version 2 secret",
 			hint:   "give --mount a KV version 2 mount"}
 	}
@@ -80,7 +80,7 @@ func readKV(ctx context.Context, sess *session, t target, kv2 bool) (kvSecret, e
 
 // missingFailure explains why Load found no config at the target.
 func (k kvSecret) missingFailure(t target) *failure {
-	f := &failure{code: shared.CodeNotFound, reason: "no secret at " + t.secretPath(),
+	f := &failure{code: sdk.CodeNotFound, reason: "no secret at " + t.secretPath(),
 		hint: "check --mount and --path, or store a config there with `ksm profile setup --type=vault --from-profile NAME`"}
 	if k.deleted {
 		f.reason = "the current version (" + strconv.Itoa(k.version) + ") of " + t.secretPath() + " is deleted"
@@ -119,17 +119,17 @@ func checkKV2(ctx context.Context, sess *session, t target) error {
 	case typ == "":
 		return nil
 	case typ != "kv" && typ != "generic":
-		return &failure{code: shared.CodeFailedPrecondition,
+		return &failure{code: sdk.CodeFailedPrecondition,
 			reason: "the mount " + path + " is a " + typ + " secrets engine, not KV version 2",
 			hint:   "give --mount a KV version 2 mount (`vault secrets enable -version=2 kv`)"}
 	case version != "2":
-		return &failure{code: shared.CodeFailedPrecondition,
+		return &failure{code: sdk.CodeFailedPrecondition,
 			reason: "the mount " + path + " is KV version 1; ksm needs KV version 2 (versions and check-and-set)",
 			hint:   "upgrade it with `vault kv enable-versioning " + path + "`, or give --mount a KV version 2 mount"}
 	}
 	if path != "" && path != t.mount+"/" {
 		// The mount is shorter than --mount: --mount includes a folder.
-		return &failure{code: shared.CodeFailedPrecondition,
+		return &failure{code: sdk.CodeFailedPrecondition,
 			reason: "the KV mount is " + path + ", not " + t.mount + "/",
 			hint:   "give --mount " + trimSlash(path) + " and put the rest in --path"}
 	}
@@ -156,7 +156,7 @@ func writeKV(ctx context.Context, sess *session, t target, fields map[string]any
 	}
 	var re *api.ResponseError
 	if ctx.Err() == nil && errors.As(err, &re) && re.StatusCode == http.StatusBadRequest && containsAny(vaultErrors(re), "check-and-set") {
-		return &failure{code: shared.CodeFailedPrecondition,
+		return &failure{code: sdk.CodeFailedPrecondition,
 			reason: "the secret " + t.secretPath() + " changed while ksm was saving (check-and-set on version " + strconv.Itoa(version) + " failed), so nothing was overwritten",
 			hint:   "look at what changed (`vault kv get " + t.secretPath() + "`), then run the command again"}
 	}

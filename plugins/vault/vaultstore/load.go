@@ -3,16 +3,16 @@ package vaultstore
 import (
 	"context"
 
-	"github.com/ksm-cli/ksm/shared"
+	"github.com/ksm-cli/ksm/sdk"
 )
 
 // Load reads the config from the secret the settings name.
-func (s *Store) Load(ctx context.Context, settings shared.Settings) (shared.Config, error) {
-	t, err := parseSettings(settings)
+func (s *Store) Load(ctx context.Context, req *sdk.LoadRequest) (*sdk.LoadResponse, error) {
+	t, err := parseSettings(req.Settings)
 	if err != nil {
 		return nil, err
 	}
-	var cfg shared.Config
+	var cfg sdk.Config
 	err = s.run(ctx, opLoad, t, func(ctx context.Context, sess *session) error {
 		cur, err := readKV(ctx, sess, t, false)
 		if err != nil {
@@ -23,7 +23,7 @@ func (s *Store) Load(ctx context.Context, settings shared.Settings) (shared.Conf
 		}
 		cfg, err = configFromFields(cur.data)
 		if err != nil {
-			return &failure{code: shared.CodeInvalidArgument,
+			return &failure{code: sdk.CodeInvalidArgument,
 				reason: "it does not hold a ksm config (" + err.Error() + "; expected the SDK keys as fields, or one field \"config\" holding the SDK JSON or its base64)",
 				hint:   "check --path, or store a config there with `ksm profile setup --type=vault --from-profile NAME`"}
 		}
@@ -33,5 +33,5 @@ func (s *Store) Load(ctx context.Context, settings shared.Settings) (shared.Conf
 	if err != nil {
 		return nil, err
 	}
-	return cfg, nil
+	return &sdk.LoadResponse{Config: cfg}, nil
 }

@@ -7,7 +7,6 @@ import (
 	"unicode"
 
 	"github.com/ksm-cli/ksm/sdk"
-	"github.com/ksm-cli/ksm/shared"
 )
 
 // Setup option names (flags of `ksm profile setup --type=vault`).
@@ -46,30 +45,30 @@ const (
 	defaultJWTFile = "/var/run/secrets/kubernetes.io/serviceaccount/token"
 )
 
-func options() []shared.Option {
-	return []shared.Option{
-		{Name: optAddress, Type: shared.OptionString, Required: true, EnvVars: []string{envAddress},
+func options() []sdk.Option {
+	return []sdk.Option{
+		{Name: optAddress, Type: sdk.OptionString, Required: true, EnvVars: []string{envAddress},
 			Usage: "Vault server address, e.g. https://vault.corp:8200 (default: $VAULT_ADDR)"},
-		{Name: optNamespace, Type: shared.OptionString, EnvVars: []string{envNamespace},
+		{Name: optNamespace, Type: sdk.OptionString, EnvVars: []string{envNamespace},
 			Usage: "Vault Enterprise / HCP namespace (default: $VAULT_NAMESPACE)"},
-		{Name: optMount, Type: shared.OptionString, Default: defaultMount,
+		{Name: optMount, Type: sdk.OptionString, Default: defaultMount,
 			Usage: "path of the KV version 2 secrets engine"},
-		{Name: optPath, Type: shared.OptionString, Required: true,
+		{Name: optPath, Type: sdk.OptionString, Required: true,
 			Usage: "path of the secret inside the mount, e.g. ksm/prod"},
-		{Name: optAuth, Type: shared.OptionEnum, Default: authToken,
+		{Name: optAuth, Type: sdk.OptionEnum, Default: authToken,
 			Allowed: []string{authToken, authAppRole, authKubernetes},
 			Usage:   "how to log in: a token ($VAULT_TOKEN or ~/.vault-token), AppRole, or a Kubernetes service account"},
-		{Name: optRoleID, Type: shared.OptionString,
+		{Name: optRoleID, Type: sdk.OptionString,
 			Usage: "AppRole role id (--auth approle)"},
-		{Name: optRole, Type: shared.OptionString,
+		{Name: optRole, Type: sdk.OptionString,
 			Usage: "Vault role to log in as (--auth kubernetes)"},
-		{Name: optAuthMount, Type: shared.OptionString,
+		{Name: optAuthMount, Type: sdk.OptionString,
 			Usage: "path of the auth method (default: approle or kubernetes)"},
-		{Name: optSecretID, Type: shared.OptionString, Sensitive: true, EnvVars: []string{envSecretID},
+		{Name: optSecretID, Type: sdk.OptionString, Sensitive: true, EnvVars: []string{envSecretID},
 			Usage: "AppRole secret id for setup only (never stored; later commands read $VAULT_SECRET_ID or --secret-id-file)"},
-		{Name: optSecretIDFile, Type: shared.OptionString,
+		{Name: optSecretIDFile, Type: sdk.OptionString,
 			Usage: "absolute path of a file holding the AppRole secret id, read at each use"},
-		{Name: optJWTFile, Type: shared.OptionString,
+		{Name: optJWTFile, Type: sdk.OptionString,
 			Usage: "service-account token file for --auth kubernetes (default: " + defaultJWTFile + ")"},
 	}
 }
@@ -179,5 +178,5 @@ func (t *target) checkOptions(secretID string) error {
 }
 
 func invalid(format string, args ...any) error {
-	return shared.Errorf(shared.CodeInvalidArgument, format, args...)
+	return sdk.Errorf(sdk.CodeInvalidArgument, format, args...)
 }

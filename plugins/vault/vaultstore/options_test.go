@@ -8,17 +8,19 @@ import (
 	"testing"
 
 	"github.com/ksm-cli/ksm/internal/setupflags"
+	"github.com/ksm-cli/ksm/internal/storecall"
 	"github.com/ksm-cli/ksm/shared"
 )
 
 func TestDescribe(t *testing.T) {
-	d, err := New(nil, "test").Describe(context.Background())
+	d, err := storecall.Describe(context.Background(), New(Options{Version: "test"}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Name != "vault" || !d.CanSave || d.ProtocolVersion != shared.ProtocolVersion {
-		t.Errorf("name %q, CanSave %v, protocol %d", d.Name, d.CanSave, d.ProtocolVersion)
+	if d.Name != "vault" || !d.CanSave || d.ProtocolVersion != 0 {
+		t.Errorf("name %q, CanSave %v, protocol %d (sdk.Serve fills it)", d.Name, d.CanSave, d.ProtocolVersion)
 	}
+	d.ProtocolVersion = shared.ProtocolVersion // as sdk.Serve does
 	if err := d.Check("vault", setupflags.ReservedNames()); err != nil {
 		t.Errorf("description fails the contract's check: %v", err)
 	}
@@ -125,8 +127,8 @@ func TestValidate(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Setenv(envSecretID, c.env)
-			s := New(nil, "")
-			got, err := s.Validate(context.Background(), c.opts)
+			s := New(Options{})
+			got, err := storecall.Validate(context.Background(), s, c.opts)
 			if c.want == nil {
 				if err == nil || shared.CodeOf(err) != shared.CodeInvalidArgument || !strings.Contains(err.Error(), c.wantErr) {
 					t.Fatalf("got %v, %v; want invalid argument containing %q", got, err, c.wantErr)

@@ -8,7 +8,7 @@ import (
 
 	"github.com/hashicorp/vault/api"
 
-	"github.com/ksm-cli/ksm/shared"
+	"github.com/ksm-cli/ksm/sdk"
 )
 
 // operation names what the store does, in "cannot load Vault secret ...".
@@ -38,7 +38,7 @@ func (s *Store) run(ctx context.Context, op operation, t target, fn func(context
 		return nil
 	}
 	f := classify(ctx, t, request{}, err)
-	if f.code == shared.CodePermissionDenied && t.auth == authToken {
+	if f.code == sdk.CodePermissionDenied && t.auth == authToken {
 		f = s.explainDenied(ctx, t, sess, f)
 	}
 	return s.fail(op, t, f, sess.secrets)
@@ -51,7 +51,7 @@ func (s *Store) explainDenied(ctx context.Context, t target, sess *session, deni
 	_, err := sess.client.Auth().Token().LookupSelfWithContext(ctx)
 	var re *api.ResponseError
 	if err != nil && ctx.Err() == nil && errors.As(err, &re) && re.StatusCode == http.StatusForbidden {
-		return &failure{code: shared.CodeUnauthenticated,
+		return &failure{code: sdk.CodeUnauthenticated,
 			reason: "the Vault token is invalid or expired (" + vaultErrors(re) + ")",
 			hint:   "run `vault login` again or set VAULT_TOKEN to a valid token"}
 	}
@@ -68,7 +68,7 @@ func (s *Store) fail(op operation, t target, f *failure, secrets []string) error
 	if f.hint != "" {
 		b.WriteString("; " + f.hint)
 	}
-	msg := redact(b.String(), secrets...)
+	msg := sdk.Redact(b.String(), secrets...)
 	s.log.Debug("Vault operation failed", "secret", t.secretPath(), "address", t.address, "auth", t.auth, "code", f.code.String())
-	return &shared.Error{Code: f.code, Message: msg}
+	return &sdk.Error{Code: f.code, Message: msg}
 }

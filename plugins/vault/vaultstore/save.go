@@ -3,7 +3,7 @@ package vaultstore
 import (
 	"context"
 
-	"github.com/ksm-cli/ksm/shared"
+	"github.com/ksm-cli/ksm/sdk"
 )
 
 // Save writes the config's keys as the secret's fields, as a new KV v2
@@ -11,16 +11,16 @@ import (
 // fails the save instead of being overwritten. It never replaces a secret
 // that is not a ksm config unless req.Overwrite (--force); even then the
 // old data stays in the secret's version history.
-func (s *Store) Save(ctx context.Context, req shared.SaveRequest) error {
+func (s *Store) Save(ctx context.Context, req *sdk.SaveRequest) (*sdk.SaveResponse, error) {
 	t, err := parseSettings(req.Settings)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := req.Config.Validate(); err != nil {
-		return shared.Errorf(shared.CodeInvalidArgument, "cannot save to Vault secret %s: %v", t.secretPath(), err)
+		return nil, sdk.Errorf(sdk.CodeInvalidArgument, "cannot save to Vault secret %s: %v", t.secretPath(), err)
 	}
 	fields := fieldsFromConfig(req.Config)
-	return s.run(ctx, opSave, t, func(ctx context.Context, sess *session) error {
+	err = s.run(ctx, opSave, t, func(ctx context.Context, sess *session) error {
 		// Before any write: on a KV v1 mount the KV v2 path would silently
 		// become a key of its own.
 		if err := checkKV2(ctx, sess, t); err != nil {
@@ -36,7 +36,7 @@ func (s *Store) Save(ctx context.Context, req shared.SaveRequest) error {
 				return nil
 			}
 			if _, err := configFromFields(cur.data); err != nil && !req.Overwrite {
-				return &failure{code: shared.CodeFailedPrecondition,
+				return &failure{code: sdk.CodeFailedPrecondition,
 					reason: "it holds something that is not a ksm config",
 					hint:   "use --force to write a new version over it (the old one stays in its history), or choose another --path"}
 			}
@@ -50,4 +50,8 @@ func (s *Store) Save(ctx context.Context, req shared.SaveRequest) error {
 		s.log.Debug("saved the config to Vault", "secret", t.secretPath(), "after_version", cur.version)
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	return &sdk.SaveResponse{}, nil
 }

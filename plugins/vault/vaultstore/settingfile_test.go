@@ -4,6 +4,7 @@ package vaultstore
 
 import (
 	"context"
+	"github.com/ksm-cli/ksm/internal/storecall"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -155,7 +156,7 @@ func TestJWTFileMustHoldAJWT(t *testing.T) {
 			p := plantFile(t, filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "-")), tc.content, 0o600)
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			_, err := New(nil, "").Load(ctx, shared.Settings{"address": srv.URL, "path": "ksm/x", "auth": "kubernetes", "role": "r", "jwt_file": p})
+			_, err := storecall.Load(ctx, New(Options{}), shared.Settings{"address": srv.URL, "path": "ksm/x", "auth": "kubernetes", "role": "r", "jwt_file": p})
 			wantFailure(t, err, shared.CodeUnauthenticated, p+" does not hold a JWT, so ksm does not send it", "--jwt-file")
 			if strings.Contains(err.Error(), tc.content) {
 				t.Errorf("the error shows the file's content: %v", err)
@@ -223,7 +224,7 @@ func TestForeignCredentialFileIsNotSent(t *testing.T) {
 		{"address": srv.URL, "path": "ksm/x", "auth": "kubernetes", "role": "r", "jwt_file": open},
 	} {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		_, err := New(nil, "").Load(ctx, settings)
+		_, err := storecall.Load(ctx, New(Options{}), settings)
 		cancel()
 		wantFailure(t, err, shared.CodeUnauthenticated, "ksm reads credentials only from files")
 	}

@@ -11,10 +11,10 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 
-	"github.com/ksm-cli/ksm/shared"
+	"github.com/ksm-cli/ksm/sdk"
 )
 
-// Store implements shared.Store on a Vault KV v2 mount.
+// Store implements sdk.Store on a Vault KV v2 mount.
 type Store struct {
 	log     hclog.Logger
 	version string
@@ -30,39 +30,46 @@ type Store struct {
 	afterRead func()
 }
 
-var _ shared.Store = (*Store)(nil)
+var _ sdk.Store = (*Store)(nil)
 
-// New returns the store; log gets debug lines (never a secret value) and
-// may be nil; version is the plugin's own (empty: the sdk reports the
-// module's).
-func New(log hclog.Logger, version string) *Store {
+// Options configure a Store; the zero value is a working store.
+type Options struct {
+	// Version is what Describe reports (empty: the sdk reports the
+	// module's version).
+	Version string
+	// Log gets debug lines, never a secret value; nil discards them.
+	Log hclog.Logger
+}
+
+// New returns the store.
+func New(o Options) *Store {
+	log := o.Log
 	if log == nil {
 		log = hclog.NewNullLogger()
 	}
-	return &Store{log: log, version: version, setupSecretIDs: map[string]string{}}
+	return &Store{log: log, version: o.Version, setupSecretIDs: map[string]string{}}
 }
 
 // Describe is static: no network, no credentials.
-func (s *Store) Describe(context.Context) (*shared.Description, error) {
-	return &shared.Description{
-		Name:            "vault",
-		Version:         s.version,
-		ProtocolVersion: shared.ProtocolVersion,
-		Summary:         "HashiCorp Vault or OpenBao (KV v2), reached with a token, AppRole or Kubernetes auth",
-		Options:         options(),
-		CanSave:         true,
+func (s *Store) Describe(_ context.Context, _ *sdk.DescribeRequest) (*sdk.DescribeResponse, error) {
+	return &sdk.DescribeResponse{Description: sdk.Description{
+		Name:    "vault",
+		Version: s.version,
+		Summary: "HashiCorp Vault or OpenBao (KV v2), reached with a token, AppRole or Kubernetes auth",
+		Options: options(),
+		CanSave: true,
 		// The Vault client reads VAULT_CACERT, VAULT_CAPATH, VAULT_SKIP_VERIFY,
 		// VAULT_CLIENT_CERT/KEY, VAULT_TLS_SERVER_NAME, VAULT_MAX_RETRIES, ...;
 		// the store reads VAULT_TOKEN and VAULT_SECRET_ID.
 		Env: []string{"VAULT_*"},
-	}, nil
+	}}, nil
 }
 
 // Validate checks setup options and returns the keeper.ini settings. It
 // makes no Vault call: setup loads the config right after, which proves
 // access.
-func (s *Store) Validate(_ context.Context, opts map[string]string) (shared.Settings, error) {
-	t, secretID, err := validate(opts)
+func (s *Store) Validate(_ context.Context, req *sdk.ValidateRequest) (*sdk.ValidateResponse, error) {
+	t, secretID, err := validate(req.Options)
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +78,7 @@ func (s *Store) Validate(_ context.Context, opts map[string]string) (shared.Sett
 		s.setupSecretIDs[t.loginKey()] = secretID
 		s.mu.Unlock()
 	}
-	return t.settings(), nil
+	return &sdk.ValidateResponse{Settings: t.settings()}, nil
 }
 
 // setupSecretID is the secret id Validate was given for t's role, if any.

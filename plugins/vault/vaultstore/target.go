@@ -5,7 +5,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/ksm-cli/ksm/shared"
+	"github.com/ksm-cli/ksm/sdk"
 )
 
 // keeper.ini keys of a vault profile section.
@@ -51,8 +51,8 @@ var (
 )
 
 // settings is the keeper.ini form of t.
-func (t target) settings() shared.Settings {
-	s := shared.Settings{keyAddress: t.address, keyMount: t.mount, keyPath: t.path, keyAuth: t.auth}
+func (t target) settings() sdk.Settings {
+	s := sdk.Settings{keyAddress: t.address, keyMount: t.mount, keyPath: t.path, keyAuth: t.auth}
 	put := func(k, v string) {
 		if v != "" {
 			s[k] = v
@@ -69,9 +69,9 @@ func (t target) settings() shared.Settings {
 
 // parseSettings reads a profile section, with the checks setup made: a
 // hand-edited keeper.ini gets no further than a bad flag would.
-func parseSettings(s shared.Settings) (target, error) {
+func parseSettings(s sdk.Settings) (target, error) {
 	if len(s) == 0 {
-		return target{}, shared.Errorf(shared.CodeInvalidArgument,
+		return target{}, sdk.Errorf(sdk.CodeInvalidArgument,
 			"the keeper.ini profile has no vault settings; run `ksm profile setup --type=vault` again")
 	}
 	get := func(k string) string { return strings.TrimSpace(s[k]) }
@@ -110,16 +110,16 @@ func parseSettings(s shared.Settings) (target, error) {
 			t.authMount = authKubernetes
 		}
 	default:
-		return target{}, shared.Errorf(shared.CodeInvalidArgument,
+		return target{}, sdk.Errorf(sdk.CodeInvalidArgument,
 			"keeper.ini setting auth = %q is not token, approle or kubernetes; run `ksm profile setup --type=vault` again", t.auth)
 	}
 	if len(missing) > 0 {
-		return target{}, shared.Errorf(shared.CodeInvalidArgument,
+		return target{}, sdk.Errorf(sdk.CodeInvalidArgument,
 			"the keeper.ini profile lacks the vault setting %s; run `ksm profile setup --type=vault` again", strings.Join(missing, " and "))
 	}
 	for k, v := range s {
 		if strings.IndexFunc(v, unicode.IsControl) >= 0 {
-			return target{}, shared.Errorf(shared.CodeInvalidArgument,
+			return target{}, sdk.Errorf(sdk.CodeInvalidArgument,
 				"keeper.ini setting %s holds control characters; run `ksm profile setup --type=vault` again", k)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ksm-cli/ksm/internal/storecall"
 	"github.com/ksm-cli/ksm/plugins/vault/vaulttest"
 	"github.com/ksm-cli/ksm/sdk/storagetest"
 	"github.com/ksm-cli/ksm/shared"
@@ -87,7 +88,7 @@ func TestVaultLoadShapes(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			path := freshPath("shapes")
 			v.Put(t, "secret", path, c.data)
-			got, err := New(nil, "").Load(callCtx(t), settingsFor(v, path))
+			got, err := storecall.Load(callCtx(t), New(Options{}), settingsFor(v, path))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -99,21 +100,21 @@ func TestVaultLoadShapes(t *testing.T) {
 	t.Run("not a config", func(t *testing.T) {
 		path := freshPath("shapes")
 		v.Put(t, "secret", path, map[string]any{"username": "alice", "password": "hunter2-not-shown"})
-		_, err := New(nil, "").Load(callCtx(t), settingsFor(v, path))
+		_, err := storecall.Load(callCtx(t), New(Options{}), settingsFor(v, path))
 		wantFailure(t, err, shared.CodeInvalidArgument, "secret/"+path, "does not hold a ksm config", "missing clientId")
 		if strings.Contains(err.Error(), "hunter2") {
 			t.Errorf("message holds a value")
 		}
 	})
 	t.Run("missing", func(t *testing.T) {
-		_, err := New(nil, "").Load(callCtx(t), settingsFor(v, "shapes/none"))
+		_, err := storecall.Load(callCtx(t), New(Options{}), settingsFor(v, "shapes/none"))
 		wantFailure(t, err, shared.CodeNotFound, "no secret at secret/shapes/none", "--from-profile")
 	})
 	t.Run("deleted", func(t *testing.T) {
 		path := freshPath("shapes")
 		v.Put(t, "secret", path, fieldsOf(cfg))
 		v.Delete(t, "secret", path)
-		_, err := New(nil, "").Load(callCtx(t), settingsFor(v, path))
+		_, err := storecall.Load(callCtx(t), New(Options{}), settingsFor(v, path))
 		wantFailure(t, err, shared.CodeNotFound, "the current version (1) of secret/"+path+" is deleted", "vault kv undelete -versions=1 secret/"+path)
 	})
 }
@@ -139,9 +140,9 @@ func TestVaultSave(t *testing.T) {
 	cfg := storagetest.FakeConfig()
 	path := freshPath("save")
 	settings := settingsFor(v, path)
-	s := New(nil, "")
+	s := New(Options{})
 	save := func(c shared.Config, force bool) error {
-		return s.Save(callCtx(t), shared.SaveRequest{Settings: settings, Config: c, Overwrite: force})
+		return storecall.Save(callCtx(t), s, shared.SaveRequest{Settings: settings, Config: c, Overwrite: force})
 	}
 
 	if err := save(cfg, false); err != nil {
@@ -165,7 +166,7 @@ func TestVaultSave(t *testing.T) {
 	if ver := v.Version(t, "secret", path); ver != 2 {
 		t.Errorf("version %d, want 2", ver)
 	}
-	got, err := s.Load(callCtx(t), settings)
+	got, err := storecall.Load(callCtx(t), s, settings)
 	if err != nil || got[shared.KeyHostname] != "keepersecurity.eu" {
 		t.Fatalf("load after save: %v", err)
 	}
@@ -185,12 +186,12 @@ func TestVaultSave(t *testing.T) {
 		p := freshPath("save")
 		v.Put(t, "secret", p, map[string]any{"api-key": "unrelated"})
 		st := settingsFor(v, p)
-		err := s.Save(callCtx(t), shared.SaveRequest{Settings: st, Config: cfg})
+		err := storecall.Save(callCtx(t), s, shared.SaveRequest{Settings: st, Config: cfg})
 		wantFailure(t, err, shared.CodeFailedPrecondition, "cannot save to Vault secret secret/"+p, "not a ksm config", "--force")
 		if got := v.Get(t, "secret", p); got["api-key"] != "unrelated" {
 			t.Fatal("the secret was changed")
 		}
-		if err := s.Save(callCtx(t), shared.SaveRequest{Settings: st, Config: cfg, Overwrite: true}); err != nil {
+		if err := storecall.Save(callCtx(t), s, shared.SaveRequest{Settings: st, Config: cfg, Overwrite: true}); err != nil {
 			t.Fatal(err)
 		}
 		if ver := v.Version(t, "secret", p); ver != 2 {
@@ -201,7 +202,7 @@ func TestVaultSave(t *testing.T) {
 		p := freshPath("save")
 		v.Put(t, "secret", p, fieldsOf(cfg))
 		v.Delete(t, "secret", p)
-		if err := s.Save(callCtx(t), shared.SaveRequest{Settings: settingsFor(v, p), Config: cfg}); err != nil {
+		if err := storecall.Save(callCtx(t), s, shared.SaveRequest{Settings: settingsFor(v, p), Config: cfg}); err != nil {
 			t.Fatal(err)
 		}
 		if ver := v.Version(t, "secret", p); ver != 2 {
@@ -217,7 +218,7 @@ func TestVaultSave(t *testing.T) {
 			go func() {
 				c := maps.Clone(cfg)
 				c[shared.KeyHostname] = "host-" + string(rune('a'+i)) + ".example"
-				errs <- New(nil, "").Save(callCtx(t), shared.SaveRequest{Settings: st, Config: c})
+				errs <- storecall.Save(callCtx(t), New(Options{}), shared.SaveRequest{Settings: st, Config: c})
 			}()
 		}
 		ok := 0
@@ -257,8 +258,8 @@ func TestVaultAppRole(t *testing.T) {
 	opts := map[string]string{"address": v.Addr, "path": path, "auth": "approle", "role-id": role.RoleID}
 
 	t.Run("secret id given at setup (stdin) serves setup's load", func(t *testing.T) {
-		s := New(nil, "")
-		settings, err := s.Validate(callCtx(t), with(opts, "secret-id", role.SecretID))
+		s := New(Options{})
+		settings, err := storecall.Validate(callCtx(t), s, with(opts, "secret-id", role.SecretID))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -267,21 +268,21 @@ func TestVaultAppRole(t *testing.T) {
 				t.Fatalf("keeper.ini setting %s holds the secret id", k)
 			}
 		}
-		if _, err := s.Load(callCtx(t), settings); err != nil {
+		if _, err := storecall.Load(callCtx(t), s, settings); err != nil {
 			t.Fatal(err)
 		}
 		// A later command (a new plugin process) has no secret id.
-		_, err = New(nil, "").Load(callCtx(t), settings)
+		_, err = storecall.Load(callCtx(t), New(Options{}), settings)
 		wantFailure(t, err, shared.CodeUnauthenticated, "no AppRole secret id", "VAULT_SECRET_ID")
 	})
 	t.Run("VAULT_SECRET_ID", func(t *testing.T) {
 		t.Setenv("VAULT_SECRET_ID", role.SecretID)
-		s := New(nil, "")
-		settings, err := s.Validate(callCtx(t), with(opts, "secret-id", role.SecretID))
+		s := New(Options{})
+		settings, err := storecall.Validate(callCtx(t), s, with(opts, "secret-id", role.SecretID))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := New(nil, "").Load(callCtx(t), settings); err != nil {
+		if _, err := storecall.Load(callCtx(t), New(Options{}), settings); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -290,11 +291,11 @@ func TestVaultAppRole(t *testing.T) {
 		if err := os.WriteFile(f, []byte(role.SecretID+"\n"), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		settings, err := New(nil, "").Validate(callCtx(t), with(opts, "secret-id-file", f))
+		settings, err := storecall.Validate(callCtx(t), New(Options{}), with(opts, "secret-id-file", f))
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := New(nil, "").Load(callCtx(t), settings)
+		got, err := storecall.Load(callCtx(t), New(Options{}), settings)
 		if err != nil || !maps.Equal(got, cfg) {
 			t.Fatalf("load: %v", err)
 		}
@@ -302,7 +303,7 @@ func TestVaultAppRole(t *testing.T) {
 	t.Run("read elsewhere is denied, naming path and capability", func(t *testing.T) {
 		t.Setenv("VAULT_SECRET_ID", role.SecretID)
 		settings := settingsFor(v, path+"-other", "auth", "approle", "role_id", role.RoleID, "auth_mount", "approle")
-		_, err := New(nil, "").Load(callCtx(t), settings)
+		_, err := storecall.Load(callCtx(t), New(Options{}), settings)
 		wantFailure(t, err, shared.CodePermissionDenied, "permission denied on secret/data/"+path+"-other",
 			`grant the token's policy "read" on path "secret/data/`+path+`-other"`)
 	})
@@ -311,13 +312,13 @@ func TestVaultAppRole(t *testing.T) {
 		changed := maps.Clone(cfg)
 		changed[shared.KeyHostname] = "keepersecurity.eu"
 		settings := settingsFor(v, path, "auth", "approle", "role_id", role.RoleID, "auth_mount", "approle")
-		err := New(nil, "").Save(callCtx(t), shared.SaveRequest{Settings: settings, Config: changed})
+		err := storecall.Save(callCtx(t), New(Options{}), shared.SaveRequest{Settings: settings, Config: changed})
 		wantFailure(t, err, shared.CodePermissionDenied, `grant the token's policy "create" and "update" on path "secret/data/`+path+`"`)
 	})
 	t.Run("wrong secret id", func(t *testing.T) {
 		t.Setenv("VAULT_SECRET_ID", "00000000-0000-0000-0000-000000000000")
 		settings := settingsFor(v, path, "auth", "approle", "role_id", role.RoleID, "auth_mount", "approle")
-		_, err := New(nil, "").Load(callCtx(t), settings)
+		_, err := storecall.Load(callCtx(t), New(Options{}), settings)
 		wantFailure(t, err, shared.CodeUnauthenticated, "Vault refused the login at auth/approle/login as AppRole role id "+role.RoleID, "--role-id")
 		if strings.Contains(err.Error(), "00000000-0000") {
 			t.Errorf("message holds the secret id")
@@ -326,7 +327,7 @@ func TestVaultAppRole(t *testing.T) {
 	t.Run("wrong auth mount", func(t *testing.T) {
 		t.Setenv("VAULT_SECRET_ID", role.SecretID)
 		settings := settingsFor(v, path, "auth", "approle", "role_id", role.RoleID, "auth_mount", "no-such-approle")
-		_, err := New(nil, "").Load(callCtx(t), settings)
+		_, err := storecall.Load(callCtx(t), New(Options{}), settings)
 		if shared.CodeOf(err) != shared.CodeNotFound && shared.CodeOf(err) != shared.CodeUnauthenticated {
 			t.Fatalf("got %v (%v)", shared.CodeOf(err), err)
 		}
@@ -354,12 +355,12 @@ func TestVaultTokens(t *testing.T) {
 
 	t.Run("a valid token whose policy denies", func(t *testing.T) {
 		tokenEnv(t, v.Token(t, 0, "default"))
-		_, err := New(nil, "").Load(callCtx(t), settings)
+		_, err := storecall.Load(callCtx(t), New(Options{}), settings)
 		wantFailure(t, err, shared.CodePermissionDenied, "permission denied on secret/data/"+path, `"read" on path "secret/data/`+path+`"`)
 	})
 	t.Run("an unknown token", func(t *testing.T) {
 		tokenEnv(t, "hvs.CAESIunknown-token-for-the-test")
-		_, err := New(nil, "").Load(callCtx(t), settings)
+		_, err := storecall.Load(callCtx(t), New(Options{}), settings)
 		wantFailure(t, err, shared.CodeUnauthenticated, "the Vault token is invalid or expired", "vault login")
 		if strings.Contains(err.Error(), "unknown-token-for-the-test") {
 			t.Error("message holds the token")
@@ -373,7 +374,7 @@ func TestVaultTokens(t *testing.T) {
 		deadline := time.Now().Add(30 * time.Second)
 		var err error
 		for {
-			_, err = New(nil, "").Load(callCtx(t), settings)
+			_, err = storecall.Load(callCtx(t), New(Options{}), settings)
 			if err != nil || time.Now().After(deadline) {
 				break
 			}
@@ -392,15 +393,15 @@ func TestVaultMounts(t *testing.T) {
 	v.Write(t, kv1+"/ksm/x", fieldsOf(cfg))
 
 	t.Run("unknown mount", func(t *testing.T) {
-		_, err := New(nil, "").Load(callCtx(t), settingsFor(v, "ksm/x", "mount", "nope"))
+		_, err := storecall.Load(callCtx(t), New(Options{}), settingsFor(v, "ksm/x", "mount", "nope"))
 		wantFailure(t, err, shared.CodeNotFound, "no secrets engine is mounted at nope/", "--mount")
 	})
 	t.Run("KV v1 mount: load", func(t *testing.T) {
-		_, err := New(nil, "").Load(callCtx(t), settingsFor(v, "ksm/x", "mount", kv1))
+		_, err := storecall.Load(callCtx(t), New(Options{}), settingsFor(v, "ksm/x", "mount", kv1))
 		wantFailure(t, err, shared.CodeFailedPrecondition, "the mount "+kv1+"/ is KV version 1", "vault kv enable-versioning "+kv1)
 	})
 	t.Run("KV v1 mount: save writes nothing", func(t *testing.T) {
-		err := New(nil, "").Save(callCtx(t), shared.SaveRequest{Settings: settingsFor(v, "ksm/y", "mount", kv1), Config: cfg})
+		err := storecall.Save(callCtx(t), New(Options{}), shared.SaveRequest{Settings: settingsFor(v, "ksm/y", "mount", kv1), Config: cfg})
 		wantFailure(t, err, shared.CodeFailedPrecondition, "KV version 1")
 		sec, rerr := v.Client(t).Logical().ReadWithContext(callCtx(t), kv1+"/data/ksm/y")
 		if rerr != nil || sec != nil {
@@ -408,7 +409,7 @@ func TestVaultMounts(t *testing.T) {
 		}
 	})
 	t.Run("mount given with a folder", func(t *testing.T) {
-		_, err := New(nil, "").Load(callCtx(t), settingsFor(v, "x", "mount", "secret/ksm"))
+		_, err := storecall.Load(callCtx(t), New(Options{}), settingsFor(v, "x", "mount", "secret/ksm"))
 		if err == nil {
 			t.Fatal("loaded through a mount that does not exist")
 		}
@@ -426,17 +427,17 @@ func TestVaultSealed(t *testing.T) {
 	cfg := storagetest.FakeConfig()
 	v.Put(t, "secret", "ksm/sealed", fieldsOf(cfg))
 	v.Seal(t)
-	_, err := New(nil, "").Load(callCtx(t), settingsFor(v, "ksm/sealed"))
+	_, err := storecall.Load(callCtx(t), New(Options{}), settingsFor(v, "ksm/sealed"))
 	wantFailure(t, err, shared.CodeUnavailable, "Vault at "+v.Addr+" is sealed", "vault operator unseal")
-	err = New(nil, "").Save(callCtx(t), shared.SaveRequest{Settings: settingsFor(v, "ksm/sealed"), Config: cfg})
+	err = storecall.Save(callCtx(t), New(Options{}), shared.SaveRequest{Settings: settingsFor(v, "ksm/sealed"), Config: cfg})
 	wantFailure(t, err, shared.CodeUnavailable, "is sealed")
 	v.Unseal(t)
 	// Unsealed, the dev server's in-memory data is back.
-	if _, err := New(nil, "").Load(callCtx(t), settingsFor(v, "ksm/sealed")); err != nil {
+	if _, err := storecall.Load(callCtx(t), New(Options{}), settingsFor(v, "ksm/sealed")); err != nil {
 		t.Fatalf("after unseal: %v", err)
 	}
 	// Stopped: unreachable.
 	v.Stop()
-	_, err = New(nil, "").Load(callCtx(t), settingsFor(v, "ksm/sealed"))
+	_, err = storecall.Load(callCtx(t), New(Options{}), settingsFor(v, "ksm/sealed"))
 	wantFailure(t, err, shared.CodeUnavailable, "cannot reach Vault at "+v.Addr)
 }

@@ -27,13 +27,13 @@ var setupOptions = []sdk.Option{
 		sdk.Required()),
 }
 
-func (envStore) Describe(context.Context) (*sdk.Description, error) {
-	return &sdk.Description{
+func (envStore) Describe(context.Context, *sdk.DescribeRequest) (*sdk.DescribeResponse, error) {
+	return &sdk.DescribeResponse{Description: sdk.Description{
 		Name:    "env",
 		Version: version,
 		Summary: "client config in an environment variable (read-only)",
 		Options: setupOptions,
 		CanSave: false,
 		Env:     []string{envPrefix + "*"},
-	}, nil
+	}}, nil
 }

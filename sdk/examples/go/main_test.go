@@ -46,16 +46,16 @@ func TestLoad(t *testing.T) {
 	}{
 		{"KSM_EXAMPLE_JSON", sdk.CodeUnknown, ""},
 		{"KSM_EXAMPLE_B64", sdk.CodeUnknown, ""},
-		{"KSM_EXAMPLE_UNSET", sdk.CodeNotFound, "environment variable KSM_EXAMPLE_UNSET is not set"},
+		{"KSM_EXAMPLE_UNSET", sdk.CodeNotFound, "environment variable KSM_EXAMPLE_UNSET is not set (ksm passes a store only the variables it declares: KSM_EXAMPLE_*)"},
 		{"KSM_EXAMPLE_BAD", sdk.CodeInvalidArgument, "KSM_EXAMPLE_BAD does not hold a ksm config (SDK JSON or base64 of it)"},
 		{"PATH", sdk.CodeInvalidArgument, "--variable must be an upper-case name starting with KSM_EXAMPLE_"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.variable, func(t *testing.T) {
-			cfg, err := envStore{}.Load(context.Background(), sdk.Settings{"variable": tt.variable})
+			resp, err := envStore{}.Load(context.Background(), &sdk.LoadRequest{Settings: sdk.Settings{"variable": tt.variable}})
 			if tt.want == "" {
-				if err != nil || cfg["clientId"] != sample["clientId"] {
-					t.Fatalf("got %v, %v", cfg, err)
+				if err != nil || resp.Config["clientId"] != sample["clientId"] {
+					t.Fatalf("got %v, %v", resp, err)
 				}
 				return
 			}

@@ -19,8 +19,8 @@ type envStore struct{}
 
 // Validate checks the options and returns the settings ksm keeps in
 // keeper.ini: here simply the variable's name.
-func (envStore) Validate(_ context.Context, options map[string]string) (sdk.Settings, error) {
-	values, err := sdk.Parse(setupOptions, options)
+func (envStore) Validate(_ context.Context, req *sdk.ValidateRequest) (*sdk.ValidateResponse, error) {
+	values, err := sdk.Parse(setupOptions, req.Options)
 	if err != nil {
 		return nil, err
 	}
@@ -28,27 +28,29 @@ func (envStore) Validate(_ context.Context, options map[string]string) (sdk.Sett
 	if err != nil {
 		return nil, err
 	}
-	return sdk.Settings{"variable": name}, nil
+	return &sdk.ValidateResponse{Settings: sdk.Settings{"variable": name}}, nil
 }
 
-func (envStore) Load(_ context.Context, settings sdk.Settings) (sdk.Config, error) {
-	name, err := variable(settings["variable"])
+func (envStore) Load(_ context.Context, req *sdk.LoadRequest) (*sdk.LoadResponse, error) {
+	name, err := variable(req.Settings["variable"])
 	if err != nil {
 		return nil, err
 	}
 	value, ok := os.LookupEnv(name)
 	if !ok || value == "" {
-		return nil, sdk.Errorf(sdk.CodeNotFound, "environment variable %s is not set", name)
+		// ksm filters the environment: say so, or a user who set the
+		// variable reads "not set" with no clue why.
+		return nil, sdk.Errorf(sdk.CodeNotFound, "environment variable %s is not set (ksm passes a store only the variables it declares: %s*)", name, envPrefix)
 	}
 	cfg, err := sdk.ParseConfig([]byte(value))
 	if err != nil {
 		return nil, sdk.Errorf(sdk.CodeInvalidArgument, "%s does not hold a ksm config (SDK JSON or base64 of it): %v", name, err)
 	}
-	return cfg, nil
+	return &sdk.LoadResponse{Config: cfg}, nil
 }
 
-func (envStore) Save(context.Context, sdk.SaveRequest) error {
-	return sdk.Errorf(sdk.CodeUnimplemented, "the env store is read-only: set the variable yourself")
+func (envStore) Save(context.Context, *sdk.SaveRequest) (*sdk.SaveResponse, error) {
+	return nil, sdk.Errorf(sdk.CodeUnimplemented, "the env store is read-only: set the variable yourself")
 }
 
 func variable(name string) (string, error) {

@@ -43,7 +43,7 @@ func main() {
 
 type store struct{ mode string }
 
-func (s store) Describe(context.Context) (*shared.Description, error) {
+func (s store) Describe(_ context.Context, _ *shared.DescribeRequest) (*shared.DescribeResponse, error) {
 	name := "fault-" + s.mode
 	if s.mode == "wrongname" {
 		name = "somethingelse"
@@ -63,18 +63,19 @@ func (s store) Describe(context.Context) (*shared.Description, error) {
 			d.Env = append(d.Env, string(c)+"*")
 		}
 	}
-	return d, nil
+	return &shared.DescribeResponse{Description: *d}, nil
 }
 
-func (s store) Validate(_ context.Context, o map[string]string) (shared.Settings, error) {
+func (s store) Validate(_ context.Context, req *shared.ValidateRequest) (*shared.ValidateResponse, error) {
+	o := req.Options
 	switch s.mode {
 	case "storageset": // a setting that would change the profile's store type
-		return shared.Settings{"where": o["where"], "storage": "file"}, nil
+		return &shared.ValidateResponse{Settings: shared.Settings{"where": o["where"], "storage": "file"}}, nil
 	}
-	return shared.Settings{"where": o["where"]}, nil
+	return &shared.ValidateResponse{Settings: shared.Settings{"where": o["where"]}}, nil
 }
 
-func (s store) Load(ctx context.Context, _ shared.Settings) (shared.Config, error) {
+func (s store) Load(ctx context.Context, _ *shared.LoadRequest) (*shared.LoadResponse, error) {
 	switch s.mode {
 	case "crash": // dies in the middle of a call
 		os.Exit(2)
@@ -82,7 +83,7 @@ func (s store) Load(ctx context.Context, _ shared.Settings) (shared.Config, erro
 		<-ctx.Done()
 		select {}
 	case "oversize": // an answer larger than the protocol allows
-		return shared.Config{"clientId": strings.Repeat("A", 8<<20), "privateKey": "p", "appKey": "a", "hostname": "US"}, nil
+		return &shared.LoadResponse{Config: shared.Config{"clientId": strings.Repeat("A", 8<<20), "privateKey": "p", "appKey": "a", "hostname": "US"}}, nil
 	case "stdout": // writes to stdout mid-call, then answers
 		fmt.Println("stray output with SECRETSTDOUT")
 	case "denied":
@@ -90,8 +91,8 @@ func (s store) Load(ctx context.Context, _ shared.Settings) (shared.Config, erro
 	case "evilmsg": // an error that forges output lines and sends escapes
 		return nil, shared.Errorf(shared.CodeNotFound, "no such secret\nProfile: forged\x1b[31m red \x1b]52;c;ZXZpbA==\x07%s", strings.Repeat(" long", 400))
 	case "evilvalue": // config values that forge lines and send escapes
-		return shared.Config{"clientId": "Y2xpZW50", "privateKey": "cHJpdmF0ZQ==", "appKey": "YXBwa2V5",
-			"hostname": "EU\nClient id:\tforged\x1b[2J\x1b]0;pwned\x07", "serverPublicKeyId": "10\x1b[31m"}, nil
+		return &shared.LoadResponse{Config: shared.Config{"clientId": "Y2xpZW50", "privateKey": "cHJpdmF0ZQ==", "appKey": "YXBwa2V5",
+			"hostname": "EU\nClient id:\tforged\x1b[2J\x1b]0;pwned\x07", "serverPublicKeyId": "10\x1b[31m"}}, nil
 	case "procenv": // reads ksm's environment behind its back
 		if data, err := os.ReadFile(fmt.Sprintf("/proc/%d/environ", os.Getppid())); err == nil && strings.Contains(string(data), "KSM_TOKEN=") {
 			return nil, shared.Errorf(shared.CodeFailedPrecondition, "LEAKED: read KSM_TOKEN from ksm's /proc environ")
@@ -100,9 +101,9 @@ func (s store) Load(ctx context.Context, _ shared.Settings) (shared.Config, erro
 			return nil, shared.Errorf(shared.CodeFailedPrecondition, "LEAKED: given KSM_TOKEN=%s", v)
 		}
 	}
-	return shared.Config{"clientId": "Y2xpZW50", "privateKey": "cHJpdmF0ZQ==", "appKey": "YXBwa2V5", "hostname": "EU"}, nil
+	return &shared.LoadResponse{Config: shared.Config{"clientId": "Y2xpZW50", "privateKey": "cHJpdmF0ZQ==", "appKey": "YXBwa2V5", "hostname": "EU"}}, nil
 }
 
-func (s store) Save(context.Context, shared.SaveRequest) error {
-	return shared.Errorf(shared.CodeUnimplemented, "fault store cannot save")
+func (s store) Save(_ context.Context, _ *shared.SaveRequest) (*shared.SaveResponse, error) {
+	return nil, shared.Errorf(shared.CodeUnimplemented, "fault store cannot save")
 }

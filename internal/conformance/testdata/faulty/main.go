@@ -54,16 +54,17 @@ func (s *store) options() []sdk.Option {
 	return []sdk.Option{sdk.String(name, "where the config is kept", sdk.Required())}
 }
 
-func (s *store) Describe(context.Context) (*sdk.Description, error) {
+func (s *store) Describe(context.Context, *sdk.DescribeRequest) (*sdk.DescribeResponse, error) {
 	version := "1.0.0"
 	if fault == "noversion" {
 		version = ""
 	}
-	return &sdk.Description{Name: fault, Version: version, ProtocolVersion: shared.ProtocolVersion,
-		Summary: "a plugin with one fault", Options: s.options(), CanSave: true}, nil
+	return &sdk.DescribeResponse{Description: sdk.Description{Name: fault, Version: version, ProtocolVersion: shared.ProtocolVersion,
+		Summary: "a plugin with one fault", Options: s.options(), CanSave: true}}, nil
 }
 
-func (s *store) Validate(_ context.Context, options map[string]string) (sdk.Settings, error) {
+func (s *store) Validate(_ context.Context, req *sdk.ValidateRequest) (*sdk.ValidateResponse, error) {
+	options := req.Options
 	v, err := sdk.Parse(s.options(), options)
 	if err != nil {
 		if fault == "multiline" {
@@ -71,10 +72,11 @@ func (s *store) Validate(_ context.Context, options map[string]string) (sdk.Sett
 		}
 		return nil, err
 	}
-	return sdk.Settings{"where": v.String(s.options()[0].Name)}, nil
+	return &sdk.ValidateResponse{Settings: sdk.Settings{"where": v.String(s.options()[0].Name)}}, nil
 }
 
-func (s *store) Load(ctx context.Context, settings sdk.Settings) (sdk.Config, error) {
+func (s *store) Load(ctx context.Context, req *sdk.LoadRequest) (*sdk.LoadResponse, error) {
+	settings := req.Settings
 	switch fault {
 	case "stdout":
 		fmt.Println("loading", settings["where"])
@@ -92,12 +94,12 @@ func (s *store) Load(ctx context.Context, settings sdk.Settings) (sdk.Config, er
 	if !ok {
 		return nil, sdk.Errorf(sdk.CodeNotFound, "no config at %s", settings["where"])
 	}
-	return cfg, nil
+	return &sdk.LoadResponse{Config: cfg}, nil
 }
 
-func (s *store) Save(_ context.Context, req sdk.SaveRequest) error {
+func (s *store) Save(_ context.Context, req *sdk.SaveRequest) (*sdk.SaveResponse, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.configs[req.Settings["where"]] = req.Config
-	return nil
+	return &sdk.SaveResponse{}, nil
 }

@@ -91,15 +91,16 @@ func recordLine(line string) {
 
 type store struct{}
 
-func (store) Describe(context.Context) (*shared.Description, error) {
-	return &shared.Description{
+func (store) Describe(_ context.Context, _ *shared.DescribeRequest) (*shared.DescribeResponse, error) {
+	return &shared.DescribeResponse{Description: shared.Description{
 		Name: "faulty", Version: "1.0.0", ProtocolVersion: shared.ProtocolVersion,
 		Options: []shared.Option{sdk.String("mode", "what to do")},
-	}, nil
+	}}, nil
 }
 
-func (store) Validate(_ context.Context, options map[string]string) (shared.Settings, error) {
-	return shared.Settings(options), nil
+func (store) Validate(_ context.Context, req *shared.ValidateRequest) (*shared.ValidateResponse, error) {
+	options := req.Options
+	return &shared.ValidateResponse{Settings: shared.Settings(options)}, nil
 }
 
 var codes = map[string]shared.Code{
@@ -108,7 +109,8 @@ var codes = map[string]shared.Code{
 }
 
 // Load does what settings ask.
-func (store) Load(ctx context.Context, s shared.Settings) (shared.Config, error) {
+func (store) Load(ctx context.Context, req *shared.LoadRequest) (*shared.LoadResponse, error) {
+	s := req.Settings
 	switch {
 	case s["code"] != "":
 		return nil, shared.Errorf(codes[s["code"]], "%s", s["message"])
@@ -123,17 +125,17 @@ func (store) Load(ctx context.Context, s shared.Settings) (shared.Config, error)
 		fmt.Println(s["stdout"])
 	case s["big"] != "":
 		n, _ := strconv.Atoi(s["big"])
-		return shared.Config{"clientId": strings.Repeat("x", n)}, nil
+		return &shared.LoadResponse{Config: shared.Config{"clientId": strings.Repeat("x", n)}}, nil
 	case s["env"] != "":
 		v, ok := os.LookupEnv(s["env"])
-		return shared.Config{"value": v, "set": strconv.FormatBool(ok)}, nil
+		return &shared.LoadResponse{Config: shared.Config{"value": v, "set": strconv.FormatBool(ok)}}, nil
 	case s["log"] != "":
 		sdk.Logger().Warn(s["log"])
 	}
 	_, hasDeadline := ctx.Deadline()
-	return shared.Config{"clientId": "test-client", "hasDeadline": strconv.FormatBool(hasDeadline)}, nil
+	return &shared.LoadResponse{Config: shared.Config{"clientId": "test-client", "hasDeadline": strconv.FormatBool(hasDeadline)}}, nil
 }
 
-func (store) Save(context.Context, shared.SaveRequest) error {
-	return errors.New("save is not supported here")
+func (store) Save(_ context.Context, _ *shared.SaveRequest) (*shared.SaveResponse, error) {
+	return nil, errors.New("save is not supported here")
 }

@@ -14,5 +14,5 @@ import (
 var version = ""
 
 func main() {
-	sdk.Serve(awsstore.New(version, sdk.Logger()))
+	sdk.Serve(awsstore.New(awsstore.Options{Version: version, Log: sdk.Logger()}))
 }

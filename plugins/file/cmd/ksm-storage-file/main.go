@@ -12,5 +12,5 @@ import (
 var version = ""
 
 func main() {
-	sdk.Serve(filestore.New(version))
+	sdk.Serve(filestore.New(filestore.Options{Version: version}))
 }

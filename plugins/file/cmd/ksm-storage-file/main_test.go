@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/ksm-cli/ksm/internal/launch"
+	"github.com/ksm-cli/ksm/internal/storecall"
 	"github.com/ksm-cli/ksm/sdk/storagetest"
 	"github.com/ksm-cli/ksm/shared"
 )
@@ -53,7 +54,7 @@ func TestSavedFileIsPrivateUnderUmask000(t *testing.T) {
 	syscall.Umask(old)
 	defer conn.Close()
 	path := filepath.Join(t.TempDir(), "ksm.json")
-	err := conn.Store.Save(context.Background(), shared.SaveRequest{Settings: shared.Settings{"path": path}, Config: storagetest.FakeConfig()})
+	err := storecall.Save(context.Background(), conn.Store, shared.SaveRequest{Settings: shared.Settings{"path": path}, Config: storagetest.FakeConfig()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +74,7 @@ func BenchmarkLaunchDescribeClose(b *testing.B) {
 	ctx := context.Background()
 	for b.Loop() {
 		conn := startPlugin(b)
-		if _, err := conn.Store.Describe(ctx); err != nil {
+		if _, err := storecall.Describe(ctx, conn.Store); err != nil {
 			b.Fatal(err)
 		}
 		if err := conn.Close(); err != nil {
@@ -91,7 +92,7 @@ func BenchmarkLaunchLoadClose(b *testing.B) {
 	ctx := context.Background()
 	for b.Loop() {
 		conn := startPlugin(b)
-		if _, err := conn.Store.Load(ctx, shared.Settings{"path": path}); err != nil {
+		if _, err := storecall.Load(ctx, conn.Store, shared.Settings{"path": path}); err != nil {
 			b.Fatal(err)
 		}
 		if err := conn.Close(); err != nil {

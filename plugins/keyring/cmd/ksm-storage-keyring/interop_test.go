@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ksm-cli/ksm/internal/storecall"
 	"github.com/ksm-cli/ksm/plugins/keyring/keyringtest"
 	"github.com/ksm-cli/ksm/sdk/storagetest"
 	"github.com/ksm-cli/ksm/shared"
@@ -24,14 +25,14 @@ func TestKeeperWritesKsmReads(t *testing.T) {
 		t.Fatal(err)
 	}
 	store := start(t, s.Env)
-	got, err := store.Load(ctx(t), settings("ksm-cli-profile-prod"))
+	got, err := storecall.Load(ctx(t), store, settings("ksm-cli-profile-prod"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !maps.Equal(got, want) {
 		t.Errorf("loaded %d keys, want %d; differing: %v", len(got), len(want), diffKeys(got, want))
 	}
-	idx, err := store.Load(ctx(t), settings("ksm-cli-common"))
+	idx, err := storecall.Load(ctx(t), store, settings("ksm-cli-common"))
 	if err != nil || idx["profiles"] != "prod" || idx["active_profile"] != "prod" {
 		t.Errorf("index: %v %v", idx, err)
 	}
@@ -44,7 +45,7 @@ func TestKsmWritesKeeperReads(t *testing.T) {
 	store := start(t, s.Env)
 	cfg := sample()
 	for _, name := range []string{"first", "second"} {
-		if err := store.Save(ctx(t), shared.SaveRequest{Settings: settings("ksm-cli-profile-" + name), Config: cfg}); err != nil {
+		if err := storecall.Save(ctx(t), store, shared.SaveRequest{Settings: settings("ksm-cli-profile-" + name), Config: cfg}); err != nil {
 			t.Fatal(err)
 		}
 		out, err := s.Keeper(t, "", "read-profile", name)
@@ -103,7 +104,7 @@ func TestOneItemWhoeverWrites(t *testing.T) {
 	cfg := sample()
 	for round := range 3 {
 		cfg["note"] = fmt.Sprint("round ", round)
-		if err := store.Save(ctx(t), shared.SaveRequest{Settings: settings(item), Config: cfg, Overwrite: true}); err != nil {
+		if err := storecall.Save(ctx(t), store, shared.SaveRequest{Settings: settings(item), Config: cfg, Overwrite: true}); err != nil {
 			t.Fatal(err)
 		}
 		for _, it := range []string{item, item + "-integrity"} {
@@ -128,7 +129,7 @@ func TestOneItemWhoeverWrites(t *testing.T) {
 		if n, _ := s.Keeper(t, "", "count", item); strings.TrimSpace(n) != "1" {
 			t.Fatalf("round %d: after Python's save, %s items", round, strings.TrimSpace(n))
 		}
-		got, err := store.Load(ctx(t), settings(item))
+		got, err := storecall.Load(ctx(t), store, settings(item))
 		if err != nil || got["note"] != cfg["note"] {
 			t.Fatalf("round %d: ksm read %q (%v), want Python's last write", round, got["note"], err)
 		}
@@ -149,7 +150,7 @@ func TestIndexKeepsUnknownKeys(t *testing.T) {
 	}
 	setVerified(t, s, "ksm-cli-common", text)
 	store := start(t, s.Env)
-	if err := store.Save(ctx(t), shared.SaveRequest{Settings: settings("ksm-cli-profile-new"), Config: sample()}); err != nil {
+	if err := storecall.Save(ctx(t), store, shared.SaveRequest{Settings: settings("ksm-cli-profile-new"), Config: sample()}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.Keeper(t, "", "read-common")
@@ -207,7 +208,7 @@ func TestTamperedItemsAreRefused(t *testing.T) {
 			if _, err := s.Keeper(t, tt.value, "set", tt.item); err != nil {
 				t.Fatal(err)
 			}
-			_, err := store.Load(ctx(t), settings(tt.load))
+			_, err := storecall.Load(ctx(t), store, settings(tt.load))
 			if shared.CodeOf(err) != shared.CodeFailedPrecondition || !strings.HasPrefix(err.Error(), tt.want) {
 				t.Fatalf("got %v %v\nwant %q", shared.CodeOf(err), err, tt.want)
 			}
@@ -220,7 +221,7 @@ func TestTamperedItemsAreRefused(t *testing.T) {
 				t.Error("Python accepts the tampered item")
 			}
 			// A save into Keeper's list stops before writing anything.
-			err = store.Save(ctx(t), shared.SaveRequest{Settings: settings("ksm-cli-profile-prod"), Config: sample()})
+			err = storecall.Save(ctx(t), store, shared.SaveRequest{Settings: settings("ksm-cli-profile-prod"), Config: sample()})
 			if tt.load == "ksm-cli-common" && shared.CodeOf(err) != shared.CodeFailedPrecondition {
 				t.Errorf("save with a tampered list: %v", err)
 			}
@@ -236,7 +237,7 @@ func TestTamperedItemsAreRefused(t *testing.T) {
 	if _, err := s.Keeper(t, "", "delete", "ksm-cli-profile-prod-integrity"); err != nil {
 		t.Fatal(err)
 	}
-	_, err := store.Load(ctx(t), settings("ksm-cli-profile-prod"))
+	_, err := storecall.Load(ctx(t), store, settings("ksm-cli-profile-prod"))
 	want := "keyring item ksm-cli-profile-prod (service KSM-cli) has no integrity item ksm-cli-profile-prod-integrity, so ksm cannot verify it and refuses it (Keeper's CLI 1.4 is laxer: it reads such an item unchecked); save the profile again"
 	if shared.CodeOf(err) != shared.CodeFailedPrecondition || !strings.HasPrefix(err.Error(), want) {
 		t.Fatalf("without integrity: got %v %v", shared.CodeOf(err), err)
@@ -254,7 +255,7 @@ func TestSaveActiveIsKeepersChoice(t *testing.T) {
 		}
 	}
 	store := start(t, s.Env)
-	if err := store.Save(ctx(t), shared.SaveRequest{Settings: settings("ksm-cli-common"), Config: shared.Config{"active_profile": "dev"}}); err != nil {
+	if err := storecall.Save(ctx(t), store, shared.SaveRequest{Settings: settings("ksm-cli-common"), Config: shared.Config{"active_profile": "dev"}}); err != nil {
 		t.Fatal(err)
 	}
 	common, err := s.Keeper(t, "", "read-common")
@@ -270,7 +271,7 @@ func TestSaveActiveIsKeepersChoice(t *testing.T) {
 		name string
 		code shared.Code
 	}{{"gone", shared.CodeNotFound}, {"prod", shared.CodeFailedPrecondition}} {
-		err := store.Save(ctx(t), shared.SaveRequest{Settings: settings("ksm-cli-common"), Config: shared.Config{"active_profile": tt.name}})
+		err := storecall.Save(ctx(t), store, shared.SaveRequest{Settings: settings("ksm-cli-common"), Config: shared.Config{"active_profile": tt.name}})
 		if shared.CodeOf(err) != tt.code {
 			t.Errorf("active %s: got %v %v, want %v", tt.name, shared.CodeOf(err), err, tt.code)
 		}
@@ -284,28 +285,28 @@ func TestSaveRefusesAnotherClientsItem(t *testing.T) {
 	s := keyringtest.Start(t)
 	store := start(t, s.Env)
 	first := storagetest.FakeConfig()
-	if err := store.Save(ctx(t), shared.SaveRequest{Settings: settings("ksm-cli-profile-_default"), Config: first}); err != nil {
+	if err := storecall.Save(ctx(t), store, shared.SaveRequest{Settings: settings("ksm-cli-profile-_default"), Config: first}); err != nil {
 		t.Fatal(err)
 	}
 	other := maps.Clone(first)
 	other["clientId"] = "b3RoZXItY2xpZW50"
-	err := store.Save(ctx(t), shared.SaveRequest{Settings: settings("ksm-cli-profile-_default"), Config: other})
+	err := storecall.Save(ctx(t), store, shared.SaveRequest{Settings: settings("ksm-cli-profile-_default"), Config: other})
 	want := "keyring item ksm-cli-profile-_default (service KSM-cli) holds another client's config (another profile's keys); choose another --item, or --force to replace it"
 	if shared.CodeOf(err) != shared.CodeAlreadyExists || err.Error() != want {
 		t.Fatalf("got %v %v", shared.CodeOf(err), err)
 	}
-	got, err := store.Load(ctx(t), settings("ksm-cli-profile-_default"))
+	got, err := storecall.Load(ctx(t), store, settings("ksm-cli-profile-_default"))
 	if err != nil || got["clientId"] != first["clientId"] {
 		t.Fatalf("the refused save changed the item (%v)", err)
 	}
-	if err := store.Save(ctx(t), shared.SaveRequest{Settings: settings("ksm-cli-profile-_default"), Config: other, Overwrite: true}); err != nil {
+	if err := storecall.Save(ctx(t), store, shared.SaveRequest{Settings: settings("ksm-cli-profile-_default"), Config: other, Overwrite: true}); err != nil {
 		t.Fatalf("with overwrite: %v", err)
 	}
 	// Something that is not a ksm config is not replaced either.
 	if _, err := s.Keeper(t, "my notes", "set", "ksm-cli-profile-notes"); err != nil {
 		t.Fatal(err)
 	}
-	err = store.Save(ctx(t), shared.SaveRequest{Settings: settings("ksm-cli-profile-notes"), Config: first})
+	err = storecall.Save(ctx(t), store, shared.SaveRequest{Settings: settings("ksm-cli-profile-notes"), Config: first})
 	if shared.CodeOf(err) != shared.CodeAlreadyExists {
 		t.Fatalf("over a foreign item: %v", err)
 	}
@@ -319,14 +320,14 @@ func TestSaveRefusesAnotherClientsItem(t *testing.T) {
 func TestLockedKeyring(t *testing.T) {
 	s := keyringtest.Start(t)
 	store := start(t, s.Env)
-	if err := store.Save(ctx(t), shared.SaveRequest{Settings: settings("ksm-cli-profile-prod"), Config: sample()}); err != nil {
+	if err := storecall.Save(ctx(t), store, shared.SaveRequest{Settings: settings("ksm-cli-profile-prod"), Config: sample()}); err != nil {
 		t.Fatal(err)
 	}
 	s.Lock(t)
 	c, cancel := contextWithTimeout(2 * time.Second)
 	defer cancel()
 	begin := time.Now()
-	_, err := store.Load(c, settings("ksm-cli-profile-prod"))
+	_, err := storecall.Load(c, store, settings("ksm-cli-profile-prod"))
 	took := time.Since(begin)
 	code := shared.CodeOf(err)
 	if code != shared.CodeDeadlineExceeded && code != shared.CodePermissionDenied {
@@ -346,14 +347,14 @@ func TestLockedKeyring(t *testing.T) {
 func TestHungKeyring(t *testing.T) {
 	s := keyringtest.Start(t)
 	store := start(t, s.Env)
-	if err := store.Save(ctx(t), shared.SaveRequest{Settings: settings("ksm-cli-profile-prod"), Config: sample()}); err != nil {
+	if err := storecall.Save(ctx(t), store, shared.SaveRequest{Settings: settings("ksm-cli-profile-prod"), Config: sample()}); err != nil {
 		t.Fatal(err)
 	}
 	s.Freeze(t)
 	for _, d := range []time.Duration{100 * time.Millisecond, time.Second} {
 		c, cancel := contextWithTimeout(d)
 		begin := time.Now()
-		_, err := store.Load(c, settings("ksm-cli-profile-prod"))
+		_, err := storecall.Load(c, store, settings("ksm-cli-profile-prod"))
 		took := time.Since(begin)
 		cancel()
 		want := "the OS keyring did not answer in time; it may be locked and waiting for its unlock prompt: unlock it (log in to the desktop session) and retry"
@@ -365,7 +366,7 @@ func TestHungKeyring(t *testing.T) {
 		}
 	}
 	// The plugin still answers the host.
-	if _, err := store.Describe(ctx(t)); err != nil {
+	if _, err := storecall.Describe(ctx(t), store); err != nil {
 		t.Errorf("describe after hung calls: %v", err)
 	}
 }
@@ -390,7 +391,7 @@ func TestNoSecretService(t *testing.T) {
 			c, cancel := contextWithTimeout(5 * time.Second)
 			defer cancel()
 			begin := time.Now()
-			_, err := store.Load(c, settings("ksm-cli-profile-prod"))
+			_, err := storecall.Load(c, store, settings("ksm-cli-profile-prod"))
 			if shared.CodeOf(err) != shared.CodeFailedPrecondition || !strings.HasPrefix(err.Error(), tt.want) {
 				t.Fatalf("got %v %v\nwant %q", shared.CodeOf(err), err, tt.want)
 			}
@@ -428,7 +429,7 @@ func TestConcurrentSavesKeepEveryProfileListed(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs <- stores[i%len(stores)].Save(ctx(t), shared.SaveRequest{Settings: settings(fmt.Sprint("ksm-cli-profile-p", i)), Config: sample()})
+			errs <- storecall.Save(ctx(t), stores[i%len(stores)], shared.SaveRequest{Settings: settings(fmt.Sprint("ksm-cli-profile-p", i)), Config: sample()})
 		}()
 	}
 	wg.Wait()

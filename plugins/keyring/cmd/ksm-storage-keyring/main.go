@@ -11,5 +11,5 @@ import (
 var version = ""
 
 func main() {
-	sdk.Serve(keyringstore.New(version))
+	sdk.Serve(keyringstore.New(keyringstore.Options{Version: version}))
 }

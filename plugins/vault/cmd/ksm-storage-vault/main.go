@@ -13,5 +13,5 @@ import (
 var version = ""
 
 func main() {
-	sdk.Serve(vaultstore.New(sdk.Logger(), version))
+	sdk.Serve(vaultstore.New(vaultstore.Options{Version: version, Log: sdk.Logger()}))
 }

@@ -29,21 +29,23 @@ func main() {
 
 type store struct{}
 
-func (store) Describe(context.Context) (*shared.Description, error) {
-	return &shared.Description{
+func (store) Describe(_ context.Context, _ *shared.DescribeRequest) (*shared.DescribeResponse, error) {
+	return &shared.DescribeResponse{Description: shared.Description{
 		Name:            "worse",                             // not the binary's name
 		Version:         time.Now().Format(time.RFC3339Nano), // not static
 		ProtocolVersion: shared.ProtocolVersion,
 		Options:         []shared.Option{{Name: "profile", Usage: "collides with ksm's flag"}},
-	}, nil
+	}}, nil
 }
 
 // Validate accepts anything.
-func (store) Validate(_ context.Context, options map[string]string) (shared.Settings, error) {
-	return shared.Settings(options), nil
+func (store) Validate(_ context.Context, req *shared.ValidateRequest) (*shared.ValidateResponse, error) {
+	options := req.Options
+	return &shared.ValidateResponse{Settings: shared.Settings(options)}, nil
 }
 
-func (store) Load(ctx context.Context, s shared.Settings) (shared.Config, error) {
+func (store) Load(ctx context.Context, req *shared.LoadRequest) (*shared.LoadResponse, error) {
+	s := req.Settings
 	switch {
 	case len(s) == 0:
 		panic("no settings")
@@ -55,8 +57,10 @@ func (store) Load(ctx context.Context, s shared.Settings) (shared.Config, error)
 	case <-ctx.Done():
 		os.Exit(7) // dies when a deadline passes
 	}
-	return shared.Config{"clientId": "someone else"}, nil
+	return &shared.LoadResponse{Config: shared.Config{"clientId": "someone else"}}, nil
 }
 
 // Save claims success although Describe says it cannot save.
-func (store) Save(context.Context, shared.SaveRequest) error { return nil }
+func (store) Save(_ context.Context, _ *shared.SaveRequest) (*shared.SaveResponse, error) {
+	return &shared.SaveResponse{}, nil
+}
