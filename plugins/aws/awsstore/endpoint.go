@@ -9,7 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
-	"github.com/ksm-cli/ksm/shared"
+	"github.com/ksm-cli/ksm/sdk"
 )
 
 // No keeper.ini setting chooses where AWS requests go: the endpoint comes
@@ -53,7 +53,7 @@ func endpointFailure(err error) *failure {
 	if !errors.As(err, &pe) {
 		return nil
 	}
-	return &failure{code: shared.CodeFailedPrecondition,
+	return &failure{code: sdk.CodeFailedPrecondition,
 		reason: pe.Error() + ", so the config and the request's credentials would travel in clear; ksm sent nothing",
 		hint:   "use an https:// endpoint (AWS_ENDPOINT_URL_SECRETS_MANAGER, AWS_ENDPOINT_URL or endpoint_url in the AWS config), or http:// on 127.0.0.1 for an emulator"}
 }

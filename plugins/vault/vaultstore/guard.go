@@ -8,7 +8,7 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/ksm-cli/ksm/shared"
+	"github.com/ksm-cli/ksm/sdk"
 )
 
 // maxAnswer bounds every answer read from Vault: the plugin protocol
@@ -116,11 +116,11 @@ func guardFailure(t target, err error) *failure {
 	var re *redirectError
 	switch {
 	case errors.As(err, &re):
-		return &failure{code: shared.CodeFailedPrecondition,
+		return &failure{code: sdk.CodeFailedPrecondition,
 			reason: "Vault at " + t.address + " redirected the request to " + re.to + "; ksm sends the token only to the address in the profile",
 			hint:   "give --address the Vault node that answers itself (the active node, or a load balancer in front of the cluster)"}
 	case errors.Is(err, errAnswerTooLarge):
-		return &failure{code: shared.CodeFailedPrecondition,
+		return &failure{code: sdk.CodeFailedPrecondition,
 			reason: fmt.Sprintf("Vault at %s sent an answer larger than %d MiB; ksm read no further", t.address, maxAnswer>>20),
 			hint:   "check --address and --path: a ksm config is about 1 KiB"}
 	}
