@@ -124,3 +124,45 @@ func TestKeeperCLIScript(t *testing.T) {
 		}
 	}
 }
+
+// The fact ksm's warning rests on (issue 19 item 2), as recorded: Keeper's
+// CLI 1.4 refuses every command on a keeper.ini holding one profile of a
+// store it lacks. ksm reads the same file and marks that profile.
+func TestKeeperCLIRefusesUnknownStorage(t *testing.T) {
+	data, err := os.ReadFile("testdata/keepercli/keeper-cli-unknown-storage.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec keeperRecording
+	if err := json.Unmarshal(data, &rec); err != nil {
+		t.Fatal(err)
+	}
+	ini, err := os.ReadFile("testdata/keepercli/mixed.ini")
+	if err != nil {
+		t.Fatal(err)
+	}
+	work := t.TempDir()
+	if err := os.WriteFile(filepath.Join(work, "mixed.ini"), ini, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"--ini-file mixed.ini profile list":        "        infile (ksm only)\n",
+		"--ini-file mixed.ini profile list --json": `{"active": false, "name": "infile", "ksm_only": true}`,
+		"--ini-file mixed.ini config show":         " Active Profile         _default\n",
+	}
+	if len(rec.Steps) != len(want) {
+		t.Fatalf("the recording has %d steps, want %d", len(rec.Steps), len(want))
+	}
+	for _, step := range rec.Steps {
+		if step.Exit != 1 || !strings.Contains(step.Stderr, "Unknown profile storage") {
+			t.Errorf("Keeper's CLI %s: exit %d, %q; the recording no longer shows the refusal", step.Args, step.Exit, step.Stderr)
+		}
+		cmd := exec.Command(filepath.Join(binDir, "ksm"), strings.Fields(step.Args)...)
+		cmd.Dir = work
+		cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + work}
+		out, err := cmd.Output()
+		if err != nil || !strings.Contains(string(out), want[step.Args]) {
+			t.Errorf("ksm %s: %v, stdout %q, want it to contain %q", step.Args, err, out, want[step.Args])
+		}
+	}
+}

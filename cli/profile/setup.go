@@ -53,7 +53,7 @@ func newSetupCommand(f *cmdutil.Factory) *cli.Command {
 	return &cli.Command{
 		Name:            "setup",
 		Usage:           "Create a profile whose config lives in an external store (--type=TYPE)",
-		UsageText:       "ksm profile setup --type=TYPE [-p NAME] [--from-profile NAME] [--force] [store options]",
+		UsageText:       "ksm profile setup --type=TYPE (-t TYPE) [-p NAME] [--from-profile NAME] [--force] [store options]",
 		Description:     setupDescription,
 		SkipFlagParsing: true,
 		// Not parsed here (see runSetupCommand), but listed for completion.
@@ -93,7 +93,7 @@ func runSetupCommand(ctx context.Context, f *cmdutil.Factory, args []string) err
 		Name:            "ksm profile setup",
 		HelpName:        "ksm profile setup",
 		Usage:           "Create a profile whose config lives in an external store",
-		UsageText:       "ksm profile setup --type=TYPE [-p NAME] [--from-profile NAME] [--force] [store options]",
+		UsageText:       "ksm profile setup --type=TYPE (-t TYPE) [-p NAME] [--from-profile NAME] [--force] [store options]",
 		Description:     description,
 		Reader:          f.IO.In,
 		Writer:          f.IO.Out,

@@ -44,12 +44,12 @@ func GlobalFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "ini-file", Usage: "use this keeper.ini instead of searching for one", TakesFile: true},
 		&cli.StringFlag{Name: "profile", Aliases: []string{"profile-name", "p"}, Usage: "profile to use instead of the active one", EnvVars: []string{"KSM_CLI_PROFILE"}},
-		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write standard output to `stdout`, `stderr` or a new 0600 FILE, as Keeper's CLI does", TakesFile: true},
+		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write standard output to `TARGET`: stdout, stderr or a new 0600 file, as Keeper's CLI does", TakesFile: true},
 		&cli.BoolFlag{Name: "color", Aliases: []string{"c"}, Usage: "colour tables on a terminal (the default; Keeper's CLI option)"},
 		&cli.BoolFlag{Name: "no-color", Aliases: []string{"nc"}, Usage: "never colour (as NO_COLOR does; wins over --color)"},
 		&cli.BoolFlag{Name: "no-cache", Usage: "accepted for Keeper's CLI: ksm keeps no record cache"},
 		&cli.BoolFlag{Name: "cache", Usage: "refused: ksm keeps no offline record cache (Keeper's CLI option)"},
-		&cli.StringFlag{Name: "log-level", Usage: "DEBUG is --debug; INFO, WARNING and ERROR log less", Value: ""},
+		&cli.StringFlag{Name: "log-level", Usage: "log `LEVEL`: DEBUG is --debug; INFO, WARNING and ERROR log less (Keeper's CLI option)"},
 		&cli.BoolFlag{Name: "debug", Usage: "log what ksm does to standard error", EnvVars: []string{"KSM_DEBUG"}},
 		&cli.DurationFlag{Name: "timeout", Usage: "limit for each storage plugin call and server request", Value: 30 * time.Second, EnvVars: []string{"KSM_TIMEOUT"}},
 	}

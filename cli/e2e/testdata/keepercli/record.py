@@ -1,6 +1,10 @@
 """Record Keeper's CLI 1.4.0 running script.txt, for keeper_cli_test.go.
 
     python3 record.py KEEPER_CLI > keeper-cli-1.4.0.json
+    python3 record.py KEEPER_CLI unknown-storage > keeper-cli-unknown-storage.json
+
+The second runs Keeper's CLI on mixed.ini, which holds one profile of a
+store it lacks (storage = file).
 
 KEEPER_CLI runs Keeper's CLI (e.g. /work/keepercli/run.sh: `python3 -m
 keeper_secrets_manager_cli` from Keeper-Security/secrets-manager, see
@@ -62,4 +66,23 @@ def main():
     print()
 
 
-main()
+def unknown_storage(cli):
+    work = tempfile.mkdtemp(prefix="keeper-cli-")
+    shutil.copy(os.path.join(here, "mixed.ini"), os.path.join(work, "mixed.ini"))
+    os.chmod(os.path.join(work, "mixed.ini"), 0o600)
+    env = {"PATH": os.environ["PATH"], "HOME": work, "LANG": "C.UTF-8"}
+    recorded = []
+    for args in ("--ini-file mixed.ini profile list", "--ini-file mixed.ini profile list --json",
+                 "--ini-file mixed.ini config show"):
+        p = subprocess.run([cli] + args.split(), cwd=work, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+        recorded.append({"args": args, "exit": p.returncode, "stdout": p.stdout, "stderr": p.stderr})
+    shutil.rmtree(work)
+    json.dump({"keeper_cli": "1.4.0", "command": "python3 record.py " + cli + " unknown-storage", "steps": recorded},
+              sys.stdout, indent=1, ensure_ascii=False)
+    print()
+
+
+if sys.argv[2:] == ["unknown-storage"]:
+    unknown_storage(sys.argv[1])
+else:
+    main()
