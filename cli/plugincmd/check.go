@@ -14,6 +14,7 @@ import (
 	"github.com/ksm-cli/ksm/cli/internal/cmdutil"
 	"github.com/ksm-cli/ksm/internal/conformance"
 	"github.com/ksm-cli/ksm/internal/launch"
+	"github.com/ksm-cli/ksm/internal/scratch"
 	"github.com/ksm-cli/ksm/shared"
 )
 
@@ -70,11 +71,13 @@ func runCheck(ctx context.Context, opts *checkOptions, arg string) error {
 	if err != nil {
 		return err
 	}
-	sandbox, err := os.MkdirTemp("", "ksm-plugin-check-")
+	// Removed on return, on a stop signal (launch.CloseAll), or, if ksm
+	// is killed, by the next check.
+	sandbox, removeSandbox, err := scratch.MkdirTemp("", "ksm-plugin-check-")
 	if err != nil {
 		return fmt.Errorf("cannot make a sandbox directory: %w", err)
 	}
-	defer os.RemoveAll(sandbox)
+	defer removeSandbox()
 	for _, d := range []string{"home", "tmp"} {
 		if err := os.Mkdir(filepath.Join(sandbox, d), 0o700); err != nil {
 			return err

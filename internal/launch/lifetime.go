@@ -13,6 +13,8 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/emptypb"
+
+	"github.com/ksm-cli/ksm/internal/scratch"
 )
 
 // How long a plugin gets to exit: after go-plugin's controller Shutdown
@@ -81,8 +83,10 @@ func track(c *Conn)   { live.Store(c, struct{}{}) }
 func untrack(c *Conn) { live.Delete(c) }
 
 // CloseAll stops every plugin this process started and removes their
-// socket directories: what a signal handler calls before ksm exits.
+// socket directories and the scratch files ksm holds (internal/scratch):
+// what a signal handler calls before ksm exits.
 func CloseAll() {
+	defer scratch.RemoveAll()
 	var wg sync.WaitGroup
 	live.Range(func(k, _ any) bool {
 		wg.Add(1)

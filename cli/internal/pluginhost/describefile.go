@@ -27,7 +27,9 @@ func (h *Host) DescribeFile(ctx context.Context, path string) (*shared.Descripti
 		return nil, err
 	}
 	defer s.Close()
-	desc, err := s.store.Describe(ctx)
+	cctx, cancel := s.callCtx(ctx) // --timeout: a plugin that never answers is not waited for
+	defer cancel()
+	desc, err := s.store.Describe(cctx)
 	if err != nil {
 		return nil, Explain("new", "describe", err)
 	}

@@ -27,6 +27,15 @@ type verified struct {
 
 func (v *verified) close() { v.file.Close() }
 
+// remember caches a description for this binary. The record is saved even
+// when the file was recognised by its stamp (nothing else changed): else a
+// plugin trusted by `ksm plugin trust` or install would be described, that
+// is started once more, by every later command.
+func (v *verified) remember(desc *shared.Description) {
+	v.rec.Describe = desc
+	v.dirty = true
+}
+
 // openPlugin opens the plugin file once, after the ownership rule holds
 // for it and every directory above it, and returns it with its stamp taken
 // through the descriptor.

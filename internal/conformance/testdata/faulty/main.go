@@ -8,6 +8,8 @@
 //	multiline  errors span lines and hold an escape sequence
 //	reserved   declares an option named "profile"
 //	noversion  reports no version
+//	.install-*  (the temp name `ksm plugin install` runs it under)
+//	           Describe ignores its context and sleeps an hour
 //
 // Any other type is the plugin without a fault.
 package main
@@ -55,6 +57,9 @@ func (s *store) options() []sdk.Option {
 }
 
 func (s *store) Describe(context.Context) (*sdk.Description, error) {
+	if strings.HasPrefix(fault, ".install-") {
+		time.Sleep(time.Hour)
+	}
 	version := "1.0.0"
 	if fault == "noversion" {
 		version = ""
