@@ -133,6 +133,7 @@ func Launch(ctx context.Context, cfg LaunchConfig) (*Conn, error) {
 	// The ctx ending kills the process, which ends go-plugin's wait for the
 	// handshake at once.
 	stop := context.AfterFunc(ctx, proc.kill)
+	started := time.Now()
 	store, err := c.connect(dir)
 	if !stop() && err == nil {
 		err = ctx.Err()
@@ -146,7 +147,7 @@ func Launch(ctx context.Context, cfg LaunchConfig) (*Conn, error) {
 		}
 		_ = os.RemoveAll(dir)
 		untrack(c)
-		return nil, c.startError(ctx, cfg.StartTimeout, err)
+		return nil, c.startError(ctx, cfg.StartTimeout, time.Since(started), err)
 	}
 	c.Store = store
 	return c, nil

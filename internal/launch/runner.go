@@ -19,8 +19,10 @@ import (
 type procRunner struct {
 	cmd    *exec.Cmd
 	stdout io.ReadCloser
-	stderr io.ReadCloser
-	done   chan struct{} // closed once the process is reaped
+	// handshake keeps the first line go-plugin reads from stdout.
+	handshake *handshakeTap
+	stderr    io.ReadCloser
+	done      chan struct{} // closed once the process is reaped
 
 	mu       sync.Mutex
 	pid      int
@@ -42,7 +44,8 @@ func newProcRunner(cmd *exec.Cmd) (*procRunner, error) {
 		return nil, err
 	}
 	ownProcessGroup(cmd)
-	return &procRunner{cmd: cmd, stdout: stdout, stderr: stderr, done: make(chan struct{})}, nil
+	tap := &handshakeTap{r: stdout}
+	return &procRunner{cmd: cmd, stdout: tap, handshake: tap, stderr: stderr, done: make(chan struct{})}, nil
 }
 
 func (r *procRunner) Start(context.Context) error {

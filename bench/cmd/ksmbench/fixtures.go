@@ -186,6 +186,11 @@ func (fx *fixtures) setup() error {
 			return err
 		}
 	}
+	for _, b := range fx.builds() {
+		if err := fx.setupInstalled(b); err != nil {
+			return err
+		}
+	}
 	// The cold rows read the same profiles with a config dir of their own,
 	// whose trust file is removed before each run.
 	return copyFile(fx.path("show", "keeper.ini"), fx.path("cold", "keeper.ini"))
@@ -257,4 +262,21 @@ func copyFile(from, to string) error {
 		return err
 	}
 	return os.WriteFile(to, data, 0o600)
+}
+
+// installedEnv runs ksm of build b with a config dir of its own whose
+// plugin directory is the only one searched: there `ksm plugin install`
+// put a copy of the file store, trusted by its pin rather than bundled.
+func (fx *fixtures) installedEnv(b *build) []string {
+	configHome := fx.path("cfg-installed" + b.suffix)
+	return fx.env(fx.path("show"), configHome, "KSM_PLUGIN_PATH="+filepath.Join(configHome, "ksm", "plugins"))
+}
+
+func (fx *fixtures) setupInstalled(b *build) error {
+	cmd := exec.Command(filepath.Join(b.dir, "ksm"), "plugin", "install", filepath.Join(b.dir, "ksm-storage-file"))
+	cmd.Env = fx.installedEnv(b)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("set-up: ksm plugin install: %w\n%s", err, out)
+	}
+	return nil
 }

@@ -18,6 +18,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/ksm-cli/ksm/plugins/vault/vaulttest"
@@ -43,6 +45,7 @@ type options struct {
 	quietLoad      float64
 	quietWait      time.Duration
 	strict         bool
+	only           string
 }
 
 func run() error {
@@ -62,6 +65,7 @@ func run() error {
 	flag.Float64Var(&o.quietLoad, "quiet-load", 0, "wait until the 1-minute load average is below this before measuring (0: do not wait)")
 	flag.DurationVar(&o.quietWait, "quiet-wait", 3*time.Minute, "longest wait for -quiet-load")
 	flag.BoolVar(&o.strict, "strict", false, "exit 1 if a target is missed")
+	flag.StringVar(&o.only, "only", "", "measure only the rows whose key matches this regexp, and the floors they are compared with")
 	flag.Parse()
 	if o.runs < 1 || o.warmup < 0 || o.peakRuns < 1 || o.benchCount < 1 {
 		return errors.New("-runs, -peak-runs and -bench-count must be at least 1, -warmup at least 0")
@@ -119,6 +123,11 @@ func run() error {
 		return err
 	}
 	rows := buildRows(fx)
+	if o.only != "" {
+		if rows, err = onlyRows(rows, o.only); err != nil {
+			return err
+		}
+	}
 	for _, r := range rows {
 		if err := r.check(); err != nil {
 			return err
@@ -232,6 +241,35 @@ func buildRows(fx *fixtures) []*row {
 	return rows
 }
 
+// onlyRows keeps the rows whose key matches pattern, and the rows they
+// are compared with (their base floor, and the bundled file store for the
+// installed plugin).
+func onlyRows(rows []*row, pattern string) ([]*row, error) {
+	re, err := regexp.Compile(pattern)
+	if err != nil {
+		return nil, fmt.Errorf("-only: %w", err)
+	}
+	keep := map[string]bool{}
+	for _, r := range rows {
+		if re.MatchString(r.key) {
+			keep[r.key], keep[r.base] = true, true
+			if strings.HasPrefix(r.key, "ksm_show_installed") {
+				keep[strings.Replace(r.key, "installed", "file", 1)] = true
+			}
+		}
+	}
+	var kept []*row
+	for _, r := range rows {
+		if keep[r.key] {
+			kept = append(kept, r)
+		}
+	}
+	if len(kept) == 0 {
+		return nil, fmt.Errorf("-only %q matches no row", pattern)
+	}
+	return kept, nil
+}
+
 // ksmRows are the ksm commands, run with one build of ksm and its plugins.
 func ksmRows(fx *fixtures, b *build) []*row {
 	ksm := filepath.Join(b.dir, "ksm")
@@ -257,6 +295,12 @@ func ksmRows(fx *fixtures, b *build) []*row {
 	internal.want, internal.proc = "Storage:", proc(showEnv, ksm, "profile", "show", "local")
 	file := newRow("ksm_show_file", "ksm profile show (file store, trust warm)", "bare_plugin")
 	file.want, file.proc, file.plugin = `Storage:\s+file`, proc(showEnv, ksm, "profile", "show", "viafile"), filePlugin
+	// The same file store, installed by `ksm plugin install` into the user's
+	// plugin directory (KSM_PLUGIN_PATH: not beside ksm, so not bundled):
+	// trusted by its pin, started once per command like a bundled one.
+	installed := newRow("ksm_show_installed", "ksm profile show (installed Go plugin)", "bare_plugin")
+	installed.want, installed.plugin = `Storage:\s+file`, filePlugin
+	installed.proc = proc(fx.installedEnv(b), ksm, "profile", "show", "viafile")
 	fileCold := newRow("ksm_show_file_cold", "ksm profile show (file store, first use)", "bare_plugin")
 	fileCold.want, fileCold.plugin = `Storage:\s+file`, filePlugin
 	fileCold.proc = proc(fx.env(fx.path("cold"), cold), ksm, "profile", "show", "viafile")
@@ -270,7 +314,7 @@ func ksmRows(fx *fixtures, b *build) []*row {
 	imp := newRow("ksm_import_1000", "ksm profile import (into 1,000)", "hello_plugin")
 	imp.proc = &procSpec{argv: []string{ksm, "profile", "import", "-p", "imported", "--force", "-"},
 		env: fx.env(fx.path("import"+b.suffix), warm), dir: fx.path("home"), stdin: fx.path("config.b64")}
-	rows := []*row{version, list(1), list(100), list(1000), internal, file, fileCold, imp}
+	rows := []*row{version, list(1), list(100), list(1000), internal, file, installed, fileCold, imp}
 	if fx.moto != nil {
 		aws := newRow("ksm_show_aws", "ksm profile show (aws store, moto)", "moto_get")
 		aws.want, aws.proc = `Storage:\s+aws`, proc(append(showEnv, fx.awsEnv()...), ksm, "profile", "show", "viaaws")

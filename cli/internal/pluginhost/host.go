@@ -293,8 +293,9 @@ func Explain(typ, op string, err error) error {
 	case shared.CodeDeadlineExceeded:
 		return &explained{fmt.Sprintf("%s store: %s: %s (raise --timeout if the store is just slow)", typ, op, msg), err}
 	case shared.CodeUnavailable:
-		if strings.Contains(se.Message, "log") {
-			break
+		var exited *launch.ExitError
+		if errors.As(err, &exited) {
+			break // it already points to the plugin's log
 		}
 		return &explained{fmt.Sprintf("%s store: %s: %s (run with --debug to see the plugin's log)", typ, op, msg), err}
 	}
