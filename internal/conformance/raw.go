@@ -18,6 +18,7 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/protobuf/types/known/emptypb"
 
+	"github.com/ksm-cli/ksm/internal/launch"
 	"github.com/ksm-cli/ksm/internal/scratch"
 	"github.com/ksm-cli/ksm/internal/wire"
 	"github.com/ksm-cli/ksm/shared"
@@ -66,7 +67,7 @@ func (s *Suite) startRaw(env []string) (*rawPlugin, error) {
 	}
 	p := &rawPlugin{dir: dir, removeDir: removeDir, copied: make(chan struct{}), exited: make(chan struct{})}
 	p.cmd = exec.Command(s.cfg.Binary)
-	p.cmd.Env = append(append([]string{}, env...), handshakeEnv(dir)...)
+	p.cmd.Env = append(launch.SafePath(env), handshakeEnv(dir)...)
 	p.cmd.Dir = s.cfg.Dir
 	p.cmd.Stderr = s.cfg.Logger.Named(TypeOf(s.cfg.Binary)).StandardWriter(&hclog.StandardLoggerOptions{InferLevels: true})
 	// Our own pipe, not StdoutPipe: Wait would close that before the last

@@ -104,7 +104,7 @@ func Launch(ctx context.Context, cfg LaunchConfig) (*Conn, error) {
 		return nil, shared.Errorf(shared.CodeUnavailable, "prepare plugin %s: %v", name, err)
 	}
 	env := append([]string(nil), logLevelEnv(cfg.Logger)...)
-	cfg.Cmd.Env = append(env, cfg.Cmd.Env...)
+	cfg.Cmd.Env = append(env, SafePath(cfg.Cmd.Env)...)
 
 	c := &Conn{name: name, proc: proc, dir: dir}
 	track(c)

@@ -264,19 +264,30 @@ func copyFile(from, to string) error {
 	return os.WriteFile(to, data, 0o600)
 }
 
-// installedEnv runs ksm of build b with a config dir of its own whose
-// plugin directory is the only one searched: there `ksm plugin install`
-// put a copy of the file store, trusted by its pin rather than bundled.
+// installedPlugin is the SDK's Go example, built by `make bench`.
+const installedPlugin = "installed/ksm-storage-env"
+
+// installedEnv runs ksm of build b with a config dir of its own, where
+// `ksm plugin install` put the SDK's Go example; the variable it declares
+// holds the config.
 func (fx *fixtures) installedEnv(b *build) []string {
-	configHome := fx.path("cfg-installed" + b.suffix)
-	return fx.env(fx.path("show"), configHome, "KSM_PLUGIN_PATH="+filepath.Join(configHome, "ksm", "plugins"))
+	return fx.env(fx.path("show"), fx.path("cfg-installed"+b.suffix),
+		"KSM_EXAMPLE_CONFIG="+base64.StdEncoding.EncodeToString(fx.configJSON()))
 }
 
+// setupInstalled installs the example with the ksm of build b and, once,
+// sets up the profile that reads through it.
 func (fx *fixtures) setupInstalled(b *build) error {
-	cmd := exec.Command(filepath.Join(b.dir, "ksm"), "plugin", "install", filepath.Join(b.dir, "ksm-storage-file"))
-	cmd.Env = fx.installedEnv(b)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("set-up: ksm plugin install: %w\n%s", err, out)
+	steps := [][]string{{"plugin", "install", fx.exe(installedPlugin)}}
+	if b == fx.current {
+		steps = append(steps, []string{"profile", "setup", "--type=env", "-p", "viaenv", "--variable", "KSM_EXAMPLE_CONFIG"})
+	}
+	for _, args := range steps {
+		cmd := exec.Command(filepath.Join(b.dir, "ksm"), args...)
+		cmd.Env = fx.installedEnv(b)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("set-up: ksm %s: %w\n%s", strings.Join(args, " "), err, out)
+		}
 	}
 	return nil
 }

@@ -295,12 +295,13 @@ func ksmRows(fx *fixtures, b *build) []*row {
 	internal.want, internal.proc = "Storage:", proc(showEnv, ksm, "profile", "show", "local")
 	file := newRow("ksm_show_file", "ksm profile show (file store, trust warm)", "bare_plugin")
 	file.want, file.proc, file.plugin = `Storage:\s+file`, proc(showEnv, ksm, "profile", "show", "viafile"), filePlugin
-	// The same file store, installed by `ksm plugin install` into the user's
-	// plugin directory (KSM_PLUGIN_PATH: not beside ksm, so not bundled):
-	// trusted by its pin, started once per command like a bundled one.
+	// The SDK's Go example, as a third party ships it: installed by `ksm
+	// plugin install` (trusted by its pin, not bundled), and declaring a
+	// variable, so that it needs its description before it starts; the
+	// description cached at install makes that one start per command.
 	installed := newRow("ksm_show_installed", "ksm profile show (installed Go plugin)", "bare_plugin")
-	installed.want, installed.plugin = `Storage:\s+file`, filePlugin
-	installed.proc = proc(fx.installedEnv(b), ksm, "profile", "show", "viafile")
+	installed.want = `Storage:\s+env`
+	installed.proc = proc(fx.installedEnv(b), ksm, "profile", "show", "viaenv")
 	fileCold := newRow("ksm_show_file_cold", "ksm profile show (file store, first use)", "bare_plugin")
 	fileCold.want, fileCold.plugin = `Storage:\s+file`, filePlugin
 	fileCold.proc = proc(fx.env(fx.path("cold"), cold), ksm, "profile", "show", "viafile")
