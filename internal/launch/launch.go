@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -108,27 +109,7 @@ func Launch(ctx context.Context, cfg LaunchConfig) (*Conn, error) {
 
 	c := &Conn{name: name, proc: proc, dir: dir}
 	track(c)
-	c.client = plugin.NewClient(&plugin.ClientConfig{
-		HandshakeConfig:  wire.Handshake,
-		Plugins:          wire.PluginSet(nil),
-		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
-		Managed:          false,
-		StartTimeout:     cfg.StartTimeout,
-		Logger:           hostLogger{cfg.Logger},
-		SyncStdout:       cfg.Stdout,
-		SyncStderr:       cfg.Logger.Named(name).StandardWriter(&hclog.StandardLoggerOptions{ForceLevel: hclog.Debug}),
-		SkipHostEnv:      true,
-		// go-plugin makes its socket directory (0700) inside ours and passes
-		// it in PLUGIN_UNIX_SOCKET_DIR; only a RunnerFunc gets that.
-		UnixSocketConfig: &plugin.UnixSocketConfig{TempDir: dir},
-		RunnerFunc: func(_ hclog.Logger, spec *exec.Cmd, _ string) (runner.Runner, error) {
-			cfg.Cmd.Env = append(cfg.Cmd.Env, spec.Env...)
-			return proc, nil
-		},
-		GRPCDialOptions: append([]grpc.DialOption{grpc.WithDefaultCallOptions(
-			grpc.MaxCallRecvMsgSize(wire.MaxMessageSize), grpc.MaxCallSendMsgSize(wire.MaxMessageSize))},
-			wire.WindowDialOptions()...),
-	})
+	c.client = plugin.NewClient(clientConfig(cfg, proc, dir, runtime.GOOS))
 
 	// The ctx ending kills the process, which ends go-plugin's wait for the
 	// handshake at once.
@@ -151,6 +132,41 @@ func Launch(ctx context.Context, cfg LaunchConfig) (*Conn, error) {
 	}
 	c.Store = store
 	return c, nil
+}
+
+// clientConfig is how go-plugin runs the plugin on goos. With Unix sockets
+// (every unix) the channel is a socket in a 0700 directory only we can
+// enter. Without them (Windows) go-plugin listens on loopback TCP, which
+// any local user can reach: there AutoMTLS makes both sides prove a
+// certificate made for this one launch, so no one else can call the plugin
+// or read what it returns.
+func clientConfig(cfg LaunchConfig, proc *procRunner, dir, goos string) *plugin.ClientConfig {
+	name := cfg.Name
+	if name == "" {
+		name = filepath.Base(cfg.Cmd.Path)
+	}
+	return &plugin.ClientConfig{
+		HandshakeConfig:  wire.Handshake,
+		Plugins:          wire.PluginSet(nil),
+		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
+		Managed:          false,
+		StartTimeout:     cfg.StartTimeout,
+		Logger:           hostLogger{cfg.Logger},
+		SyncStdout:       cfg.Stdout,
+		SyncStderr:       cfg.Logger.Named(name).StandardWriter(&hclog.StandardLoggerOptions{ForceLevel: hclog.Debug}),
+		SkipHostEnv:      true,
+		AutoMTLS:         goos == "windows",
+		// go-plugin makes its socket directory (0700) inside ours and passes
+		// it in PLUGIN_UNIX_SOCKET_DIR; only a RunnerFunc gets that.
+		UnixSocketConfig: &plugin.UnixSocketConfig{TempDir: dir},
+		RunnerFunc: func(_ hclog.Logger, spec *exec.Cmd, _ string) (runner.Runner, error) {
+			cfg.Cmd.Env = append(cfg.Cmd.Env, spec.Env...)
+			return proc, nil
+		},
+		GRPCDialOptions: append([]grpc.DialOption{grpc.WithDefaultCallOptions(
+			grpc.MaxCallRecvMsgSize(wire.MaxMessageSize), grpc.MaxCallSendMsgSize(wire.MaxMessageSize))},
+			wire.WindowDialOptions()...),
+	}
 }
 
 func (c *Conn) connect(dir string) (shared.Store, error) {

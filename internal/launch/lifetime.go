@@ -129,15 +129,21 @@ func removeStaleSocketDirs(base string) {
 // SocketBase picks where the plugin's private socket directory goes. A unix
 // socket path is limited to about 104 bytes, and go-plugin nests two more
 // directories, so a long TMPDIR (macOS, test runners) must not be used; the
-// directory is 0700 wherever it is. Never a relative directory.
+// directory is 0700 wherever it is. Never a relative directory, and never
+// one another user owns or may write (after `su` without `-`,
+// XDG_RUNTIME_DIR and TMPDIR may still name the first user's): its owner
+// could rename and replace the socket directory. Else it is a directory
+// of ksm's own, /tmp/ksm-UID (0700), or /tmp itself (sticky: no one else
+// can rename what is ours in it).
 func SocketBase(getenv func(string) string) string {
 	const maxBase = 40
 	for _, dir := range []string{getenv("XDG_RUNTIME_DIR"), getenv("TMPDIR")} {
-		if dir != "" && len(dir) <= maxBase && filepath.IsAbs(dir) {
-			if st, err := os.Stat(dir); err == nil && st.IsDir() {
-				return filepath.Clean(dir)
-			}
+		if dir != "" && len(dir) <= maxBase && filepath.IsAbs(dir) && privateDir(dir) {
+			return filepath.Clean(dir)
 		}
+	}
+	if dir, ok := ownTempBase("/tmp"); ok {
+		return dir
 	}
 	return "/tmp"
 }
