@@ -111,12 +111,13 @@ fuzz: ## run every fuzz target for $(FUZZTIME) seconds each (CI runs 15)
 stress: ## the long reliability runs: 200 SIGKILLed writes, 128 concurrent writers, the trust-boundary races and kills
 	KSM_STRESS=1 $(GO) test -race -count=1 -timeout 30m -run 'Stress|TestTrustPinsTheBytesItHashed|TestSwappedPluginNeverRuns|TestKillsLeaveNoPlugin' -v ./cli/e2e/
 
-lint: ## gofmt, go vet, and the keyring plugin built for macOS and Windows
+lint: ## gofmt, go vet (here, and of every package and its tests for macOS and Windows), the keyring plugin built for both
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet -tags $(DEVTAGS) ./...
 	cd $(EXAMPLE_MOD) && $(GO) vet ./...
 	$(foreach os,$(CROSS_OS),GOOS=$(os) GOARCH=amd64 $(GOBUILD) -o /dev/null ./plugins/keyring/cmd/ksm-storage-keyring &&) true
-	$(foreach os,$(CROSS_OS),GOOS=$(os) GOARCH=amd64 $(GO) vet ./plugins/keyring/... &&) true
+	$(foreach os,$(CROSS_OS),GOOS=$(os) GOARCH=amd64 $(GO) vet -tags $(DEVTAGS) ./... &&) true
+	$(foreach os,$(CROSS_OS),(cd $(EXAMPLE_MOD) && GOOS=$(os) GOARCH=amd64 $(GO) vet ./...) &&) true
 
 proto: ## regenerate the code made from shared/proto: Go (protoc and its Go plugins) and the Python example's (python3-grpc-tools)
 	./shared/proto/generate.sh

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
-	"syscall"
 	"testing"
 
 	"gopkg.in/ini.v1"
@@ -189,8 +188,7 @@ func TestFindFirstExisting(t *testing.T) {
 func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
 
 func TestUpdateWritesAtomically0600(t *testing.T) {
-	old := syscall.Umask(0)
-	defer syscall.Umask(old)
+	umask0(t)
 	path := filepath.Join(t.TempDir(), "keeper.ini")
 	os.WriteFile(path, []byte("[_config]\nactive_profile = a\n"), 0o666)
 	err := Update(context.Background(), path, func(f *ini.File) error {
