@@ -72,7 +72,7 @@ func buildAll(dir string) error {
 	if err := goBuild(faulty, "./internal/conformance/testdata/faulty"); err != nil {
 		return err
 	}
-	for _, fault := range []string{"deadline", "multiline", "reserved", "noversion"} {
+	for _, fault := range []string{"deadline", "multiline", "reserved", "noversion", "greedyenv"} {
 		if err := os.Link(faulty, filepath.Join(dir, "faulty", "ksm-storage-"+fault)); err != nil {
 			return err
 		}

@@ -70,6 +70,18 @@ func openPlugin(path string) (*os.File, *FileStamp, error) {
 	return f, stampOf(fi), nil
 }
 
+// CheckPluginFile applies the ownership rule to a plugin file that is run
+// without being trusted (`ksm plugin check`): refused (*RefusedError,
+// kind unsafe) if another user could have written it or a directory
+// above it.
+func CheckPluginFile(path string) error {
+	f, _, err := openPlugin(path)
+	if err != nil {
+		return err
+	}
+	return f.Close()
+}
+
 // hashOpen hashes the open plugin and checks that it did not change while
 // it was read: the stamp recorded is the stamp of the bytes hashed.
 func hashOpen(f *os.File, path string, before *FileStamp) (string, error) {

@@ -8,6 +8,9 @@
 //	multiline  errors span lines and hold an escape sequence
 //	reserved   declares an option named "profile"
 //	noversion  reports no version
+//	greedyenv  declares env "A*" (refused: too broad) and, if it was
+//	           given AWS_SECRET_ACCESS_KEY anyway, leaves a file named
+//	           leaked beside itself
 //	.install-*  (the temp name `ksm plugin install` runs it under)
 //	           Describe ignores its context and sleeps an hour
 //
@@ -64,8 +67,15 @@ func (s *store) Describe(context.Context) (*sdk.Description, error) {
 	if fault == "noversion" {
 		version = ""
 	}
+	var env []string
+	if fault == "greedyenv" {
+		env = []string{"A*"}
+		if os.Getenv("AWS_SECRET_ACCESS_KEY") != "" {
+			_ = os.WriteFile(filepath.Join(filepath.Dir(os.Args[0]), "leaked"), nil, 0o600)
+		}
+	}
 	return &sdk.Description{Name: fault, Version: version, ProtocolVersion: shared.ProtocolVersion,
-		Summary: "a plugin with one fault", Options: s.options(), CanSave: true}, nil
+		Summary: "a plugin with one fault", Options: s.options(), CanSave: true, Env: env}, nil
 }
 
 func (s *store) Validate(_ context.Context, options map[string]string) (sdk.Settings, error) {
