@@ -120,16 +120,32 @@ func (r *procRunner) waitExit(d time.Duration) bool {
 	}
 }
 
+// pipeGrace is how long the plugin's stdout and stderr may stay open after
+// it was killed: only a descendant that left its process group (setsid)
+// still holds them then.
+var pipeGrace = time.Second
+
 // stopAndReap kills the process, if it started, and waits until it is
-// reaped. go-plugin runs Wait for every process it started.
+// reaped. go-plugin runs Wait for every process it started, once it has
+// read stdout and stderr to their end; a descendant that escaped the kill
+// and holds them would keep that end from coming, so past pipeGrace our
+// ends are closed, which ends go-plugin's reads.
 func (r *procRunner) stopAndReap() {
 	r.kill()
 	r.mu.Lock()
 	started := r.pid != 0
 	r.mu.Unlock()
-	if started {
-		<-r.done
+	if !started {
+		return
 	}
+	select {
+	case <-r.done:
+		return
+	case <-time.After(pipeGrace):
+	}
+	_ = r.stdout.Close()
+	_ = r.stderr.Close()
+	<-r.done
 }
 
 // ended reports how the process ended by itself ("" if it did not).
