@@ -29,6 +29,9 @@ var (
 // plugin that does not serve the controller's Shutdown: such a plugin gets
 // SIGTERM at once and is killed after termGrace.
 func (c *Conn) stop() {
+	// Taken first, while the plugin is still their ancestor: what left its
+	// process group (setsid), which the group kill misses, is ended too.
+	escaped := c.proc.descendants()
 	g, _ := c.rpc.(*plugin.GRPCClient)
 	asked := false
 	if g != nil {
@@ -44,6 +47,7 @@ func (c *Conn) stop() {
 		c.proc.terminate()
 		c.proc.waitExit(termGrace)
 	}
+	killAll(escaped)
 	c.proc.stopAndReap() // also ends whatever the plugin started
 	if g != nil {
 		_ = g.Close() // the process is gone: its Shutdown fails at once

@@ -131,11 +131,11 @@ var pipeGrace = time.Second
 // and holds them would keep that end from coming, so past pipeGrace our
 // ends are closed, which ends go-plugin's reads.
 func (r *procRunner) stopAndReap() {
-	r.kill()
 	r.mu.Lock()
-	started := r.pid != 0
+	pid := r.pid
 	r.mu.Unlock()
-	if !started {
+	r.kill()
+	if pid == 0 {
 		return
 	}
 	select {
@@ -146,6 +146,17 @@ func (r *procRunner) stopAndReap() {
 	_ = r.stdout.Close()
 	_ = r.stderr.Close()
 	<-r.done
+}
+
+// descendants lists what the plugin started, while it is still their
+// ancestor (see stop).
+func (r *procRunner) descendants() []int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.pid == 0 {
+		return nil
+	}
+	return descendants(r.pid)
 }
 
 // ended reports how the process ended by itself ("" if it did not).
