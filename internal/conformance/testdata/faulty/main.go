@@ -8,6 +8,8 @@
 //	multiline  errors span lines and hold an escape sequence
 //	reserved   declares an option named "profile"
 //	noversion  reports no version
+//	storedown  Load answers that its store is unreachable (no fault of the
+//	           plugin: the environment's)
 //	greedyenv  declares env "A*" (refused: too broad) and, if it was
 //	           given AWS_SECRET_ACCESS_KEY anyway, leaves a file named
 //	           leaked beside itself
@@ -97,6 +99,8 @@ func (s *store) Load(ctx context.Context, settings sdk.Settings) (sdk.Config, er
 		if d, ok := ctx.Deadline(); ok && time.Until(d) < time.Second {
 			time.Sleep(time.Hour)
 		}
+	case "storedown":
+		return nil, sdk.Errorf(sdk.CodeUnavailable, "cannot reach the store at https://store.invalid")
 	}
 	if settings["where"] == "" {
 		return nil, sdk.Errorf(sdk.CodeInvalidArgument, "no settings; run ksm profile setup again")
