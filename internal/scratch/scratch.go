@@ -92,6 +92,13 @@ func RemoveStale(dir, prefix string) {
 }
 
 func processExists(pid int) bool {
+	// A zombie (killed, not yet reaped by a parent that died too) made
+	// nothing it can still use.
+	if stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat"); err == nil {
+		if i := strings.LastIndexByte(string(stat), ')'); i >= 0 && strings.HasPrefix(string(stat[i+1:]), " Z") {
+			return false
+		}
+	}
 	p, err := os.FindProcess(pid)
 	if err != nil {
 		return false
