@@ -143,7 +143,7 @@ stress: ## the long reliability runs: 200 SIGKILLed writes, 128 concurrent write
 	KSM_STRESS=1 $(GO) test -race -count=1 -timeout 30m -run 'Stress|TestTrustPinsTheBytesItHashed|TestSwappedPluginNeverRuns|TestKillsLeaveNoPlugin' -v ./cli/e2e/
 	KSM_STRESS=1 $(GO) test -count=1 -timeout 30m -run 'TestCommandsMatchConfigparser|TestImportExportRoundTrip' -v ./cli/app/
 
-lint: ## gofmt, go vet, staticcheck, and the keyring plugin built and vetted (tests included) for macOS and Windows
+lint: ## gofmt, go vet (here, and of every package and its tests for macOS and Windows), staticcheck, the keyring plugin built for both
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet -tags $(DEVTAGS) ./...
 	cd $(EXAMPLE_MOD) && $(GO) vet ./...
@@ -151,7 +151,8 @@ lint: ## gofmt, go vet, staticcheck, and the keyring plugin built and vetted (te
 	$(GOBIN)/staticcheck -tags $(DEVTAGS) ./...
 	cd $(EXAMPLE_MOD) && $(GOBIN)/staticcheck ./...
 	$(foreach os,$(CROSS_OS),GOOS=$(os) GOARCH=amd64 $(GOBUILD) -o /dev/null ./plugins/keyring/cmd/ksm-storage-keyring &&) true
-	$(foreach os,$(CROSS_OS),GOOS=$(os) GOARCH=amd64 $(GO) vet ./plugins/keyring/... ./internal/keeperlayout &&) true
+	$(foreach os,$(CROSS_OS),GOOS=$(os) GOARCH=amd64 $(GO) vet -tags $(DEVTAGS) ./... &&) true
+	$(foreach os,$(CROSS_OS),(cd $(EXAMPLE_MOD) && GOOS=$(os) GOARCH=amd64 $(GO) vet ./...) &&) true
 
 proto: ## regenerate the code made from shared/proto: Go (protoc and its Go plugins) and the Python example's (python3-grpc-tools)
 	./shared/proto/generate.sh
@@ -170,6 +171,7 @@ BENCH_BASE ?=
 bench: ## measure speed and memory against floors; table on stdout, JSON in bench/results
 	@$(MAKE) --no-print-directory build BIN=$(BENCH_BIN)
 	$(foreach f,$(BENCH_FLOORS),$(GOBUILD) -ldflags '$(LDFLAGS)' -o $(BENCH_BIN)/$(lastword $(subst :, ,$(f))) ./bench/testdata/$(firstword $(subst :, ,$(f))) &&) true
+	cd sdk/examples/go && $(GOBUILD) -ldflags '-s -w' -o $(CURDIR)/$(BENCH_BIN)/installed/ksm-storage-env .
 ifneq ($(BENCH_BASE),)
 	rm -rf bench/results/base && mkdir -p bench/results/base/src
 	git archive $(BENCH_BASE) | tar -x -C bench/results/base/src

@@ -66,13 +66,20 @@ func buildAll(dir string) error {
 	if err := goBuildIn("../../sdk/storagetest/testdata/previous", filepath.Join(dir, "previous", "ksm-storage-previous"), "."); err != nil {
 		return err
 	}
+	// Other versions of it, for install and trust: an upgrade, and one
+	// whose version holds a terminal title sequence and a bidi override.
+	for sub, v := range map[string]string{"example2": "2.0.0", "exampleesc": "3.0.0\x1b]0;pwned\x07\u202e"} {
+		if err := goBuildIn("../../sdk/examples/go", filepath.Join(dir, sub, "ksm-storage-env"), ".", "-ldflags", "-X main.version="+v); err != nil {
+			return err
+		}
+	}
 	// Plugins with one fault each, for `ksm plugin check` (their type names
 	// the fault).
 	faulty := filepath.Join(dir, "faulty", "ksm-storage-stdout")
 	if err := goBuild(faulty, "./internal/conformance/testdata/faulty"); err != nil {
 		return err
 	}
-	for _, fault := range []string{"deadline", "multiline", "reserved", "noversion"} {
+	for _, fault := range []string{"deadline", "multiline", "reserved", "noversion", "greedyenv"} {
 		if err := os.Link(faulty, filepath.Join(dir, "faulty", "ksm-storage-"+fault)); err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package plugincmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,8 +13,12 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ksm-cli/ksm/cli/internal/cmdutil"
+	"github.com/ksm-cli/ksm/cli/internal/pluginhost"
 	"github.com/ksm-cli/ksm/internal/conformance"
 	"github.com/ksm-cli/ksm/internal/launch"
+	"github.com/ksm-cli/ksm/internal/safetext"
+	"github.com/ksm-cli/ksm/internal/scratch"
+	"github.com/ksm-cli/ksm/internal/setupflags"
 	"github.com/ksm-cli/ksm/shared"
 )
 
@@ -21,6 +26,8 @@ type checkOptions struct {
 	f       *cmdutil.Factory
 	options cli.StringSlice
 	missing cli.StringSlice
+	// unsafe runs a plugin that fails the ownership rule, with a warning.
+	unsafe bool
 }
 
 func newCheckCommand(f *cmdutil.Factory) *cli.Command {
@@ -33,7 +40,10 @@ func newCheckCommand(f *cmdutil.Factory) *cli.Command {
 working directory, HOME and TMPDIR), runs every check of the contract
 (docs/plugin-protocol.md) and prints one line per check. Exits 1 if any
 check fails. The plugin is run whether or not it is trusted, and its trust
-is left as it was. It gets the variables it declares from this environment.
+is left as it was; but a plugin another user could have changed (the
+ownership rule of every launch) is refused unless --unsafe is given. It
+gets the variables it declares from this environment, once its description
+passes ksm's checks (env rules included).
 
 Without --option, each required option is set to "ksm-check-config" (a file
 in the sandbox, for a path); if the plugin refuses that, the checks that
@@ -45,6 +55,7 @@ Examples:
    AWS_PROFILE=dev ksm plugin check aws --option secret=ksm-check`,
 		Flags: []cli.Flag{
 			&cli.StringSliceFlag{Name: "option", Usage: "a setup `NAME=VALUE` that validate accepts (repeatable)", Destination: &opts.options},
+			&cli.BoolFlag{Name: "unsafe", Usage: "check a plugin that another user could have changed (it fails the ownership rule), with a warning", Destination: &opts.unsafe},
 			&cli.StringSliceFlag{Name: "missing", Usage: "a setting `NAME=VALUE` of a config that does not exist: load must say not found (repeatable)", Destination: &opts.missing},
 		},
 		Action: func(c *cli.Context) error {
@@ -70,11 +81,25 @@ func runCheck(ctx context.Context, opts *checkOptions, arg string) error {
 	if err != nil {
 		return err
 	}
-	sandbox, err := os.MkdirTemp("", "ksm-plugin-check-")
+	// The rule every launch applies: a file another user could change
+	// is not run as you, unless you say so.
+	if err := pluginhost.CheckPluginFile(path); err != nil {
+		var re *pluginhost.RefusedError
+		if !errors.As(err, &re) || !opts.unsafe {
+			if errors.As(err, &re) {
+				return fmt.Errorf("%w; add --unsafe to check it anyway", err)
+			}
+			return err
+		}
+		fmt.Fprintf(f.IO.ErrOut, "Warning: %s\n", safetext.Escape(err.Error()))
+	}
+	// Removed on return, on a stop signal (launch.CloseAll), or, if ksm
+	// is killed, by the next check.
+	sandbox, removeSandbox, err := scratch.MkdirTemp("", "ksm-plugin-check-")
 	if err != nil {
 		return fmt.Errorf("cannot make a sandbox directory: %w", err)
 	}
-	defer os.RemoveAll(sandbox)
+	defer removeSandbox()
 	for _, d := range []string{"home", "tmp"} {
 		if err := os.Mkdir(filepath.Join(sandbox, d), 0o700); err != nil {
 			return err
@@ -201,5 +226,12 @@ func declaredEnv(ctx context.Context, f *cmdutil.Factory, path string, env []str
 	if err != nil {
 		return nil
 	}
-	return resp.Description.Env
+	// Its env rules are applied before any variable is passed: a
+	// description ksm refuses (e.g. env "A*", which would take
+	// AWS_SECRET_ACCESS_KEY) gets nothing beyond the sandbox's base.
+	d := &resp.Description
+	if d.Check(conformance.TypeOf(path), setupflags.ReservedNames()) != nil {
+		return nil
+	}
+	return d.Env
 }

@@ -86,8 +86,7 @@ func TestUpdateFailureStillRemovesStaleTemps(t *testing.T) {
 
 // Under umask 000 the file, its lock and the temp files are 0600.
 func TestModesUnderUmask000(t *testing.T) {
-	old := syscall.Umask(0)
-	defer syscall.Umask(old)
+	umask0(t)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "f.json")
 	if err := os.WriteFile(path, []byte("{}"), 0o666); err != nil {

@@ -83,6 +83,16 @@ func TestFaultlessPluginPasses(t *testing.T) {
 	}
 }
 
+// A store that is down (or refuses the credentials) is the environment's
+// fault, not the plugin's: the deadline check does not send its author to
+// debug correct deadline code.
+func TestStoreDownIsNotADeadlineFault(t *testing.T) {
+	r := run(t, "storedown")["DeadlinesAreHonoured"]
+	if r.Failed() || r.Skipped {
+		t.Errorf("DeadlinesAreHonoured: failed %v, skipped %v: %q", r.Failed(), r.Skipped, r.Lines)
+	}
+}
+
 // Each fault fails its check with a line that says what is wrong.
 func TestEachFaultFailsItsCheck(t *testing.T) {
 	tests := []struct {

@@ -20,6 +20,8 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/emptypb"
 
+	"github.com/ksm-cli/ksm/internal/launch"
+	"github.com/ksm-cli/ksm/internal/scratch"
 	"github.com/ksm-cli/ksm/internal/wire"
 	"github.com/ksm-cli/ksm/shared"
 )
@@ -28,10 +30,12 @@ import (
 // reads the handshake line itself, sees every byte written to stdout after
 // it (go-plugin drops them), and times the plugin's exit.
 type rawPlugin struct {
-	cmd   *exec.Cmd
-	dir   string
-	conn  *grpc.ClientConn
-	store shared.Store
+	cmd *exec.Cmd
+	dir string
+	// removeDir removes dir.
+	removeDir func()
+	conn      *grpc.ClientConn
+	store     shared.Store
 
 	after  bytes.Buffer  // stdout after the handshake line
 	mu     sync.Mutex    // guards after
@@ -57,20 +61,22 @@ func handshakeEnv(socketDir string) []string {
 // startRaw starts the plugin and reads its handshake line; a nil error
 // means a conforming line and a connection to the socket it names.
 func (s *Suite) startRaw(env []string) (*rawPlugin, error) {
-	dir, err := os.MkdirTemp(shortTempDir(), "ksm-check-")
+	// Named after this process: removed on a stop signal, or by the next
+	// ksm if this one is killed.
+	dir, removeDir, err := scratch.MkdirTemp(shortTempDir(), "ksm-check-")
 	if err != nil {
 		return nil, err
 	}
-	p := &rawPlugin{dir: dir, copied: make(chan struct{}), exited: make(chan struct{})}
+	p := &rawPlugin{dir: dir, removeDir: removeDir, copied: make(chan struct{}), exited: make(chan struct{})}
 	p.cmd = exec.Command(s.cfg.Binary)
-	p.cmd.Env = append(append([]string{}, env...), handshakeEnv(dir)...)
+	p.cmd.Env = append(launch.SafePath(env), handshakeEnv(dir)...)
 	p.cmd.Dir = s.cfg.Dir
 	p.cmd.Stderr = s.cfg.Logger.Named(TypeOf(s.cfg.Binary)).StandardWriter(&hclog.StandardLoggerOptions{InferLevels: true})
 	// Our own pipe, not StdoutPipe: Wait would close that before the last
 	// bytes are read.
 	stdout, w, err := os.Pipe()
 	if err != nil {
-		_ = os.RemoveAll(dir)
+		removeDir()
 		return nil, err
 	}
 	p.cmd.Stdout = w
@@ -78,7 +84,7 @@ func (s *Suite) startRaw(env []string) (*rawPlugin, error) {
 	w.Close()
 	if err != nil {
 		stdout.Close()
-		_ = os.RemoveAll(dir)
+		removeDir()
 		return nil, fmt.Errorf("cannot start it: %v", err)
 	}
 	lines := make(chan string, 1)
@@ -194,7 +200,7 @@ func (p *rawPlugin) kill() {
 		_ = p.cmd.Process.Kill()
 		<-p.exited
 	}
-	_ = os.RemoveAll(p.dir)
+	p.removeDir()
 }
 
 // shortTempDir keeps socket paths under the ~100 byte limit.

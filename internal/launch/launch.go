@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -104,35 +105,16 @@ func Launch(ctx context.Context, cfg LaunchConfig) (*Conn, error) {
 		return nil, shared.Errorf(shared.CodeUnavailable, "prepare plugin %s: %v", name, err)
 	}
 	env := append([]string(nil), logLevelEnv(cfg.Logger)...)
-	cfg.Cmd.Env = append(env, cfg.Cmd.Env...)
+	cfg.Cmd.Env = append(env, SafePath(cfg.Cmd.Env)...)
 
 	c := &Conn{name: name, proc: proc, dir: dir}
 	track(c)
-	c.client = plugin.NewClient(&plugin.ClientConfig{
-		HandshakeConfig:  wire.Handshake,
-		VersionedPlugins: wire.VersionedPlugins(nil, nil),
-		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
-		Managed:          false,
-		StartTimeout:     cfg.StartTimeout,
-		Logger:           hostLogger{cfg.Logger},
-		SyncStdout:       cfg.Stdout,
-		SyncStderr:       cfg.Logger.Named(name).StandardWriter(&hclog.StandardLoggerOptions{ForceLevel: hclog.Debug}),
-		SkipHostEnv:      true,
-		// go-plugin makes its socket directory (0700) inside ours and passes
-		// it in PLUGIN_UNIX_SOCKET_DIR; only a RunnerFunc gets that.
-		UnixSocketConfig: &plugin.UnixSocketConfig{TempDir: dir},
-		RunnerFunc: func(_ hclog.Logger, spec *exec.Cmd, _ string) (runner.Runner, error) {
-			cfg.Cmd.Env = append(cfg.Cmd.Env, spec.Env...)
-			return proc, nil
-		},
-		GRPCDialOptions: append([]grpc.DialOption{grpc.WithDefaultCallOptions(
-			grpc.MaxCallRecvMsgSize(wire.MaxMessageSize), grpc.MaxCallSendMsgSize(wire.MaxMessageSize))},
-			wire.WindowDialOptions()...),
-	})
+	c.client = plugin.NewClient(clientConfig(cfg, proc, dir, runtime.GOOS))
 
 	// The ctx ending kills the process, which ends go-plugin's wait for the
 	// handshake at once.
 	stop := context.AfterFunc(ctx, proc.kill)
+	started := time.Now()
 	store, err := c.connect(dir)
 	if !stop() && err == nil {
 		err = ctx.Err()
@@ -146,10 +128,45 @@ func Launch(ctx context.Context, cfg LaunchConfig) (*Conn, error) {
 		}
 		_ = os.RemoveAll(dir)
 		untrack(c)
-		return nil, c.startError(ctx, cfg.StartTimeout, err)
+		return nil, c.startError(ctx, cfg.StartTimeout, time.Since(started), err)
 	}
 	c.Store = store
 	return c, nil
+}
+
+// clientConfig is how go-plugin runs the plugin on goos. With Unix sockets
+// (every unix) the channel is a socket in a 0700 directory only we can
+// enter. Without them (Windows) go-plugin listens on loopback TCP, which
+// any local user can reach: there AutoMTLS makes both sides prove a
+// certificate made for this one launch, so no one else can call the plugin
+// or read what it returns.
+func clientConfig(cfg LaunchConfig, proc *procRunner, dir, goos string) *plugin.ClientConfig {
+	name := cfg.Name
+	if name == "" {
+		name = filepath.Base(cfg.Cmd.Path)
+	}
+	return &plugin.ClientConfig{
+		HandshakeConfig:  wire.Handshake,
+		VersionedPlugins: wire.VersionedPlugins(nil, nil),
+		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
+		Managed:          false,
+		StartTimeout:     cfg.StartTimeout,
+		Logger:           hostLogger{cfg.Logger},
+		SyncStdout:       cfg.Stdout,
+		SyncStderr:       cfg.Logger.Named(name).StandardWriter(&hclog.StandardLoggerOptions{ForceLevel: hclog.Debug}),
+		SkipHostEnv:      true,
+		AutoMTLS:         goos == "windows",
+		// go-plugin makes its socket directory (0700) inside ours and passes
+		// it in PLUGIN_UNIX_SOCKET_DIR; only a RunnerFunc gets that.
+		UnixSocketConfig: &plugin.UnixSocketConfig{TempDir: dir},
+		RunnerFunc: func(_ hclog.Logger, spec *exec.Cmd, _ string) (runner.Runner, error) {
+			cfg.Cmd.Env = append(cfg.Cmd.Env, spec.Env...)
+			return proc, nil
+		},
+		GRPCDialOptions: append([]grpc.DialOption{grpc.WithDefaultCallOptions(
+			grpc.MaxCallRecvMsgSize(wire.MaxMessageSize), grpc.MaxCallSendMsgSize(wire.MaxMessageSize))},
+			wire.WindowDialOptions()...),
+	}
 }
 
 func (c *Conn) connect(dir string) (shared.Store, error) {

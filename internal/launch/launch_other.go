@@ -38,3 +38,8 @@ func checkAddr(name string, addr net.Addr, _ string) error {
 	}
 	return shared.Errorf(shared.CodeFailedPrecondition, "plugin %s listens on %s %s, not on loopback; refusing to connect", name, addr.Network(), addr.String())
 }
+
+// privateDir: not used off unix (no unix sockets); nothing qualifies.
+func privateDir(string) bool { return false }
+
+func ownTempBase(string) (string, bool) { return "", false }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -63,4 +64,31 @@ func checkAddr(name string, addr net.Addr, dir string) error {
 		return shared.Errorf(shared.CodeFailedPrecondition, "plugin %s announced %s, which is not a unix socket; refusing to connect", name, path)
 	}
 	return nil
+}
+
+// privateDir: a directory (symlinks followed) owned by us that no one else
+// may write: what we create in it stays as we made it.
+func privateDir(path string) bool {
+	fi, err := os.Stat(path)
+	if err != nil || !fi.IsDir() {
+		return false
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	return ok && int(st.Uid) == os.Geteuid() && fi.Mode().Perm()&0o022 == 0
+}
+
+// ownTempBase makes (or finds) parent/ksm-UID, a 0700 directory of ours,
+// and refuses one that is a symlink or that someone else made first.
+func ownTempBase(parent string) (string, bool) {
+	dir := filepath.Join(parent, "ksm-"+strconv.Itoa(os.Geteuid()))
+	_ = os.Mkdir(dir, 0o700)
+	fi, err := os.Lstat(dir)
+	if err != nil || !fi.IsDir() {
+		return "", false
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok || int(st.Uid) != os.Geteuid() || fi.Mode().Perm()&0o077 != 0 {
+		return "", false
+	}
+	return dir, true
 }

@@ -13,6 +13,8 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/emptypb"
+
+	"github.com/ksm-cli/ksm/internal/scratch"
 )
 
 // How long a plugin gets to exit: after go-plugin's controller Shutdown
@@ -27,6 +29,9 @@ var (
 // plugin that does not serve the controller's Shutdown: such a plugin gets
 // SIGTERM at once and is killed after termGrace.
 func (c *Conn) stop() {
+	// Taken first, while the plugin is still their ancestor: what left its
+	// process group (setsid), which the group kill misses, is ended too.
+	escaped := c.proc.descendants()
 	g, _ := c.rpc.(*plugin.GRPCClient)
 	asked := false
 	if g != nil {
@@ -42,6 +47,7 @@ func (c *Conn) stop() {
 		c.proc.terminate()
 		c.proc.waitExit(termGrace)
 	}
+	killAll(escaped)
 	c.proc.stopAndReap() // also ends whatever the plugin started
 	if g != nil {
 		_ = g.Close() // the process is gone: its Shutdown fails at once
@@ -81,8 +87,10 @@ func track(c *Conn)   { live.Store(c, struct{}{}) }
 func untrack(c *Conn) { live.Delete(c) }
 
 // CloseAll stops every plugin this process started and removes their
-// socket directories: what a signal handler calls before ksm exits.
+// socket directories and the scratch files ksm holds (internal/scratch):
+// what a signal handler calls before ksm exits.
 func CloseAll() {
+	defer scratch.RemoveAll()
 	var wg sync.WaitGroup
 	live.Range(func(k, _ any) bool {
 		wg.Add(1)
@@ -125,15 +133,21 @@ func removeStaleSocketDirs(base string) {
 // SocketBase picks where the plugin's private socket directory goes. A unix
 // socket path is limited to about 104 bytes, and go-plugin nests two more
 // directories, so a long TMPDIR (macOS, test runners) must not be used; the
-// directory is 0700 wherever it is. Never a relative directory.
+// directory is 0700 wherever it is. Never a relative directory, and never
+// one another user owns or may write (after `su` without `-`,
+// XDG_RUNTIME_DIR and TMPDIR may still name the first user's): its owner
+// could rename and replace the socket directory. Else it is a directory
+// of ksm's own, /tmp/ksm-UID (0700), or /tmp itself (sticky: no one else
+// can rename what is ours in it).
 func SocketBase(getenv func(string) string) string {
 	const maxBase = 40
 	for _, dir := range []string{getenv("XDG_RUNTIME_DIR"), getenv("TMPDIR")} {
-		if dir != "" && len(dir) <= maxBase && filepath.IsAbs(dir) {
-			if st, err := os.Stat(dir); err == nil && st.IsDir() {
-				return filepath.Clean(dir)
-			}
+		if dir != "" && len(dir) <= maxBase && filepath.IsAbs(dir) && privateDir(dir) {
+			return filepath.Clean(dir)
 		}
+	}
+	if dir, ok := ownTempBase("/tmp"); ok {
+		return dir
 	}
 	return "/tmp"
 }

@@ -19,8 +19,10 @@ import (
 type procRunner struct {
 	cmd    *exec.Cmd
 	stdout io.ReadCloser
-	stderr io.ReadCloser
-	done   chan struct{} // closed once the process is reaped
+	// handshake keeps the first line go-plugin reads from stdout.
+	handshake *handshakeTap
+	stderr    io.ReadCloser
+	done      chan struct{} // closed once the process is reaped
 
 	mu       sync.Mutex
 	pid      int
@@ -42,7 +44,8 @@ func newProcRunner(cmd *exec.Cmd) (*procRunner, error) {
 		return nil, err
 	}
 	ownProcessGroup(cmd)
-	return &procRunner{cmd: cmd, stdout: stdout, stderr: stderr, done: make(chan struct{})}, nil
+	tap := &handshakeTap{r: stdout}
+	return &procRunner{cmd: cmd, stdout: tap, handshake: tap, stderr: stderr, done: make(chan struct{})}, nil
 }
 
 func (r *procRunner) Start(context.Context) error {
@@ -117,16 +120,43 @@ func (r *procRunner) waitExit(d time.Duration) bool {
 	}
 }
 
+// pipeGrace is how long the plugin's stdout and stderr may stay open after
+// it was killed: only a descendant that left its process group (setsid)
+// still holds them then.
+var pipeGrace = time.Second
+
 // stopAndReap kills the process, if it started, and waits until it is
-// reaped. go-plugin runs Wait for every process it started.
+// reaped. go-plugin runs Wait for every process it started, once it has
+// read stdout and stderr to their end; a descendant that escaped the kill
+// and holds them would keep that end from coming, so past pipeGrace our
+// ends are closed, which ends go-plugin's reads.
 func (r *procRunner) stopAndReap() {
-	r.kill()
 	r.mu.Lock()
-	started := r.pid != 0
+	pid := r.pid
 	r.mu.Unlock()
-	if started {
-		<-r.done
+	r.kill()
+	if pid == 0 {
+		return
 	}
+	select {
+	case <-r.done:
+		return
+	case <-time.After(pipeGrace):
+	}
+	_ = r.stdout.Close()
+	_ = r.stderr.Close()
+	<-r.done
+}
+
+// descendants lists what the plugin started, while it is still their
+// ancestor (see stop).
+func (r *procRunner) descendants() []int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.pid == 0 {
+		return nil
+	}
+	return descendants(r.pid)
 }
 
 // ended reports how the process ended by itself ("" if it did not).

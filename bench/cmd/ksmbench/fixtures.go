@@ -186,6 +186,11 @@ func (fx *fixtures) setup() error {
 			return err
 		}
 	}
+	for _, b := range fx.builds() {
+		if err := fx.setupInstalled(b); err != nil {
+			return err
+		}
+	}
 	// The cold rows read the same profiles with a config dir of their own,
 	// whose trust file is removed before each run.
 	return copyFile(fx.path("show", "keeper.ini"), fx.path("cold", "keeper.ini"))
@@ -257,4 +262,32 @@ func copyFile(from, to string) error {
 		return err
 	}
 	return os.WriteFile(to, data, 0o600)
+}
+
+// installedPlugin is the SDK's Go example, built by `make bench`.
+const installedPlugin = "installed/ksm-storage-env"
+
+// installedEnv runs ksm of build b with a config dir of its own, where
+// `ksm plugin install` put the SDK's Go example; the variable it declares
+// holds the config.
+func (fx *fixtures) installedEnv(b *build) []string {
+	return fx.env(fx.path("show"), fx.path("cfg-installed"+b.suffix),
+		"KSM_EXAMPLE_CONFIG="+base64.StdEncoding.EncodeToString(fx.configJSON()))
+}
+
+// setupInstalled installs the example with the ksm of build b and, once,
+// sets up the profile that reads through it.
+func (fx *fixtures) setupInstalled(b *build) error {
+	steps := [][]string{{"plugin", "install", fx.exe(installedPlugin)}}
+	if b == fx.current {
+		steps = append(steps, []string{"profile", "setup", "--type=env", "-p", "viaenv", "--variable", "KSM_EXAMPLE_CONFIG"})
+	}
+	for _, args := range steps {
+		cmd := exec.Command(filepath.Join(b.dir, "ksm"), args...)
+		cmd.Env = fx.installedEnv(b)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("set-up: ksm %s: %w\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	return nil
 }

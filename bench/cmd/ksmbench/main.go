@@ -18,6 +18,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/ksm-cli/ksm/plugins/vault/vaulttest"
@@ -45,6 +47,7 @@ type options struct {
 	strict         bool
 	doc            string
 	docCommand     string
+	only           string
 }
 
 func run() error {
@@ -66,6 +69,7 @@ func run() error {
 	flag.BoolVar(&o.strict, "strict", false, "exit 1 if a target is missed")
 	flag.StringVar(&o.doc, "doc", "", "also write the figures into the generated part of this page (docs/performance.md)")
 	flag.StringVar(&o.docCommand, "doc-command", "make bench-doc", "the command the page says produced the figures")
+	flag.StringVar(&o.only, "only", "", "measure only the rows whose key matches this regexp, and the floors they are compared with")
 	flag.Parse()
 	if o.runs < 1 || o.warmup < 0 || o.peakRuns < 1 || o.benchCount < 1 {
 		return errors.New("-runs, -peak-runs and -bench-count must be at least 1, -warmup at least 0")
@@ -123,6 +127,11 @@ func run() error {
 		return err
 	}
 	rows := buildRows(fx)
+	if o.only != "" {
+		if rows, err = onlyRows(rows, o.only); err != nil {
+			return err
+		}
+	}
 	for _, r := range rows {
 		if err := r.check(); err != nil {
 			return err
@@ -239,6 +248,35 @@ func buildRows(fx *fixtures) []*row {
 	return rows
 }
 
+// onlyRows keeps the rows whose key matches pattern, and the rows they
+// are compared with (their base floor, and the bundled file store for the
+// installed plugin).
+func onlyRows(rows []*row, pattern string) ([]*row, error) {
+	re, err := regexp.Compile(pattern)
+	if err != nil {
+		return nil, fmt.Errorf("-only: %w", err)
+	}
+	keep := map[string]bool{}
+	for _, r := range rows {
+		if re.MatchString(r.key) {
+			keep[r.key], keep[r.base] = true, true
+			if strings.HasPrefix(r.key, "ksm_show_installed") {
+				keep[strings.Replace(r.key, "installed", "file", 1)] = true
+			}
+		}
+	}
+	var kept []*row
+	for _, r := range rows {
+		if keep[r.key] {
+			kept = append(kept, r)
+		}
+	}
+	if len(kept) == 0 {
+		return nil, fmt.Errorf("-only %q matches no row", pattern)
+	}
+	return kept, nil
+}
+
 // ksmRows are the ksm commands, run with one build of ksm and its plugins.
 func ksmRows(fx *fixtures, b *build) []*row {
 	ksm := filepath.Join(b.dir, "ksm")
@@ -264,6 +302,13 @@ func ksmRows(fx *fixtures, b *build) []*row {
 	internal.want, internal.proc = "Storage:", proc(showEnv, ksm, "profile", "show", "local")
 	file := newRow("ksm_show_file", "ksm profile show (file store, trust warm)", "bare_plugin")
 	file.want, file.proc, file.plugin = `Storage:\s+file`, proc(showEnv, ksm, "profile", "show", "viafile"), filePlugin
+	// The SDK's Go example, as a third party ships it: installed by `ksm
+	// plugin install` (trusted by its pin, not bundled), and declaring a
+	// variable, so that it needs its description before it starts; the
+	// description cached at install makes that one start per command.
+	installed := newRow("ksm_show_installed", "ksm profile show (installed Go plugin)", "bare_plugin")
+	installed.want = `Storage:\s+env`
+	installed.proc = proc(fx.installedEnv(b), ksm, "profile", "show", "viaenv")
 	fileCold := newRow("ksm_show_file_cold", "ksm profile show (file store, first use)", "bare_plugin")
 	fileCold.want, fileCold.plugin = `Storage:\s+file`, filePlugin
 	fileCold.proc = proc(fx.env(fx.path("cold"), cold), ksm, "profile", "show", "viafile")
@@ -277,7 +322,7 @@ func ksmRows(fx *fixtures, b *build) []*row {
 	imp := newRow("ksm_import_1000", "ksm profile import (into 1,000)", "hello_plugin")
 	imp.proc = &procSpec{argv: []string{ksm, "profile", "import", "-p", "imported", "--force", "-"},
 		env: fx.env(fx.path("import"+b.suffix), warm), dir: fx.path("home"), stdin: fx.path("config.b64")}
-	rows := []*row{version, list(1), list(100), list(1000), internal, file, fileCold, imp}
+	rows := []*row{version, list(1), list(100), list(1000), internal, file, installed, fileCold, imp}
 	if fx.moto != nil {
 		aws := newRow("ksm_show_aws", "ksm profile show (aws store, moto)", "moto_get")
 		aws.want, aws.proc = `Storage:\s+aws`, proc(append(showEnv, fx.awsEnv()...), ksm, "profile", "show", "viaaws")

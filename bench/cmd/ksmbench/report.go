@@ -126,6 +126,9 @@ func (res *results) finish(rows []*row) {
 	if f := byKey["ksm_show_file"]; f != nil {
 		add("profile show, file store", "≤ 30 ms", f.MedianMs, 30, "ms")
 	}
+	if i, f := byKey["ksm_show_installed"], byKey["ksm_show_file"]; i != nil && f != nil {
+		add("profile show, installed Go plugin: over the bundled file store", "≤ 1.1 ×", i.MedianMs/f.MedianMs, 1.1, "×")
+	}
 	if a, m := byKey["ksm_show_aws"], byKey["moto_get"]; a != nil && m != nil {
 		add("profile show, aws store: overhead over moto", "≤ 35 ms", a.MedianMs-m.MedianMs, 35, "ms")
 	}

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
-	"syscall"
 	"testing"
 
 	"gopkg.in/ini.v1"
@@ -189,10 +188,8 @@ func TestFindFirstExisting(t *testing.T) {
 func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
 
 func TestUpdateWritesAtomically0600(t *testing.T) {
-	old := syscall.Umask(0)
-	defer syscall.Umask(old)
 	dir := t.TempDir()
-	os.Chmod(dir, 0o755) // the ownership rule refuses a world-writable directory
+	umask0(t)
 	path := filepath.Join(dir, "keeper.ini")
 	// readable by others (only the mode warning's business), written back 0600
 	os.WriteFile(path, []byte("[_config]\nactive_profile = a\n"), 0o644)

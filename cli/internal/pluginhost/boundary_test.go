@@ -55,9 +55,11 @@ func TestTrustBundledSurvivesUpgrade(t *testing.T) {
 		Trust: &TrustStore{Path: filepath.Join(t.TempDir(), "ksm", "trusted-plugins.json")},
 		Log:   hclog.NewNullLogger(), Notices: &notices,
 	}
-	rec, _, err := h.TrustPlugin(context.Background(), "file")
-	if err != nil || rec.Source != SourceBundled {
-		t.Fatalf("trust: %+v %v", rec, err)
+	// (described already: this file cannot run)
+	known := &Known{SHA256: sum1, Desc: &shared.Description{Name: "file", Version: "1.0.0", ProtocolVersion: shared.ProtocolVersion}}
+	ch, err := h.TrustPlugin(context.Background(), "file", known, false)
+	if err != nil || ch.New.Source != SourceBundled {
+		t.Fatalf("trust: %+v %v", ch, err)
 	}
 	// The upgrade: new plugin bytes, and a ksm that knows their hash.
 	os.Remove(path)

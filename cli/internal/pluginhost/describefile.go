@@ -27,7 +27,9 @@ func (h *Host) DescribeFile(ctx context.Context, path string) (*shared.Descripti
 		return nil, err
 	}
 	defer s.Close()
-	resp, err := s.store.Describe(ctx, &shared.DescribeRequest{})
+	cctx, cancel := s.callCtx(ctx) // --timeout: a plugin that never answers is not waited for
+	defer cancel()
+	resp, err := s.store.Describe(cctx, &shared.DescribeRequest{})
 	if err != nil {
 		return nil, Explain("new", "describe", err)
 	}

@@ -71,7 +71,7 @@ func (h *Host) Open(ctx context.Context, typ string, firstUse bool) (*Session, e
 			s.Close()
 			return nil, err
 		}
-		v.rec.Describe = desc
+		v.remember(desc)
 		if len(desc.Env) == 0 {
 			s.Desc = desc
 			h.save(ctx, v)
@@ -109,7 +109,7 @@ func (h *Host) Description(ctx context.Context, p Plugin) (*shared.Description, 
 	if err != nil {
 		return nil, err
 	}
-	v.rec.Describe = desc
+	v.remember(desc)
 	h.save(ctx, v)
 	return desc, nil
 }
@@ -125,35 +125,76 @@ func cachedDescription(v *verified) *shared.Description {
 	return d
 }
 
-// TrustPlugin pins the current binary of a type (`ksm plugin trust`): the
-// hash and the stamp come from one open file. A plugin built with this ksm
-// stays bundled, so upgrading ksm with its plugins keeps working.
-func (h *Host) TrustPlugin(ctx context.Context, typ string) (*Record, Plugin, error) {
+// TrustChange is what trusting a plugin changed: the record it replaced
+// (nil if the path was never trusted) and the new one, whose description
+// is always known, so that the next command starts the plugin once.
+type TrustChange struct {
+	Plugin Plugin
+	Old    *Record
+	New    *Record
+}
+
+// Known is a description already taken from the binary of a hash (by
+// `ksm plugin install`), so that trusting that binary need not run it again.
+type Known struct {
+	SHA256 string
+	Desc   *shared.Description
+}
+
+// TrustPlugin pins the current binary of a type (`ksm plugin trust`,
+// install): the hash and the stamp come from one open file, and the
+// description is cached with them. A plugin whose description ksm refuses
+// is not trusted. A plugin built with this ksm stays bundled, so upgrading
+// ksm with its plugins keeps working. Unless force, a binary that reports
+// an older version than the one it replaces is refused (*DowngradeError).
+func (h *Host) TrustPlugin(ctx context.Context, typ string, known *Known, force bool) (*TrustChange, error) {
 	p, err := h.Find(typ)
 	if err != nil {
-		return nil, p, err
+		return nil, err
 	}
 	if err := h.Trust.usable(); err != nil {
-		return nil, p, err
+		return nil, err
 	}
 	f, _, err := openPlugin(p.Path)
 	if err != nil {
-		return nil, p, err
+		return nil, err
 	}
-	defer f.Close()
+	v := &verified{plugin: p, file: f}
+	defer v.close()
 	sum, stamp, err := hashStable(f, p.Path)
 	if err != nil {
-		return nil, p, err
+		return nil, err
 	}
-	old, _ := h.Trust.Get(p.Path)
-	rec := &Record{Type: typ, SHA256: sum, Source: SourcePinned, Stat: stamp, Describe: keepDescribe(old, sum)}
+	old, err := h.Trust.Get(p.Path)
+	if err != nil {
+		return nil, err
+	}
+	v.rec = &Record{Type: typ, SHA256: sum, Source: SourcePinned, Stat: stamp, Describe: keepDescribe(old, sum)}
+	if known != nil && known.SHA256 == sum && v.rec.Describe == nil && known.Desc.Check(typ, setupflags.ReservedNames()) == nil {
+		v.rec.Describe = known.Desc
+	}
+	if v.rec.Describe == nil {
+		s, err := h.start(ctx, v, nil)
+		if err != nil {
+			return nil, err
+		}
+		desc, err := h.describe(ctx, s)
+		s.Close()
+		if err != nil {
+			return nil, err
+		}
+		v.rec.Describe = desc
+	}
+	if err := CheckUpgrade(p, old, sum, v.rec.Describe, force); err != nil {
+		return nil, err
+	}
 	if h.bundledHere(p) && h.Bundled[typ] == sum {
-		rec.Source = SourceBundled
+		v.rec.Source = SourceBundled
 	}
-	if err := h.Trust.Put(ctx, p.Path, rec); err != nil {
-		return nil, p, err
+	if err := h.Trust.Put(ctx, p.Path, v.rec); err != nil {
+		return nil, err
 	}
-	return rec, p, nil
+	return &TrustChange{Plugin: p, Old: old, New: v.rec}, nil
 }
 
 // Status says whether a plugin is trusted, without running it: the
@@ -204,6 +245,7 @@ func (h *Host) start(ctx context.Context, v *verified, desc *shared.Description)
 	}
 	cmd := exec.Command(v.plugin.Path)
 	cmd.Env = pluginEnv(environ(), declared)
+	h.Log.Debug("starting plugin", "plugin", v.plugin.Path)
 	conn, err := launch.Launch(ctx, launch.LaunchConfig{
 		Cmd:           cmd,
 		Exec:          v.file,
@@ -252,8 +294,9 @@ func Explain(typ, op string, err error) error {
 	case shared.CodeDeadlineExceeded:
 		return &explained{fmt.Sprintf("%s store: %s: %s (raise --timeout if the store is just slow)", typ, op, msg), err}
 	case shared.CodeUnavailable:
-		if strings.Contains(se.Message, "log") {
-			break
+		var exited *launch.ExitError
+		if errors.As(err, &exited) {
+			break // it already points to the plugin's log
 		}
 		return &explained{fmt.Sprintf("%s store: %s: %s (run with --debug to see the plugin's log)", typ, op, msg), err}
 	}

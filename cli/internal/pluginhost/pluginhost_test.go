@@ -12,6 +12,7 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/ksm-cli/ksm/internal/launch"
+	"github.com/ksm-cli/ksm/shared"
 )
 
 func TestDirs(t *testing.T) {
@@ -157,7 +158,9 @@ func TestVerify(t *testing.T) {
 	if _, err := verifyAndSave(ctx, h, bundled, true); !errors.Is(err, ErrUntrusted) || !strings.Contains(err.Error(), "not the one built with this ksm") {
 		t.Errorf("changed bundled plugin: %v", err)
 	}
-	if _, _, err := h.TrustPlugin(ctx, "file"); err != nil {
+	sum, _ := HashFile(bundledPath)
+	known := &Known{SHA256: sum, Desc: &shared.Description{Name: "file", Version: "1.0.0", ProtocolVersion: shared.ProtocolVersion}}
+	if _, err := h.TrustPlugin(ctx, "file", known, false); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := verifyAndSave(ctx, h, bundled, false); err != nil {

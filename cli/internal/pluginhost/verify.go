@@ -28,6 +28,15 @@ type verified struct {
 
 func (v *verified) close() { v.file.Close() }
 
+// remember caches a description for this binary. The record is saved even
+// when the file was recognised by its stamp (nothing else changed): else a
+// plugin trusted by `ksm plugin trust` or install would be described, that
+// is started once more, by every later command.
+func (v *verified) remember(desc *shared.Description) {
+	v.rec.Describe = desc
+	v.dirty = true
+}
+
 // openPlugin opens the plugin file once, after the ownership rule holds
 // for it and every directory above it, and returns it with its stamp taken
 // through the descriptor.
@@ -60,6 +69,18 @@ func openPlugin(path string) (*os.File, *FileStamp, error) {
 		return nil, nil, err
 	}
 	return f, stampOf(fi), nil
+}
+
+// CheckPluginFile applies the ownership rule to a plugin file that is run
+// without being trusted (`ksm plugin check`): refused (*RefusedError,
+// kind unsafe) if another user could have written it or a directory
+// above it.
+func CheckPluginFile(path string) error {
+	f, _, err := openPlugin(path)
+	if err != nil {
+		return err
+	}
+	return f.Close()
 }
 
 // hashOpen hashes the open plugin and checks that it did not change while

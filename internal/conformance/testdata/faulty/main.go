@@ -8,6 +8,13 @@
 //	multiline  errors span lines and hold an escape sequence
 //	reserved   declares an option named "profile"
 //	noversion  reports no version
+//	storedown  Load answers that its store is unreachable (no fault of the
+//	           plugin: the environment's)
+//	greedyenv  declares env "A*" (refused: too broad) and, if it was
+//	           given AWS_SECRET_ACCESS_KEY anyway, leaves a file named
+//	           leaked beside itself
+//	.install-*  (the temp name `ksm plugin install` runs it under)
+//	           Describe ignores its context and sleeps an hour
 //
 // Any other type is the plugin without a fault.
 package main
@@ -55,12 +62,22 @@ func (s *store) options() []sdk.Option {
 }
 
 func (s *store) Describe(context.Context, *sdk.DescribeRequest) (*sdk.DescribeResponse, error) {
+	if strings.HasPrefix(fault, ".install-") {
+		time.Sleep(time.Hour)
+	}
 	version := "1.0.0"
 	if fault == "noversion" {
 		version = ""
 	}
+	var env []string
+	if fault == "greedyenv" {
+		env = []string{"A*"}
+		if os.Getenv("AWS_SECRET_ACCESS_KEY") != "" {
+			_ = os.WriteFile(filepath.Join(filepath.Dir(os.Args[0]), "leaked"), nil, 0o600)
+		}
+	}
 	return &sdk.DescribeResponse{Description: sdk.Description{Name: fault, Version: version, ProtocolVersion: shared.ProtocolVersion,
-		Summary: "a plugin with one fault", Options: s.options(), CanSave: true}}, nil
+		Summary: "a plugin with one fault", Options: s.options(), CanSave: true, Env: env}}, nil
 }
 
 func (s *store) Validate(_ context.Context, req *sdk.ValidateRequest) (*sdk.ValidateResponse, error) {
@@ -84,6 +101,8 @@ func (s *store) Load(ctx context.Context, req *sdk.LoadRequest) (*sdk.LoadRespon
 		if d, ok := ctx.Deadline(); ok && time.Until(d) < time.Second {
 			time.Sleep(time.Hour)
 		}
+	case "storedown":
+		return nil, sdk.Errorf(sdk.CodeUnavailable, "cannot reach the store at https://store.invalid")
 	}
 	if settings["where"] == "" {
 		return nil, sdk.Errorf(sdk.CodeInvalidArgument, "no settings; run ksm profile setup again")

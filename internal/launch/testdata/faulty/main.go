@@ -65,6 +65,17 @@ func main() {
 			os.Exit(4)
 		}
 		sdk.Serve(store{})
+	case "setsid":
+		// A child that leaves our process group and session (as a
+		// daemonising helper would), holding our stdout and stderr.
+		child := exec.Command(os.Args[0])
+		child.Env = append(os.Environ(), "KSM_TEST_MODE=hang")
+		child.Stdout, child.Stderr = os.Stdout, os.Stderr
+		child.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+		if err := child.Start(); err != nil {
+			os.Exit(4)
+		}
+		sdk.Serve(store{})
 	default:
 		sdk.Serve(store{})
 	}
