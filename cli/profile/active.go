@@ -75,7 +75,8 @@ func makeKeepersChoice(ctx context.Context, f *cmdutil.Factory, p *profiles.Prof
 	if !ok {
 		return nil
 	}
-	s, err := f.PluginHost().Open(ctx, keeperkeyring.StoreType, true)
+	// Not a first use: the profile was set up or linked through this store.
+	s, err := f.PluginHost().Open(ctx, keeperkeyring.StoreType, false)
 	if err == nil {
 		defer s.Close()
 		err = s.Save(ctx, shared.SaveRequest{

@@ -2,6 +2,8 @@ package keyringstore
 
 import (
 	"context"
+	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -169,5 +171,56 @@ func TestSaveActiveRefusesAnythingElse(t *testing.T) {
 	}
 	if len(kr) != 0 {
 		t.Errorf("refused saves wrote %d items", len(kr))
+	}
+}
+
+// ksm's `profile active` writes Keeper's list exactly as Keeper's CLI 1.4
+// writes it for its own `profile active` (recorded in testdata: the same
+// text, so the same integrity hash), starting from items Keeper wrote.
+func TestSaveActiveWritesWhatKeeperWrites(t *testing.T) {
+	data, err := os.ReadFile("testdata/keeper-cli-1.4-active.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec struct{ Before, After map[string]string }
+	if err := json.Unmarshal(data, &rec); err != nil || len(rec.Before) == 0 || len(rec.After) != 2 {
+		t.Fatalf("fixture: %v (%d items before, %d after)", err, len(rec.Before), len(rec.After))
+	}
+	kr := mapKeyring{}
+	for item, text := range rec.Before {
+		kr["KSM-cli\x00"+item] = text
+	}
+	runtime := t.TempDir()
+	s := &Store{kr: kr, getenv: func(name string) string {
+		return map[string]string{"DBUS_SESSION_BUS_ADDRESS": "unix:path=/x", "XDG_RUNTIME_DIR": runtime}[name]
+	}}
+	settings := shared.Settings{"service": "KSM-cli", "item": "ksm-cli-common"}
+	if err := s.Save(context.Background(), shared.SaveRequest{Settings: settings, Config: shared.Config{"active_profile": "dev"}}); err != nil {
+		t.Fatal(err)
+	}
+	for item, want := range rec.After {
+		if got := kr["KSM-cli\x00"+item]; got != want {
+			t.Errorf("%s:\n got %q\nwant %q (Keeper's CLI)", item, got, want)
+		}
+	}
+	// Both CLIs' items are read back: the list, now naming dev.
+	idx, err := s.Load(context.Background(), settings)
+	if err != nil || idx["active_profile"] != "dev" || idx["profiles"] != "prod,dev" {
+		t.Errorf("index after: %v %v", idx, err)
+	}
+	// Without its integrity item, Keeper's CLI still reads dev (it exited 0
+	// exporting it); ksm refuses it and says why, and nothing is rewritten.
+	delete(kr, "KSM-cli\x00ksm-cli-profile-dev-integrity")
+	before := maps.Clone(kr)
+	_, err = s.Load(context.Background(), shared.Settings{"service": "KSM-cli", "item": "ksm-cli-profile-dev"})
+	want := "keyring item ksm-cli-profile-dev (service KSM-cli) has no integrity item ksm-cli-profile-dev-integrity, so ksm cannot verify it and refuses it (Keeper's CLI 1.4 is laxer: it reads such an item unchecked); save the profile again to write both"
+	if shared.CodeOf(err) != shared.CodeFailedPrecondition || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("without integrity: %v %v", shared.CodeOf(err), err)
+	}
+	if err := s.Save(context.Background(), shared.SaveRequest{Settings: settings, Config: shared.Config{"active_profile": "dev"}}); shared.CodeOf(err) != shared.CodeFailedPrecondition {
+		t.Errorf("made an unverified profile active: %v", err)
+	}
+	if !maps.Equal(kr, before) {
+		t.Error("a refused save changed the keyring")
 	}
 }
