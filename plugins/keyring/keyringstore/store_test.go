@@ -195,7 +195,7 @@ func TestSaveActiveWritesWhatKeeperWrites(t *testing.T) {
 		return map[string]string{"DBUS_SESSION_BUS_ADDRESS": "unix:path=/x", "XDG_RUNTIME_DIR": runtime}[name]
 	}}
 	settings := shared.Settings{"service": "KSM-cli", "item": "ksm-cli-common"}
-	if err := s.Save(context.Background(), shared.SaveRequest{Settings: settings, Config: shared.Config{"active_profile": "dev"}}); err != nil {
+	if err := storecall.Save(context.Background(), s, shared.SaveRequest{Settings: settings, Config: shared.Config{"active_profile": "dev"}}); err != nil {
 		t.Fatal(err)
 	}
 	for item, want := range rec.After {
@@ -204,7 +204,7 @@ func TestSaveActiveWritesWhatKeeperWrites(t *testing.T) {
 		}
 	}
 	// Both CLIs' items are read back: the list, now naming dev.
-	idx, err := s.Load(context.Background(), settings)
+	idx, err := storecall.Load(context.Background(), s, settings)
 	if err != nil || idx["active_profile"] != "dev" || idx["profiles"] != "prod,dev" {
 		t.Errorf("index after: %v %v", idx, err)
 	}
@@ -212,12 +212,12 @@ func TestSaveActiveWritesWhatKeeperWrites(t *testing.T) {
 	// exporting it); ksm refuses it and says why, and nothing is rewritten.
 	delete(kr, "KSM-cli\x00ksm-cli-profile-dev-integrity")
 	before := maps.Clone(kr)
-	_, err = s.Load(context.Background(), shared.Settings{"service": "KSM-cli", "item": "ksm-cli-profile-dev"})
+	_, err = storecall.Load(context.Background(), s, shared.Settings{"service": "KSM-cli", "item": "ksm-cli-profile-dev"})
 	want := "keyring item ksm-cli-profile-dev (service KSM-cli) has no integrity item ksm-cli-profile-dev-integrity, so ksm cannot verify it and refuses it (Keeper's CLI 1.4 is laxer: it reads such an item unchecked); save the profile again to write both"
 	if shared.CodeOf(err) != shared.CodeFailedPrecondition || !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("without integrity: %v %v", shared.CodeOf(err), err)
 	}
-	if err := s.Save(context.Background(), shared.SaveRequest{Settings: settings, Config: shared.Config{"active_profile": "dev"}}); shared.CodeOf(err) != shared.CodeFailedPrecondition {
+	if err := storecall.Save(context.Background(), s, shared.SaveRequest{Settings: settings, Config: shared.Config{"active_profile": "dev"}}); shared.CodeOf(err) != shared.CodeFailedPrecondition {
 		t.Errorf("made an unverified profile active: %v", err)
 	}
 	if !maps.Equal(kr, before) {
