@@ -247,13 +247,17 @@ func findTypeArg(args []string) string {
 	return ""
 }
 
+// maxUsageRunes bounds a store option's help line.
+const maxUsageRunes = 300
+
 // optionFlags turns a store's declared options into urfave/cli flags.
 func optionFlags(d *shared.Description) []cli.Flag {
 	var flags []cli.Flag
 	for _, o := range d.Options {
-		usage := o.Usage
+		// The plugin's words, escaped: its help cannot drive the terminal.
+		usage := safetext.Line(o.Usage, maxUsageRunes)
 		if o.Type == shared.OptionEnum {
-			usage += " (" + strings.Join(o.Allowed, ", ") + ")"
+			usage += " (" + safetext.Escape(strings.Join(o.Allowed, ", ")) + ")"
 		}
 		if o.Sensitive {
 			usage += " [sensitive: prefer the environment variable, or \"-\" to read standard input]"
