@@ -192,8 +192,7 @@ func TestForeignKeeperIniRefused(t *testing.T) {
 		t.Run(r.name, func(t *testing.T) {
 			v.hits.Store(0)
 			dir, env, args := r.setup(t)
-			var before map[string]string
-			before = snapshot(t, dir)
+			before := snapshot(t, dir)
 			out, err := v.run(dir, env, args...)
 			if r.want == "" {
 				if v.hits.Load() == 0 {

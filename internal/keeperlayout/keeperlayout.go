@@ -94,6 +94,7 @@ func ActiveFromConfig(cfg map[string]string) (string, error) {
 		return "", errors.New("saving Keeper's profile list takes only the active profile's name")
 	}
 	if !ValidName(name) {
+		//lint:ignore ST1005 the sentence starts with a name, Keeper's
 		return "", errors.New("Keeper's CLI only reads profile names of 1-64 letters, digits, - and _")
 	}
 	return name, nil

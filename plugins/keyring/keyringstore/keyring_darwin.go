@@ -9,6 +9,13 @@ import (
 	"strings"
 )
 
+// securityPath is macOS's Keychain command.
+const securityPath = "/usr/bin/security"
+
+// securityNotFound: the exit status of `security` for a missing item
+// (errSecItemNotFound, -25300, as an exit code).
+const securityNotFound = 44
+
 // The macOS Keychain as Python's keyring keeps it (see macos.go), through
 // /usr/bin/security: no cgo, so ksm's static builds reach it.
 

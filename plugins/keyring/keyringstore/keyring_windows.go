@@ -9,6 +9,9 @@ import (
 	"github.com/danieljoos/wincred"
 )
 
+// winVaultComment is the comment Python's keyring gives its credentials.
+const winVaultComment = "Stored using python-keyring"
+
 // The Windows Credential Manager as Python's keyring keeps it (see
 // winvault.go), through danieljoos/wincred (no cgo).
 

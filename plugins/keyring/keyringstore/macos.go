@@ -16,9 +16,6 @@ import (
 // parsing, with no macOS calls, so that the tests pin them on every OS;
 // keyring_darwin.go runs them.
 
-// securityPath is macOS's Keychain command.
-const securityPath = "/usr/bin/security"
-
 // securityFindArgs finds an item; -g prints its data on stderr (see
 // parseSecurityPassword). Names are not secret, so they may be arguments.
 func securityFindArgs(service, item string) []string {
@@ -79,7 +76,3 @@ func parseSecurityPassword(stderr string) (string, error) {
 	}
 	return "", errors.New("the macOS Keychain command printed no password line")
 }
-
-// securityNotFound: the exit status of `security` for a missing item
-// (errSecItemNotFound, -25300, as an exit code).
-const securityNotFound = 44

@@ -23,9 +23,6 @@ import (
 //     holds another item, at ITEM@SERVICE.
 //   - A blob that is not UTF-16 is read as UTF-8, as Python's keyring does.
 
-// winVaultComment is the comment Python's keyring gives its credentials.
-const winVaultComment = "Stored using python-keyring"
-
 // winMaxBlob is the Credential Manager's limit on a generic credential's
 // blob (CRED_MAX_CREDENTIAL_BLOB_SIZE: 5 * 512 bytes).
 const winMaxBlob = 5 * 512
