@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"fmt"
+	"github.com/ksm-cli/ksm/internal/testenv"
 	"net"
 	"net/http"
 	"os"
@@ -34,7 +35,7 @@ type victim struct {
 func newVictim(t *testing.T) *victim {
 	t.Helper()
 	if os.Geteuid() != 0 {
-		t.Skip("planting another user's keeper.ini needs root (chown); run the e2e tests as root")
+		testenv.Skip(t, "needs-root", "planting another user's keeper.ini needs root (chown); run the e2e tests as root")
 	}
 	v := &victim{t: t, uid: testuser.UID, base: testuser.Dir(t), hits: new(atomic.Int32)}
 	v.home = filepath.Join(v.base, "home")

@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"fmt"
+	"github.com/ksm-cli/ksm/internal/testenv"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,7 +22,7 @@ import (
 // root, by uid 65534 with the same planted file.
 func TestFileStorePathOfAnotherUser(t *testing.T) {
 	if os.Geteuid() != 0 {
-		t.Skip("planting another user's file needs root; run the tests as root to cover this row (filestore.TestHostilePath covers the mode rows)")
+		testenv.Skip(t, "needs-root", "planting another user's file needs root; run the tests as root to cover this row (filestore.TestHostilePath covers the mode rows)")
 	}
 	config := mustRead(t, "../../testdata/reference/config1.json")
 	for _, asUser := range []bool{false, true} {

@@ -6,4 +6,4 @@ package conformance
 // deriving them from the flags themselves; this is a copy because this
 // package is linked into plugin authors' tests (sdk/storagetest), which
 // must not link ksm's CLI. TestReservedNamesAreSetupFlags ties the two.
-var reservedNames = []string{"type", "profile-name", "p", "from-profile", "force", "ini-file", "profile", "debug", "timeout", "help", "h", "storage"}
+var reservedNames = []string{"type", "t", "profile-name", "p", "from-profile", "force", "help", "h", "ini-file", "profile", "output", "color", "no-color", "no-cache", "cache", "log-level", "debug", "timeout", "storage"}

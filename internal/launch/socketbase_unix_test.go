@@ -3,6 +3,7 @@
 package launch
 
 import (
+	"github.com/ksm-cli/ksm/internal/testenv"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -23,7 +24,7 @@ func TestSocketBaseOnlyPrivate(t *testing.T) {
 		}
 		if uid != os.Geteuid() {
 			if os.Geteuid() != 0 {
-				t.Skip("needs root to give a directory to another user")
+				testenv.Skip(t, "needs-root", "needs root to give a directory to another user")
 			}
 			if err := os.Chown(dir, uid, uid); err != nil {
 				t.Fatal(err)

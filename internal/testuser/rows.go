@@ -3,23 +3,24 @@
 package testuser
 
 import (
+	"github.com/ksm-cli/ksm/internal/testenv"
 	"os"
 	"path/filepath"
 	"syscall"
 	"testing"
 )
 
-// Skip skips a hostile row that cannot run here, saying why: planting
-// another user's file (needOther) and running as the unprivileged user
-// (asUser) both need root.
-func Skip(t *testing.T, needOther, asUser bool) {
+// SkipRowUnlessRoot skips a hostile row that cannot run here, saying why:
+// planting another user's file (needOther) and running as the
+// unprivileged user (asUser) both need root.
+func SkipRowUnlessRoot(t *testing.T, needOther, asUser bool) {
 	t.Helper()
 	root := os.Geteuid() == 0
 	if needOther && !root {
-		t.Skip("planting another user's file needs root; run the tests as root to cover this row")
+		testenv.Skip(t, "needs-root", "planting another user's file needs root; run the tests as root to cover this row")
 	}
 	if asUser && !root {
-		t.Skip("not root: this row ran as this user only")
+		testenv.Skip(t, "needs-root", "not root: this row ran as this user only")
 	}
 }
 

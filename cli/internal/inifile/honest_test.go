@@ -3,6 +3,7 @@ package inifile
 import (
 	"bufio"
 	"bytes"
+	"github.com/ksm-cli/ksm/internal/testenv"
 	"go/ast"
 	"go/importer"
 	"go/parser"
@@ -35,7 +36,7 @@ var readerMethods = map[string]bool{"KeysHash": true, "MapTo": true, "StrictMapT
 // ini.v1 is type-checked and each use checked.
 func TestOneHonestUseOfIniV1(t *testing.T) {
 	if testing.Short() {
-		t.Skip("type-checks the module's packages (a few seconds): skipped with -short")
+		testenv.Skip(t, "short", "type-checks the module's packages (a few seconds): skipped with -short")
 	}
 	pkgs := listPackages(t)
 	fset := token.NewFileSet()

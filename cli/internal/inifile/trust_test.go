@@ -5,6 +5,7 @@ package inifile
 import (
 	"context"
 	"errors"
+	"github.com/ksm-cli/ksm/internal/testenv"
 	"os"
 	"path/filepath"
 	"strings"
@@ -62,7 +63,7 @@ func TestTrustRule(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if tt.rootOnly && os.Geteuid() != 0 {
-				t.Skip("making another user's file needs root (chown)")
+				testenv.Skip(t, "needs-root", "making another user's file needs root (chown)")
 			}
 			path := tt.setup(t.TempDir())
 			before, _ := os.ReadFile(path)
@@ -99,7 +100,7 @@ func TestTrustRule(t *testing.T) {
 // the path check and the open is refused.
 func TestTrustRuleJudgesTheOpenFile(t *testing.T) {
 	if os.Geteuid() != 0 {
-		t.Skip("making another user's file needs root (chown)")
+		testenv.Skip(t, "needs-root", "making another user's file needs root (chown)")
 	}
 	p := write(t, t.TempDir(), "keeper.ini", 0o600)
 	os.Chown(p, 54321, 54321) // after any path check: as if swapped in

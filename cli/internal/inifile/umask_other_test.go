@@ -2,6 +2,12 @@
 
 package inifile
 
-import "testing"
+import (
+	"testing"
 
-func umask0(t *testing.T) { t.Skip("no umask on this OS: file modes are unix rules") }
+	"github.com/ksm-cli/ksm/internal/testenv"
+)
+
+func umask0(t *testing.T) {
+	testenv.Skip(t, "not-unix", "no umask on this OS: file modes are unix rules")
+}

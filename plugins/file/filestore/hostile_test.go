@@ -103,7 +103,7 @@ func TestHostilePath(t *testing.T) {
 				name += " (as uid 65534)"
 			}
 			t.Run(name, func(t *testing.T) {
-				testuser.Skip(t, tt.needOther, asUser)
+				testuser.SkipRowUnlessRoot(t, tt.needOther, asUser)
 				dir := testuser.SharedDir(t, asUser)
 				path := tt.plant(t, dir)
 				if asUser {

@@ -5,6 +5,7 @@ package vaultstore
 import (
 	"context"
 	"github.com/ksm-cli/ksm/internal/storecall"
+	"github.com/ksm-cli/ksm/internal/testenv"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -92,7 +93,7 @@ func TestSettingFileOwnership(t *testing.T) {
 				name += " (as uid 65534)"
 			}
 			t.Run(name, func(t *testing.T) {
-				testuser.Skip(t, tt.needOther, asUser)
+				testuser.SkipRowUnlessRoot(t, tt.needOther, asUser)
 				dir := testuser.SharedDir(t, asUser)
 				path := tt.plant(t, dir)
 				var got string
@@ -203,7 +204,7 @@ func chownOther(t *testing.T, path string) {
 // server. On 00475f8 both files were read and sent.
 func TestForeignCredentialFileIsNotSent(t *testing.T) {
 	if os.Geteuid() != 0 {
-		t.Skip("planting another user's file needs root; run the tests as root to cover this row (TestSettingFileOwnership covers the mode rows)")
+		testenv.Skip(t, "needs-root", "planting another user's file needs root; run the tests as root to cover this row (TestSettingFileOwnership covers the mode rows)")
 	}
 	var logins atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -14,6 +14,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"fmt"
+	"github.com/ksm-cli/ksm/internal/testenv"
 	"io"
 	"log"
 	"net"
@@ -102,7 +103,7 @@ var KSMClientLinked bool
 func NewForKSM(t testing.TB, opts ...Option) *Server {
 	t.Helper()
 	if !KSMClientLinked {
-		t.Skip("ksm's Keeper client reaches keepertest only in its test build: run go test -tags devtools (as make test does)")
+		testenv.Skip(t, "no-devtools-tag", "ksm's Keeper client reaches keepertest only in its test build: run go test -tags devtools (as make test does)")
 	}
 	return New(t, opts...)
 }
