@@ -116,11 +116,18 @@ func (b *Book) Get(name string) (*Profile, error) {
 	}
 	s := b.f.Section(name)
 	p := &Profile{Name: name}
+	// A bare key (a line with no "=") is None to configparser, which no
+	// string can stand for: it is left out, as an empty value is, never
+	// read as ini.v1's "true".
+	bare := func(key string) bool { return inifile.IsBare(b.f, name, key) }
 	if s.HasKey(StorageKey) {
+		if bare(StorageKey) {
+			return nil, fmt.Errorf("profile %s: %s has no value; give it the store type or remove the line", name, StorageKey)
+		}
 		p.Storage = s.Key(StorageKey).Value()
 		p.Settings = shared.Settings{}
 		for _, k := range s.Keys() {
-			if k.Name() != StorageKey {
+			if k.Name() != StorageKey && !bare(k.Name()) {
 				p.Settings[k.Name()] = k.Value()
 			}
 		}
@@ -136,7 +143,7 @@ func (b *Book) Get(name string) (*Profile, error) {
 		if !ok {
 			sdk = k.Name() // unknown keys travel as they are
 		}
-		if v := k.Value(); v != "" {
+		if v := k.Value(); v != "" && !bare(k.Name()) {
 			p.Config[sdk] = v
 		}
 	}

@@ -217,3 +217,43 @@ func TestDeleteNeverLeavesDanglingActive(t *testing.T) {
 		}
 	}
 }
+
+// A bare key is None to configparser: no command may read it as a value
+// (gopkg.in/ini.v1 would give "true").
+func TestBareKeyIsNoValue(t *testing.T) {
+	for _, tc := range []struct {
+		name, section string
+		check         func(t *testing.T, p *Profile, err error)
+	}{
+		{"config key", "[p]\nclientid = c\nhostname\n", func(t *testing.T, p *Profile, err error) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v, ok := p.Config[shared.KeyHostname]; ok {
+				t.Errorf("bare hostname read as %q", v)
+			}
+		}},
+		{"store setting", "[p]\nstorage = file\npath\n", func(t *testing.T, p *Profile, err error) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v, ok := p.Settings["path"]; ok {
+				t.Errorf("bare path read as %q", v)
+			}
+		}},
+		{"bare storage", "[p]\nstorage\n", func(t *testing.T, p *Profile, err error) {
+			if err == nil || !strings.Contains(err.Error(), "storage has no value") {
+				t.Errorf("got %+v, %v; want a refusal naming storage", p, err)
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := inifile.Parse([]byte(tc.section))
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := NewBook(f).Get("p")
+			tc.check(t, p, err)
+		})
+	}
+}
