@@ -177,11 +177,11 @@ ifneq ($(BENCH_BASE),)
 	git archive $(BENCH_BASE) | tar -x -C bench/results/base/src
 	@$(MAKE) --no-print-directory -C bench/results/base/src build BIN=$(CURDIR)/bench/results/base/bin VERSION=$(BENCH_BASE)
 endif
-	$(GO) run -tags $(DEVTAGS) ./bench/cmd/ksmbench -bin $(BENCH_BIN) -out bench/results $(if $(BENCH_BASE),-baseline bench/results/base/bin) $(BENCH_FLAGS)
+	$(GO) run -tags $(DEVTAGS) ./bench/cmd/ksmbench -bin $(BENCH_BIN) -out bench/results $(if $(BENCH_BASE),-baseline bench/results/base/bin) $(BENCH_DOC) $(BENCH_FLAGS)
 
 # The figures in docs/performance.md come from here, on a quiet machine.
 bench-doc: ## run make bench once the machine is quiet and write its figures into docs/performance.md
-	@$(MAKE) --no-print-directory bench BENCH_FLAGS='-quiet-load 0.3 -doc docs/performance.md $(BENCH_FLAGS)'
+	@$(MAKE) --no-print-directory bench BENCH_DOC='-quiet-load 0.3 -doc docs/performance.md -doc-command "make bench-doc$(if $(BENCH_BASE), BENCH_BASE=$(BENCH_BASE))$(if $(BENCH_FLAGS), BENCH_FLAGS=\"$(BENCH_FLAGS)\")"'
 
 clean: ## remove build output
 	rm -rf $(BIN) dist dist-bin dist-host.goreleaser.yaml
