@@ -165,4 +165,12 @@ func clientID(tokenKey []byte) string {
 }
 
 // newUID is a Keeper-style UID: 16 random bytes, base64url without padding.
-func newUID() string { return base64.RawURLEncoding.EncodeToString(randomBytes(16)) }
+// Never one starting with '-': scripts pass UIDs as arguments, where such a
+// UID reads as a flag unless it follows "--" (1 run in 64 failed so).
+func newUID() string {
+	for {
+		if uid := base64.RawURLEncoding.EncodeToString(randomBytes(16)); uid[0] != '-' {
+			return uid
+		}
+	}
+}
