@@ -7,16 +7,19 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
+// The patterns compile on first use, not at start-up: every ksm command
+// links this package, few check a description.
 var (
-	namePattern   = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-	envVarPattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	namePattern   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`) })
+	envVarPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`) })
 )
 
 // ValidTypeName reports whether s can be a store type (the <type> of
 // ksm-storage-<type>) or an option name: lower-case words joined by '-'.
-func ValidTypeName(s string) bool { return namePattern.MatchString(s) }
+func ValidTypeName(s string) bool { return namePattern().MatchString(s) }
 
 // neverPassed are ksm's own secrets: a plugin is never given them, even if
 // it declares them. Every variable starting with neverPassedPrefix is one
@@ -97,7 +100,7 @@ func (d *Description) Check(typ string, reserved []string) error {
 	for _, e := range d.Env {
 		name, isPrefix := strings.CutSuffix(e, "*")
 		switch {
-		case !envVarPattern.MatchString(name):
+		case !envVarPattern().MatchString(name):
 			add("env %q is neither a variable name nor a prefix ending in '*'", e)
 			continue
 		case isPrefix && (len(name) < minEnvPrefix || !strings.HasSuffix(name, "_")):
@@ -119,7 +122,7 @@ func (o Option) check(reserved []string) error {
 	add := func(format string, args ...any) {
 		errs = append(errs, fmt.Errorf("option %q: "+format, append([]any{o.Name}, args...)...))
 	}
-	if !namePattern.MatchString(o.Name) {
+	if !namePattern().MatchString(o.Name) {
 		add("name is not lower-case words joined by '-'")
 	}
 	if slices.Contains(reserved, o.Name) {
@@ -159,7 +162,7 @@ func (o Option) check(reserved []string) error {
 		add("allowed values on a %s option", o.Type)
 	}
 	for _, v := range o.EnvVars {
-		if !envVarPattern.MatchString(v) {
+		if !envVarPattern().MatchString(v) {
 			add("env var %q is not a variable name", v)
 		}
 	}

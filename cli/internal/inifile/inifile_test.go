@@ -288,6 +288,9 @@ func TestSetKeyKeepsOrderAndBareness(t *testing.T) {
 		{"bare to value", "active_profile", "p", false, "[_config]\nactive_profile = p\ncolor = True\neditor\n\n"},
 		{"value to bare", "color", "", true, "[_config]\nactive_profile\ncolor\neditor\n\n"},
 		{"value to value", "color", "False", false, "[_config]\nactive_profile\ncolor = False\neditor\n\n"},
+		// ini.v1 gives bare keys the value "true": a real "true" is no bare key.
+		{"value to true", "color", "true", false, "[_config]\nactive_profile\ncolor = true\neditor\n\n"},
+		{"bare to true", "active_profile", "true", false, "[_config]\nactive_profile = true\ncolor = True\neditor\n\n"},
 		{"new key", "cache", "False", false, "[_config]\nactive_profile\ncolor = True\neditor\ncache = False\n\n"},
 	}
 	for _, tt := range tests {
