@@ -4,11 +4,23 @@
 package nodeexample
 
 import (
+	"bufio"
 	"bytes"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/emptypb"
+
+	storagev1 "github.com/ksm-cli/ksm/shared/proto/storage/v1"
 
 	"github.com/ksm-cli/ksm/sdk/storagetest"
 	"github.com/ksm-cli/ksm/shared"
@@ -59,5 +71,96 @@ func TestProtoCopyIsCurrent(t *testing.T) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Error("sdk/examples/node/storage.proto is not shared/proto/storage/v1/storage.proto: run `make proto` and commit")
+	}
+}
+
+// Every error the store returns carries the StoreError detail (without it
+// ksm reads the store's own answer as a crashed plugin), its message is one
+// line however hostile the path it quotes, and Shutdown ends the process.
+func TestErrorsCarryStoreErrorAndShutdownExits(t *testing.T) {
+	needNode(t)
+	dir := t.TempDir()
+	cmd := exec.Command("./" + plugin)
+	cmd.Env = []string{"KSM_STORAGE_PLUGIN=b7f3c1e2-5d4a-4e8f-9c61-storage-v1", "PLUGIN_UNIX_SOCKET_DIR=" + dir, "PATH=" + os.Getenv("PATH")}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	defer func() { _ = cmd.Process.Kill() }()
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		t.Fatalf("no handshake line: %v", err)
+	}
+	fields := strings.Split(strings.TrimSuffix(line, "\n"), "|")
+	if len(fields) != 6 || fields[2] != "unix" {
+		t.Fatalf("handshake line %q", line)
+	}
+	conn, err := grpc.NewClient("unix://"+fields[3], grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	client := storagev1.NewStorageServiceClient(conn)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+
+	hostile := filepath.Join(dir, "no\x1b]0;pwned\x07\nsuch", "ksm.json")
+	tests := []struct {
+		name string
+		call func() error
+		code codes.Code
+	}{
+		{"load missing", func() error {
+			_, err := client.Load(ctx, &storagev1.LoadRequest{Settings: map[string]string{"path": hostile}})
+			return err
+		}, codes.NotFound},
+		{"save into a missing directory", func() error {
+			_, err := client.Save(ctx, &storagev1.SaveRequest{Settings: map[string]string{"path": hostile}, Config: map[string]string{"clientId": "x"}})
+			return err
+		}, codes.NotFound},
+		{"validate unknown option", func() error {
+			_, err := client.Validate(ctx, &storagev1.ValidateRequest{Options: map[string]string{"path": "a", "colour": "red"}})
+			return err
+		}, codes.InvalidArgument},
+		{"load without settings", func() error {
+			_, err := client.Load(ctx, &storagev1.LoadRequest{})
+			return err
+		}, codes.InvalidArgument},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := status.Convert(tt.call())
+			if st.Code() != tt.code {
+				t.Fatalf("code %v (%q), want %v", st.Code(), st.Message(), tt.code)
+			}
+			if strings.ContainsAny(st.Message(), "\n\x1b\x07") {
+				t.Errorf("message is not one line of plain text: %q", st.Message())
+			}
+			var marked bool
+			for _, d := range st.Details() {
+				_, marked = d.(*storagev1.StoreError)
+			}
+			if !marked {
+				t.Errorf("no StoreError detail in %v", st.Details())
+			}
+		})
+	}
+
+	if err := conn.Invoke(ctx, "/plugin.GRPCController/Shutdown", &emptypb.Empty{}, &emptypb.Empty{}); err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
+	// Waiting on the process, bounded: Shutdown must end it.
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Errorf("exit after Shutdown: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Error("still running 10 s after Shutdown")
 	}
 }
