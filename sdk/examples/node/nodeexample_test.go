@@ -164,3 +164,39 @@ func TestErrorsCarryStoreErrorAndShutdownExits(t *testing.T) {
 		t.Error("still running 10 s after Shutdown")
 	}
 }
+
+// docs/plugin-protocol.md gives a Node author the few facts the doc's
+// language-neutral rules leave out; each is one the example relies on, so
+// a change to the example that drops one shows here.
+func TestProtocolDocHasTheNodeLines(t *testing.T) {
+	doc, err := os.ReadFile("../../../docs/plugin-protocol.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile(plugin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flat := strings.Join(strings.Fields(string(doc)), " ")
+	for _, fact := range []string{
+		"#!/usr/bin/node",
+		"keepCase: true",
+		"enums: Number",
+		"grpc-status-details-bin",
+		"type.googleapis.com/ksm.storage.v1.StoreError",
+		"/plugin.GRPCController/Shutdown",
+		"tryShutdown",
+		"bindAsync",
+		"ServerCredentials.createInsecure()",
+		"grpc.max_send_message_length",
+		"getDeadline()",
+		"process.stderr.write(JSON.stringify(",
+	} {
+		if !strings.Contains(flat, fact) {
+			t.Errorf("docs/plugin-protocol.md does not give the Node fact %q", fact)
+		}
+		if !bytes.Contains(src, []byte(fact)) {
+			t.Errorf("%s does not use %q, which the doc tells Node authors", plugin, fact)
+		}
+	}
+}
