@@ -30,9 +30,14 @@ STATICCHECK_VERSION := v0.8.2
 GOBIN     := $(shell $(GO) env GOPATH)/bin
 # Debian packages the tests use: GNOME Keyring on a private D-Bus session and
 # Python's keyring library (keyring store), Python's gRPC (the Python example
-# plugin), zsh and fish (completion). Debian's /usr/bin/python3 has them.
+# plugin), Node.js and npm (the Node.js example plugin), zsh and fish
+# (completion). Debian's /usr/bin/python3 has them.
 TEST_DEBS := dbus-daemon gnome-keyring python3-keyring python3-secretstorage \
-	python3-grpcio python3-protobuf python3-grpc-tools zsh fish
+	python3-grpcio python3-protobuf python3-grpc-tools nodejs npm zsh fish
+# The Node.js example's dependencies, as package-lock.json pins them; the
+# stamp keeps test-tools from running npm again until the lock changes.
+NODE_EXAMPLE := sdk/examples/node
+NODE_STAMP   := $(NODE_EXAMPLE)/node_modules/.ksm-npm-ci
 # Plugins whose OS-specific code must at least compile everywhere they ship.
 CROSS_OS  := darwin windows
 
@@ -100,6 +105,13 @@ test-tools: gotestsum ## install and check what the tests need
 		command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] || { echo "the tests need these Debian packages: "$$missing" (apt-get install them as root)" >&2; exit 1; }; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+	@$(MAKE) --no-print-directory $(NODE_STAMP)
+
+# --ignore-scripts: the example needs no install script (protobufjs's only
+# checks its own version), and none runs on the machine that installs it.
+$(NODE_STAMP): $(NODE_EXAMPLE)/package.json $(NODE_EXAMPLE)/package-lock.json
+	cd $(NODE_EXAMPLE) && npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
 
 # The Go example plugin is a module of its own, as a third party's is (so
 # that `go install github.com/ksm-cli/ksm/...` installs only ksm's binaries).
@@ -154,9 +166,10 @@ lint: ## gofmt, go vet (here, and of every package and its tests for macOS and W
 	$(foreach os,$(CROSS_OS),GOOS=$(os) GOARCH=amd64 $(GO) vet -tags $(DEVTAGS) ./... &&) true
 	$(foreach os,$(CROSS_OS),(cd $(EXAMPLE_MOD) && GOOS=$(os) GOARCH=amd64 $(GO) vet ./...) &&) true
 
-proto: ## regenerate the code made from shared/proto: Go (protoc and its Go plugins) and the Python example's (python3-grpc-tools)
+proto: ## regenerate the code made from shared/proto: Go (protoc and its Go plugins), the Python example's (python3-grpc-tools) and the Node.js example's copy
 	./shared/proto/generate.sh
 	./sdk/examples/python/generate.sh
+	cp shared/proto/storage/v1/storage.proto $(NODE_EXAMPLE)/storage.proto
 
 # `make bench` builds its own copies (others may rebuild ./bin meanwhile),
 # with the flags of `make build`, plus the floors it compares with.

@@ -2,6 +2,7 @@ package sdk
 
 import (
 	"context"
+	"errors"
 
 	"github.com/ksm-cli/ksm/shared"
 )
@@ -67,8 +68,10 @@ type (
 	OptionType = shared.OptionType
 	// Code classifies an error; ksm explains each code differently.
 	Code = shared.Code
-	// Error is the error Errorf returns: a Code and a Message (one
-	// lower-case line, never a secret). errors.As finds it in a chain.
+	// Error is the error Errorf and NewError return: a Code, a Message
+	// (what failed: one lower-case line, never a secret) and a Hint (what
+	// to do, may be empty). Its Error() is "message; hint": ksm prints it
+	// once, after naming the store. errors.As finds it in a chain.
 	Error = shared.Error
 )
 
@@ -125,6 +128,35 @@ const (
 // that says what failed and what to do; it never contains a secret.
 func Errorf(code Code, format string, args ...any) error {
 	return shared.Errorf(code, format, args...)
+}
+
+// NewError returns an error with a code, a message that says what failed
+// and a hint that says what to do ("" for none), e.g.
+//
+//	sdk.NewError(sdk.CodeUnauthenticated, "the token was refused", "run `login` again")
+//
+// reads "the token was refused; run `login` again". A server's or client
+// library's text put in either goes through Redact and OneLine first.
+func NewError(code Code, message, hint string) *Error {
+	return &shared.Error{Code: code, Message: message, Hint: hint}
+}
+
+// ContextError is the error for a call whose ctx is done: CodeDeadlineExceeded
+// ("timed out") once its deadline passed, CodeCanceled ("canceled") once
+// ksm cancelled it. It is nil while ctx is not done. Check it before
+// explaining a failure: an expired ctx makes a client library fail with
+// some network error, which would send the user to debug the wrong thing.
+// It returns *Error so that a store can reword it (Message, Hint); test
+// the result against nil before returning it as an error.
+func ContextError(ctx context.Context) *Error {
+	switch err := ctx.Err(); {
+	case err == nil:
+		return nil
+	case errors.Is(err, context.DeadlineExceeded):
+		return NewError(CodeDeadlineExceeded, "timed out", "")
+	default:
+		return NewError(CodeCanceled, "canceled", "")
+	}
 }
 
 // ParseConfig reads a client config written as SDK JSON or base64 of it

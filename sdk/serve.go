@@ -107,12 +107,12 @@ func oneLine(err error) error {
 	case errors.Is(err, context.Canceled):
 		code = CodeCanceled
 	}
-	msg := err.Error()
+	msg, hint := err.Error(), ""
 	var e *shared.Error
 	if errors.As(err, &e) {
-		msg = e.Message
+		msg, hint = e.Message, e.Hint
 	}
-	return &shared.Error{Code: code, Message: safetext.Escape(msg)}
+	return &shared.Error{Code: code, Message: safetext.Escape(msg), Hint: safetext.Escape(hint)}
 }
 
 // drain waits up to timeout for the calls still running.

@@ -136,6 +136,8 @@ func TestOneLine(t *testing.T) {
 		{"plain Go error", errors.New("a\rb"), shared.CodeUnknown, `a\rb`},
 		{"deadline", fmt.Errorf("slow\n%w", context.DeadlineExceeded), shared.CodeDeadlineExceeded, `slow\ncontext deadline exceeded`},
 		{"unicode kept", shared.Errorf(shared.CodeNotFound, "no café ☕"), shared.CodeNotFound, "no café ☕"},
+		{"hint kept", &shared.Error{Code: shared.CodeNotFound, Message: "no \x1b[31mfile", Hint: "run setup"}, shared.CodeNotFound, `no \x1b[31mfile; run setup`},
+		{"hint escaped", &shared.Error{Code: shared.CodeUnavailable, Message: "down", Hint: "try\nagain"}, shared.CodeUnavailable, `down; try\nagain`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -23,18 +23,27 @@ const (
 	CodeCanceled
 )
 
-// Error is a store error with a code. Message must never contain a secret.
+// Error is a store error with a code. Message says what failed, Hint (may
+// be empty) what the user can do about it; neither may contain a secret.
 type Error struct {
 	Code    Code
 	Message string
+	Hint    string
 }
 
-func (e *Error) Error() string { return e.Message }
+// Error is "message; hint", or the message alone when there is no hint:
+// the one line ksm prints (and sends over the wire).
+func (e *Error) Error() string {
+	if e.Hint == "" {
+		return e.Message
+	}
+	return e.Message + "; " + e.Hint
+}
 
 // Is lets errors.Is match on the code alone: errors.Is(err, shared.ErrNotFound).
 func (e *Error) Is(target error) bool {
 	t, ok := target.(*Error)
-	return ok && t.Message == "" && t.Code == e.Code
+	return ok && t.Message == "" && t.Hint == "" && t.Code == e.Code
 }
 
 // Sentinels for errors.Is.

@@ -132,6 +132,11 @@ func params(t *testing.T, dir string) testscript.Params {
 				return err
 			}
 			env.Setenv("PYEXAMPLE", pyexample)
+			nodeexample, err := filepath.Abs("../../sdk/examples/node")
+			if err != nil {
+				return err
+			}
+			env.Setenv("NODEEXAMPLE", nodeexample) // the directory: the script, storage.proto, node_modules
 			config1, err := os.ReadFile(filepath.Join(ref, "config1.b64"))
 			if err != nil {
 				return err

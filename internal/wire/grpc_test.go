@@ -100,6 +100,23 @@ func TestErrorCodesRoundTrip(t *testing.T) {
 	}
 }
 
+// A store's hint reaches the host once, after its message, in the one line
+// the host prints (an older host, which knows no Hint, reads the same).
+func TestHintReachesHostOnce(t *testing.T) {
+	const msg, hint = "the token was refused", "run `login` again"
+	client, _ := serveInProcess(t, loadFails(&shared.Error{Code: shared.CodeUnauthenticated, Message: msg, Hint: hint}))
+	_, err := storecall.Load(context.Background(), client, shared.Settings{"k": "v"})
+	if shared.CodeOf(err) != shared.CodeUnauthenticated {
+		t.Fatalf("code %v, want unauthenticated: %v", shared.CodeOf(err), err)
+	}
+	if got, want := err.Error(), msg+"; "+hint; got != want {
+		t.Errorf("host reads %q, want %q", got, want)
+	}
+	if n := strings.Count(err.Error(), hint); n != 1 {
+		t.Errorf("hint appears %d times in %q", n, err.Error())
+	}
+}
+
 func TestGRPCCodeMappingIsOneToOne(t *testing.T) {
 	seen := map[codes.Code]shared.Code{}
 	for c := range grpcCodes {

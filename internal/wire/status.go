@@ -22,13 +22,15 @@ const MaxMessageSize = 4 << 20
 // context is not one (the call's deadline passed, whatever the store was
 // doing), so the host words it the same however the race between the two
 // ends of the call goes. A store that explains its own timeout returns an
-// *shared.Error with CodeDeadlineExceeded, and keeps its words.
+// *shared.Error with CodeDeadlineExceeded, and keeps its words. The
+// message is Error(): "message; hint", so that every host (this one or an
+// older one, which knows no hint) prints the hint once, after the message.
 func toStatus(err error) error {
 	code, msg, own := shared.CodeUnknown, err.Error(), true
 	var e *shared.Error
 	switch {
 	case errors.As(err, &e):
-		code, msg = e.Code, e.Message
+		code, msg = e.Code, e.Error()
 	case errors.Is(err, context.DeadlineExceeded):
 		code, own = shared.CodeDeadlineExceeded, false
 	case errors.Is(err, context.Canceled):

@@ -76,9 +76,11 @@ func checkOutcome(t *testing.T, err error, want shared.Code, wantIn []string, lo
 			t.Fatalf("error %T is not a *shared.Error: %v", err, err)
 		}
 		if se.Code != want {
-			t.Errorf("code = %v, want %v; message: %s", se.Code, want, se.Message)
+			t.Errorf("code = %v, want %v; message: %s", se.Code, want, se.Error())
 		}
-		msg := se.Message
+		// The line the user reads: the message and, after "; ", the hint.
+		msg := se.Error()
+		noLeak(t, "hint", se.Hint, extra...)
 		t.Logf("message: %s", msg)
 		for _, w := range wantIn {
 			if !strings.Contains(msg, w) {

@@ -9,8 +9,10 @@ import (
 	"github.com/ksm-cli/ksm/sdk"
 )
 
-// failure is the classified outcome of one attempt. Its reason and hint
-// never hold a credential or config value.
+// failure is the classified outcome of one attempt: what becomes an
+// *sdk.Error (code, reason as its Message, hint as its Hint) once the
+// attempts are over, with what the fallback decision needs. Its reason and
+// hint never hold a credential or config value.
 type failure struct {
 	code   sdk.Code
 	reason string // what went wrong, lower-case
@@ -43,15 +45,15 @@ func asFailure(ctx context.Context, err error, op operation) *failure {
 // ctxFailure reports the caller's deadline or cancellation, which beats
 // whatever error it caused further down.
 func ctxFailure(ctx context.Context) *failure {
-	switch ctx.Err() {
-	case nil:
+	e := sdk.ContextError(ctx)
+	if e == nil {
 		return nil
-	case context.DeadlineExceeded:
-		return &failure{code: sdk.CodeDeadlineExceeded, reason: "timed out",
-			hint: "try again; if it keeps timing out, check the network path to AWS"}
-	default:
-		return &failure{code: sdk.CodeCanceled, reason: "canceled"}
 	}
+	f := &failure{code: e.Code, reason: e.Message}
+	if e.Code == sdk.CodeDeadlineExceeded {
+		f.hint = "try again; if it keeps timing out, check the network path to AWS"
+	}
+	return f
 }
 
 // credFailure explains why the credential method via got no credentials.

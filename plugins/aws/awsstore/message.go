@@ -40,9 +40,9 @@ func methodName(t target, via string) string {
 	return "the default AWS credential chain"
 }
 
-// message is the one line a failed operation reports: the secret, the
-// method tried, the fallback if tried, and what to do.
-func message(op operation, t target, first, fallback *failure) (sdk.Code, string) {
+// message is what a failed operation reports: the secret, the method
+// tried and the fallback if tried, and the hint: what to do.
+func message(op operation, t target, first, fallback *failure) (code sdk.Code, msg, hint string) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "cannot %s AWS secret %q", op.verb, t.secret)
 	if first.region != "" {
@@ -62,8 +62,5 @@ func message(op operation, t target, first, fallback *failure) (sdk.Code, string
 			final = fallback
 		}
 	}
-	if final.hint != "" {
-		b.WriteString("; " + final.hint)
-	}
-	return final.code, b.String()
+	return final.code, b.String(), final.hint
 }

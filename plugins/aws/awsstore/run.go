@@ -43,10 +43,10 @@ func (s *Store) run(ctx context.Context, t target, op operation, fn func(context
 		}
 		secrets = append(secrets, more...)
 	}
-	code, msg := message(op, t, first, fb)
-	msg = sdk.Redact(msg, append(secrets, t.keyID, t.secretKey)...)
+	code, msg, hint := message(op, t, first, fb)
+	secrets = append(secrets, t.keyID, t.secretKey)
 	s.log.Debug("AWS secret operation failed", "secret", t.secret, "code", code.String())
-	return &sdk.Error{Code: code, Message: msg}
+	return sdk.NewError(code, sdk.Redact(msg, secrets...), sdk.Redact(hint, secrets...))
 }
 
 // attempt opens a session for one credential method and runs fn in it. It

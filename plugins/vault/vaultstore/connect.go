@@ -34,9 +34,9 @@ const tokenFile = ".vault-token"
 func (s *Store) connect(ctx context.Context, t target) (*session, error) {
 	cfg := api.DefaultConfig()
 	if cfg.Error != nil {
-		return nil, &failure{code: sdk.CodeFailedPrecondition,
-			reason: "cannot set up the Vault client from the environment (" + sdk.OneLine(cfg.Error.Error()) + ")",
-			hint:   "fix VAULT_CACERT, VAULT_CAPATH, VAULT_CLIENT_CERT/VAULT_CLIENT_KEY or the other VAULT_* variables"}
+		return nil, &sdk.Error{Code: sdk.CodeFailedPrecondition,
+			Message: "cannot set up the Vault client from the environment (" + sdk.OneLine(cfg.Error.Error()) + ")",
+			Hint:    "fix VAULT_CACERT, VAULT_CAPATH, VAULT_CLIENT_CERT/VAULT_CLIENT_KEY or the other VAULT_* variables"}
 	}
 	cfg.Address = t.address
 	// The client retries 5xx answers (a sealed Vault among them) for
@@ -47,9 +47,9 @@ func (s *Store) connect(ctx context.Context, t target) (*session, error) {
 	}
 	client, err := api.NewClient(cfg)
 	if err != nil {
-		return nil, &failure{code: sdk.CodeFailedPrecondition,
-			reason: "cannot set up the Vault client (" + sdk.OneLine(err.Error()) + ")",
-			hint:   "check --address and the VAULT_* variables"}
+		return nil, &sdk.Error{Code: sdk.CodeFailedPrecondition,
+			Message: "cannot set up the Vault client (" + sdk.OneLine(err.Error()) + ")",
+			Hint:    "check --address and the VAULT_* variables"}
 	}
 	// Requests go to the client's own origin only, answers are bounded.
 	guardClient(cfg.HttpClient, client.Address())
@@ -86,13 +86,13 @@ func (s *Store) connect(ctx context.Context, t target) (*session, error) {
 func token() (string, error) {
 	if tok := strings.TrimSpace(os.Getenv(envToken)); tok != "" {
 		if strings.ContainsFunc(tok, func(r rune) bool { return !unicode.IsPrint(r) }) {
-			return "", &failure{code: sdk.CodeUnauthenticated, reason: "VAULT_TOKEN holds non-printable characters",
-				hint: "set VAULT_TOKEN to the token alone"}
+			return "", &sdk.Error{Code: sdk.CodeUnauthenticated, Message: "VAULT_TOKEN holds non-printable characters",
+				Hint: "set VAULT_TOKEN to the token alone"}
 		}
 		return tok, nil
 	}
-	noToken := &failure{code: sdk.CodeUnauthenticated, reason: "no Vault token",
-		hint: "set VAULT_TOKEN or run `vault login` (which writes ~/.vault-token)"}
+	noToken := &sdk.Error{Code: sdk.CodeUnauthenticated, Message: "no Vault token",
+		Hint: "set VAULT_TOKEN or run `vault login` (which writes ~/.vault-token)"}
 	home, err := os.UserHomeDir()
 	if err != nil {
 		return "", noToken
@@ -103,7 +103,7 @@ func token() (string, error) {
 	}
 	tok, err := readSecretFile(path)
 	if err != nil {
-		noToken.reason = "no usable Vault token (" + err.Error() + ")"
+		noToken.Message = "no usable Vault token (" + err.Error() + ")"
 		return "", noToken
 	}
 	return tok, nil
@@ -117,8 +117,8 @@ func (s *Store) loginAppRole(ctx context.Context, t target, sess *session) error
 	case t.secretIDFile != "":
 		id, err := readSettingFile(t.secretIDFile)
 		if err != nil {
-			return &failure{code: sdk.CodeUnauthenticated, reason: "no AppRole secret id: " + err.Error(),
-				hint: "put the secret id in that file, or run `ksm profile setup --type=vault` again with another --secret-id-file"}
+			return &sdk.Error{Code: sdk.CodeUnauthenticated, Message: "no AppRole secret id: " + err.Error(),
+				Hint: "put the secret id in that file, or run `ksm profile setup --type=vault` again with another --secret-id-file"}
 		}
 		secretID = id
 	case s.setupSecretID(t) != "":
@@ -127,13 +127,13 @@ func (s *Store) loginAppRole(ctx context.Context, t target, sess *session) error
 		secretID = strings.TrimSpace(os.Getenv(envSecretID))
 	}
 	if secretID == "" {
-		return &failure{code: sdk.CodeUnauthenticated, reason: "no AppRole secret id",
-			hint: "set VAULT_SECRET_ID, or run `ksm profile setup --type=vault` again with --secret-id-file"}
+		return &sdk.Error{Code: sdk.CodeUnauthenticated, Message: "no AppRole secret id",
+			Hint: "set VAULT_SECRET_ID, or run `ksm profile setup --type=vault` again with --secret-id-file"}
 	}
 	sess.secrets = append(sess.secrets, secretID)
 	auth, err := approle.NewAppRoleAuth(t.roleID, &approle.SecretID{FromString: secretID}, approle.WithMountPath(t.authMount))
 	if err != nil {
-		return &failure{code: sdk.CodeInvalidArgument, reason: "cannot set up AppRole login (" + sdk.OneLine(err.Error()) + ")"}
+		return &sdk.Error{Code: sdk.CodeInvalidArgument, Message: "cannot set up AppRole login (" + sdk.OneLine(err.Error()) + ")"}
 	}
 	return login(ctx, t, sess, auth, "AppRole role id "+t.roleID)
 }
@@ -150,18 +150,18 @@ func (s *Store) jwtFile(t target) string {
 func loginKubernetes(ctx context.Context, t target, sess *session, path string) error {
 	jwt, err := readSettingFile(path)
 	if err != nil {
-		return &failure{code: sdk.CodeUnauthenticated, reason: "no Kubernetes service-account token: " + err.Error(),
-			hint: "run in a pod with a service-account token mounted, or give --jwt-file"}
+		return &sdk.Error{Code: sdk.CodeUnauthenticated, Message: "no Kubernetes service-account token: " + err.Error(),
+			Hint: "run in a pod with a service-account token mounted, or give --jwt-file"}
 	}
 	if !looksLikeJWT(jwt) {
-		return &failure{code: sdk.CodeUnauthenticated,
-			reason: "no Kubernetes service-account token: " + path + " does not hold a JWT, so ksm does not send it",
-			hint:   "give --jwt-file the service-account token file (three base64url parts joined by dots)"}
+		return &sdk.Error{Code: sdk.CodeUnauthenticated,
+			Message: "no Kubernetes service-account token: " + path + " does not hold a JWT, so ksm does not send it",
+			Hint:    "give --jwt-file the service-account token file (three base64url parts joined by dots)"}
 	}
 	sess.secrets = append(sess.secrets, jwt)
 	auth, err := kubernetes.NewKubernetesAuth(t.role, kubernetes.WithServiceAccountToken(jwt), kubernetes.WithMountPath(t.authMount))
 	if err != nil {
-		return &failure{code: sdk.CodeInvalidArgument, reason: "cannot set up Kubernetes login (" + sdk.OneLine(err.Error()) + ")"}
+		return &sdk.Error{Code: sdk.CodeInvalidArgument, Message: "cannot set up Kubernetes login (" + sdk.OneLine(err.Error()) + ")"}
 	}
 	return login(ctx, t, sess, auth, "Kubernetes role "+t.role)
 }
@@ -174,8 +174,8 @@ func login(ctx context.Context, t target, sess *session, auth api.AuthMethod, wh
 		return loginFailure(ctx, t, loginPath, who, err)
 	}
 	if secret == nil || secret.Auth == nil || secret.Auth.ClientToken == "" {
-		return &failure{code: sdk.CodeUnauthenticated, reason: "the login at " + loginPath + " gave no token",
-			hint: "check the auth method's configuration (MFA is not supported)"}
+		return &sdk.Error{Code: sdk.CodeUnauthenticated, Message: "the login at " + loginPath + " gave no token",
+			Hint: "check the auth method's configuration (MFA is not supported)"}
 	}
 	sess.secrets = append(sess.secrets, secret.Auth.ClientToken, secret.Auth.Accessor)
 	return nil
@@ -184,7 +184,7 @@ func login(ctx context.Context, t target, sess *session, auth api.AuthMethod, wh
 // loginFailure explains a failed login. Vault answers a wrong role or
 // credential with 400 or 403, and an auth mount that does not exist with
 // 403 or 404 ("no handler for route").
-func loginFailure(ctx context.Context, t target, loginPath, who string, err error) *failure {
+func loginFailure(ctx context.Context, t target, loginPath, who string, err error) *sdk.Error {
 	var re *api.ResponseError
 	if ctx.Err() != nil || !errors.As(err, &re) {
 		return classify(ctx, t, request{path: loginPath, capabilities: []string{"update"}}, err)
@@ -192,18 +192,18 @@ func loginFailure(ctx context.Context, t target, loginPath, who string, err erro
 	detail := vaultErrors(re)
 	switch {
 	case containsAny(detail, "no handler for route"):
-		return &failure{code: sdk.CodeNotFound, reason: "no auth method is enabled at auth/" + t.authMount + "/ (" + detail + ")",
-			hint: "check --auth-mount (`vault auth list` shows the auth methods)" + namespaceHint(t)}
+		return &sdk.Error{Code: sdk.CodeNotFound, Message: "no auth method is enabled at auth/" + t.authMount + "/ (" + detail + ")",
+			Hint: "check --auth-mount (`vault auth list` shows the auth methods)" + namespaceHint(t)}
 	case re.StatusCode == http.StatusBadRequest || re.StatusCode == http.StatusForbidden:
-		f := &failure{code: sdk.CodeUnauthenticated,
-			reason: "Vault refused the login at " + loginPath + " as " + who + " (" + detail + ")"}
+		f := &sdk.Error{Code: sdk.CodeUnauthenticated,
+			Message: "Vault refused the login at " + loginPath + " as " + who + " (" + detail + ")"}
 		if t.auth == authAppRole {
-			f.hint = "check --role-id and the secret id (VAULT_SECRET_ID or --secret-id-file): it may be wrong, expired or used up"
+			f.Hint = "check --role-id and the secret id (VAULT_SECRET_ID or --secret-id-file): it may be wrong, expired or used up"
 		} else {
-			f.hint = "check --role, and that the role is bound to this service account and its namespace"
+			f.Hint = "check --role, and that the role is bound to this service account and its namespace"
 		}
 		if re.StatusCode == http.StatusForbidden {
-			f.hint += "; Vault answers so too when no auth method is enabled at auth/" + t.authMount + "/: check --auth-mount (`vault auth list`)"
+			f.Hint += "; Vault answers so too when no auth method is enabled at auth/" + t.authMount + "/: check --auth-mount (`vault auth list`)"
 		}
 		return f
 	}

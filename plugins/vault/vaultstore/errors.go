@@ -16,15 +16,9 @@ import (
 	"github.com/ksm-cli/ksm/sdk"
 )
 
-// failure is the classified outcome of an operation. Its reason and hint
-// never hold a token, secret id, JWT or config value.
-type failure struct {
-	code   sdk.Code
-	reason string // what went wrong, lower-case
-	hint   string // what to do about it
-}
-
-func (f *failure) Error() string { return f.reason }
+// An operation's classified outcome is an *sdk.Error: Message says what
+// went wrong (lower-case), Hint what to do about it. Neither holds a
+// token, secret id, JWT or config value.
 
 // request is one Vault API call, for messages: what it needed.
 type request struct {
@@ -43,21 +37,18 @@ func (req request) need() string {
 
 // ctxFailure reports the caller's deadline or cancellation, which beats
 // whatever error it caused further down.
-func ctxFailure(ctx context.Context, t target) *failure {
-	switch ctx.Err() {
-	case nil:
-		return nil
-	case context.DeadlineExceeded:
-		return &failure{code: sdk.CodeDeadlineExceeded, reason: "no answer from " + t.address + " in time",
-			hint: "check that Vault is up and reachable from here (VAULT_ADDR, proxies, firewalls)"}
-	default:
-		return &failure{code: sdk.CodeCanceled, reason: "canceled"}
+func ctxFailure(ctx context.Context, t target) *sdk.Error {
+	f := sdk.ContextError(ctx)
+	if f != nil && f.Code == sdk.CodeDeadlineExceeded {
+		f.Message = "no answer from " + t.address + " in time"
+		f.Hint = "check that Vault is up and reachable from here (VAULT_ADDR, proxies, firewalls)"
 	}
+	return f
 }
 
-// classify explains err from a Vault call. A *failure passes through.
-func classify(ctx context.Context, t target, req request, err error) *failure {
-	var f *failure
+// classify explains err from a Vault call. A *sdk.Error passes through.
+func classify(ctx context.Context, t target, req request, err error) *sdk.Error {
+	var f *sdk.Error
 	if errors.As(err, &f) {
 		return f
 	}
@@ -75,31 +66,31 @@ func classify(ctx context.Context, t target, req request, err error) *failure {
 }
 
 // responseFailure explains an error status from Vault.
-func responseFailure(t target, req request, re *api.ResponseError) *failure {
+func responseFailure(t target, req request, re *api.ResponseError) *sdk.Error {
 	detail := vaultErrors(re)
 	switch {
 	case re.StatusCode == http.StatusServiceUnavailable && containsAny(detail, "sealed"):
-		return &failure{code: sdk.CodeUnavailable, reason: "Vault at " + t.address + " is sealed",
-			hint: "ask its operators to unseal it (vault operator unseal), then try again"}
+		return &sdk.Error{Code: sdk.CodeUnavailable, Message: "Vault at " + t.address + " is sealed",
+			Hint: "ask its operators to unseal it (vault operator unseal), then try again"}
 	case re.StatusCode == http.StatusForbidden:
-		return &failure{code: sdk.CodePermissionDenied,
-			reason: fmt.Sprintf("permission denied on %s (%s)", req.path, detail),
-			hint:   req.need() + " (Vault also answers so for a mount that does not exist: check --mount and --path)"}
+		return &sdk.Error{Code: sdk.CodePermissionDenied,
+			Message: fmt.Sprintf("permission denied on %s (%s)", req.path, detail),
+			Hint:    req.need() + " (Vault also answers so for a mount that does not exist: check --mount and --path)"}
 	case re.StatusCode == http.StatusNotFound && containsAny(detail, "no handler for route"):
-		return &failure{code: sdk.CodeNotFound, reason: fmt.Sprintf("no secrets engine is mounted at %s/", t.mount),
-			hint: "check --mount (`vault secrets list` shows the mounts)" + namespaceHint(t)}
+		return &sdk.Error{Code: sdk.CodeNotFound, Message: fmt.Sprintf("no secrets engine is mounted at %s/", t.mount),
+			Hint: "check --mount (`vault secrets list` shows the mounts)" + namespaceHint(t)}
 	case re.StatusCode == http.StatusTooManyRequests:
-		return &failure{code: sdk.CodeUnavailable, reason: "Vault refused the request: rate limit reached (" + detail + ")",
-			hint: "try again in a moment"}
+		return &sdk.Error{Code: sdk.CodeUnavailable, Message: "Vault refused the request: rate limit reached (" + detail + ")",
+			Hint: "try again in a moment"}
 	case re.StatusCode >= 500:
-		return &failure{code: sdk.CodeUnavailable,
-			reason: fmt.Sprintf("Vault failed: HTTP %d %s (%s)", re.StatusCode, http.StatusText(re.StatusCode), detail),
-			hint:   "try again later, or ask Vault's operators"}
+		return &sdk.Error{Code: sdk.CodeUnavailable,
+			Message: fmt.Sprintf("Vault failed: HTTP %d %s (%s)", re.StatusCode, http.StatusText(re.StatusCode), detail),
+			Hint:    "try again later, or ask Vault's operators"}
 	case re.StatusCode == http.StatusBadRequest:
-		return &failure{code: sdk.CodeInvalidArgument, reason: fmt.Sprintf("Vault rejected the request to %s (%s)", req.path, detail)}
+		return &sdk.Error{Code: sdk.CodeInvalidArgument, Message: fmt.Sprintf("Vault rejected the request to %s (%s)", req.path, detail)}
 	}
-	return &failure{code: sdk.CodeUnknown,
-		reason: fmt.Sprintf("HTTP %d %s from Vault for %s (%s)", re.StatusCode, http.StatusText(re.StatusCode), req.path, detail)}
+	return &sdk.Error{Code: sdk.CodeUnknown,
+		Message: fmt.Sprintf("HTTP %d %s from Vault for %s (%s)", re.StatusCode, http.StatusText(re.StatusCode), req.path, detail)}
 }
 
 // vaultErrors is Vault's own account of an error, on one line. A body
@@ -122,7 +113,7 @@ func vaultErrors(re *api.ResponseError) string {
 }
 
 // transportFailure explains an error before any answer from Vault.
-func transportFailure(t target, err error) *failure {
+func transportFailure(t target, err error) *sdk.Error {
 	var (
 		unknownCA  x509.UnknownAuthorityError
 		hostname   x509.HostnameError
@@ -140,30 +131,30 @@ func transportFailure(t target, err error) *failure {
 	tlsHint := "set VAULT_CACERT (a PEM file) or VAULT_CAPATH (a directory) to the CA that signed Vault's certificate"
 	switch {
 	case errors.As(err, &unknownCA):
-		return &failure{code: sdk.CodeUnavailable,
-			reason: "TLS failure talking to " + t.address + ": its certificate is signed by an unknown authority", hint: tlsHint}
+		return &sdk.Error{Code: sdk.CodeUnavailable,
+			Message: "TLS failure talking to " + t.address + ": its certificate is signed by an unknown authority", Hint: tlsHint}
 	case errors.As(err, &hostname):
-		return &failure{code: sdk.CodeUnavailable,
-			reason: "TLS failure talking to " + t.address + ": " + sdk.OneLine(hostname.Error()),
-			hint:   "use the host name the certificate names in --address, or set VAULT_TLS_SERVER_NAME"}
+		return &sdk.Error{Code: sdk.CodeUnavailable,
+			Message: "TLS failure talking to " + t.address + ": " + sdk.OneLine(hostname.Error()),
+			Hint:    "use the host name the certificate names in --address, or set VAULT_TLS_SERVER_NAME"}
 	case errors.As(err, &invalid), errors.As(err, &certVerify):
-		return &failure{code: sdk.CodeUnavailable, reason: "TLS failure talking to " + t.address + ": " + sdk.OneLine(err.Error()), hint: tlsHint}
+		return &sdk.Error{Code: sdk.CodeUnavailable, Message: "TLS failure talking to " + t.address + ": " + sdk.OneLine(err.Error()), Hint: tlsHint}
 	case errors.As(err, &recordHdr), plainHTTPReply(err):
-		return &failure{code: sdk.CodeUnavailable,
-			reason: "TLS failure talking to " + t.address + ": the server does not speak TLS there",
-			hint:   "use http:// in --address if this Vault serves plain HTTP"}
+		return &sdk.Error{Code: sdk.CodeUnavailable,
+			Message: "TLS failure talking to " + t.address + ": the server does not speak TLS there",
+			Hint:    "use http:// in --address if this Vault serves plain HTTP"}
 	case errors.As(err, &alert), errors.As(err, &rootsErr), errors.As(err, &constraint), errors.As(err, &critical),
 		errors.As(err, &insecure), tlsAlert(err):
-		return &failure{code: sdk.CodeUnavailable, reason: "TLS failure talking to " + t.address + ": " + sdk.OneLine(lastPart(err)), hint: tlsHint}
+		return &sdk.Error{Code: sdk.CodeUnavailable, Message: "TLS failure talking to " + t.address + ": " + sdk.OneLine(lastPart(err)), Hint: tlsHint}
 	case errors.As(err, &dnsErr):
-		return &failure{code: sdk.CodeUnavailable, reason: "cannot resolve the host of " + t.address + " (" + sdk.OneLine(dnsErr.Error()) + ")",
-			hint: "check --address and the DNS"}
+		return &sdk.Error{Code: sdk.CodeUnavailable, Message: "cannot resolve the host of " + t.address + " (" + sdk.OneLine(dnsErr.Error()) + ")",
+			Hint: "check --address and the DNS"}
 	case errors.As(err, &opErr):
-		return &failure{code: sdk.CodeUnavailable, reason: "cannot reach Vault at " + t.address + " (" + sdk.OneLine(lastPart(err)) + ")",
-			hint: "check that Vault is running and --address is right"}
+		return &sdk.Error{Code: sdk.CodeUnavailable, Message: "cannot reach Vault at " + t.address + " (" + sdk.OneLine(lastPart(err)) + ")",
+			Hint: "check that Vault is running and --address is right"}
 	}
-	return &failure{code: sdk.CodeUnavailable, reason: "cannot talk to Vault at " + t.address + " (" + sdk.OneLine(lastPart(err)) + ")",
-		hint: "check that Vault is running and --address is right"}
+	return &sdk.Error{Code: sdk.CodeUnavailable, Message: "cannot talk to Vault at " + t.address + " (" + sdk.OneLine(lastPart(err)) + ")",
+		Hint: "check that Vault is running and --address is right"}
 }
 
 // tlsAlert: crypto/tls reports a TLS alert it sent or received as a

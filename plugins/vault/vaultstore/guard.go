@@ -112,17 +112,17 @@ func (b *boundedBody) Read(p []byte) (int, error) {
 func (b *boundedBody) Close() error { return b.body.Close() }
 
 // guardFailure explains what the guard refused, or nil.
-func guardFailure(t target, err error) *failure {
+func guardFailure(t target, err error) *sdk.Error {
 	var re *redirectError
 	switch {
 	case errors.As(err, &re):
-		return &failure{code: sdk.CodeFailedPrecondition,
-			reason: "Vault at " + t.address + " redirected the request to " + re.to + "; ksm sends the token only to the address in the profile",
-			hint:   "give --address the Vault node that answers itself (the active node, or a load balancer in front of the cluster)"}
+		return &sdk.Error{Code: sdk.CodeFailedPrecondition,
+			Message: "Vault at " + t.address + " redirected the request to " + re.to + "; ksm sends the token only to the address in the profile",
+			Hint:    "give --address the Vault node that answers itself (the active node, or a load balancer in front of the cluster)"}
 	case errors.Is(err, errAnswerTooLarge):
-		return &failure{code: sdk.CodeFailedPrecondition,
-			reason: fmt.Sprintf("Vault at %s sent an answer larger than %d MiB; ksm read no further", t.address, maxAnswer>>20),
-			hint:   "check --address and --path: a ksm config is about 1 KiB"}
+		return &sdk.Error{Code: sdk.CodeFailedPrecondition,
+			Message: fmt.Sprintf("Vault at %s sent an answer larger than %d MiB; ksm read no further", t.address, maxAnswer>>20),
+			Hint:    "check --address and --path: a ksm config is about 1 KiB"}
 	}
 	return nil
 }

@@ -62,9 +62,9 @@ func readKV(ctx context.Context, sess *session, t target, kv2 bool) (kvSecret, e
 		if missing {
 			return kvSecret{}, nil
 		}
-		return kvSecret{}, &failure{code: sdk.CodeFailedPrecondition,
-			reason: "the answer for " + req.path + " is not a KV version 2 secret",
-			hint:   "give --mount a KV version 2 mount"}
+		return kvSecret{}, &sdk.Error{Code: sdk.CodeFailedPrecondition,
+			Message: "the answer for " + req.path + " is not a KV version 2 secret",
+			Hint:    "give --mount a KV version 2 mount"}
 	}
 	md := body.Data.Metadata
 	v, _ := strconv.Atoi(md.Version.String())
@@ -79,12 +79,12 @@ func readKV(ctx context.Context, sess *session, t target, kv2 bool) (kvSecret, e
 }
 
 // missingFailure explains why Load found no config at the target.
-func (k kvSecret) missingFailure(t target) *failure {
-	f := &failure{code: sdk.CodeNotFound, reason: "no secret at " + t.secretPath(),
-		hint: "check --mount and --path, or store a config there with `ksm profile setup --type=vault --from-profile NAME`"}
+func (k kvSecret) missingFailure(t target) *sdk.Error {
+	f := &sdk.Error{Code: sdk.CodeNotFound, Message: "no secret at " + t.secretPath(),
+		Hint: "check --mount and --path, or store a config there with `ksm profile setup --type=vault --from-profile NAME`"}
 	if k.deleted {
-		f.reason = "the current version (" + strconv.Itoa(k.version) + ") of " + t.secretPath() + " is deleted"
-		f.hint = "restore it with `vault kv undelete -versions=" + strconv.Itoa(k.version) + " " + t.secretPath() +
+		f.Message = "the current version (" + strconv.Itoa(k.version) + ") of " + t.secretPath() + " is deleted"
+		f.Hint = "restore it with `vault kv undelete -versions=" + strconv.Itoa(k.version) + " " + t.secretPath() +
 			"`, or store a config there with `ksm profile setup --type=vault --from-profile NAME`"
 	}
 	return f
@@ -119,19 +119,19 @@ func checkKV2(ctx context.Context, sess *session, t target) error {
 	case typ == "":
 		return nil
 	case typ != "kv" && typ != "generic":
-		return &failure{code: sdk.CodeFailedPrecondition,
-			reason: "the mount " + path + " is a " + typ + " secrets engine, not KV version 2",
-			hint:   "give --mount a KV version 2 mount (`vault secrets enable -version=2 kv`)"}
+		return &sdk.Error{Code: sdk.CodeFailedPrecondition,
+			Message: "the mount " + path + " is a " + typ + " secrets engine, not KV version 2",
+			Hint:    "give --mount a KV version 2 mount (`vault secrets enable -version=2 kv`)"}
 	case version != "2":
-		return &failure{code: sdk.CodeFailedPrecondition,
-			reason: "the mount " + path + " is KV version 1; ksm needs KV version 2 (versions and check-and-set)",
-			hint:   "upgrade it with `vault kv enable-versioning " + path + "`, or give --mount a KV version 2 mount"}
+		return &sdk.Error{Code: sdk.CodeFailedPrecondition,
+			Message: "the mount " + path + " is KV version 1; ksm needs KV version 2 (versions and check-and-set)",
+			Hint:    "upgrade it with `vault kv enable-versioning " + path + "`, or give --mount a KV version 2 mount"}
 	}
 	if path != "" && path != t.mount+"/" {
 		// The mount is shorter than --mount: --mount includes a folder.
-		return &failure{code: sdk.CodeFailedPrecondition,
-			reason: "the KV mount is " + path + ", not " + t.mount + "/",
-			hint:   "give --mount " + trimSlash(path) + " and put the rest in --path"}
+		return &sdk.Error{Code: sdk.CodeFailedPrecondition,
+			Message: "the KV mount is " + path + ", not " + t.mount + "/",
+			Hint:    "give --mount " + trimSlash(path) + " and put the rest in --path"}
 	}
 	return nil
 }
@@ -156,9 +156,9 @@ func writeKV(ctx context.Context, sess *session, t target, fields map[string]any
 	}
 	var re *api.ResponseError
 	if ctx.Err() == nil && errors.As(err, &re) && re.StatusCode == http.StatusBadRequest && containsAny(vaultErrors(re), "check-and-set") {
-		return &failure{code: sdk.CodeFailedPrecondition,
-			reason: "the secret " + t.secretPath() + " changed while ksm was saving (check-and-set on version " + strconv.Itoa(version) + " failed), so nothing was overwritten",
-			hint:   "look at what changed (`vault kv get " + t.secretPath() + "`), then run the command again"}
+		return &sdk.Error{Code: sdk.CodeFailedPrecondition,
+			Message: "the secret " + t.secretPath() + " changed while ksm was saving (check-and-set on version " + strconv.Itoa(version) + " failed), so nothing was overwritten",
+			Hint:    "look at what changed (`vault kv get " + t.secretPath() + "`), then run the command again"}
 	}
 	return classify(ctx, t, req, err)
 }

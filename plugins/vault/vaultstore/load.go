@@ -23,9 +23,9 @@ func (s *Store) Load(ctx context.Context, req *sdk.LoadRequest) (*sdk.LoadRespon
 		}
 		cfg, err = configFromFields(cur.data)
 		if err != nil {
-			return &failure{code: sdk.CodeInvalidArgument,
-				reason: "it does not hold a ksm config (" + err.Error() + "; expected the SDK keys as fields, or one field \"config\" holding the SDK JSON or its base64)",
-				hint:   "check --path, or store a config there with `ksm profile setup --type=vault --from-profile NAME`"}
+			return &sdk.Error{Code: sdk.CodeInvalidArgument,
+				Message: "it does not hold a ksm config (" + err.Error() + "; expected the SDK keys as fields, or one field \"config\" holding the SDK JSON or its base64)",
+				Hint:    "check --path, or store a config there with `ksm profile setup --type=vault --from-profile NAME`"}
 		}
 		s.log.Debug("loaded the config from Vault", "secret", t.secretPath(), "version", cur.version)
 		return nil

@@ -38,7 +38,7 @@ func (s *Store) run(ctx context.Context, op operation, t target, fn func(context
 		return nil
 	}
 	f := classify(ctx, t, request{}, err)
-	if f.code == sdk.CodePermissionDenied && t.auth == authToken {
+	if f.Code == sdk.CodePermissionDenied && t.auth == authToken {
 		f = s.explainDenied(ctx, t, sess, f)
 	}
 	return s.fail(op, t, f, sess.secrets)
@@ -47,28 +47,24 @@ func (s *Store) run(ctx context.Context, op operation, t target, fn func(context
 // explainDenied tells an invalid or expired token from a policy that
 // denies: Vault answers 403 for both, but a valid token may always look
 // itself up.
-func (s *Store) explainDenied(ctx context.Context, t target, sess *session, denied *failure) *failure {
+func (s *Store) explainDenied(ctx context.Context, t target, sess *session, denied *sdk.Error) *sdk.Error {
 	_, err := sess.client.Auth().Token().LookupSelfWithContext(ctx)
 	var re *api.ResponseError
 	if err != nil && ctx.Err() == nil && errors.As(err, &re) && re.StatusCode == http.StatusForbidden {
-		return &failure{code: sdk.CodeUnauthenticated,
-			reason: "the Vault token is invalid or expired (" + vaultErrors(re) + ")",
-			hint:   "run `vault login` again or set VAULT_TOKEN to a valid token"}
+		return &sdk.Error{Code: sdk.CodeUnauthenticated,
+			Message: "the Vault token is invalid or expired (" + vaultErrors(re) + ")",
+			Hint:    "run `vault login` again or set VAULT_TOKEN to a valid token"}
 	}
 	return denied
 }
 
-func (s *Store) fail(op operation, t target, f *failure, secrets []string) error {
+func (s *Store) fail(op operation, t target, f *sdk.Error, secrets []string) error {
 	var b strings.Builder
 	b.WriteString("cannot " + string(op) + " Vault secret " + t.secretPath() + " at " + t.address)
 	if t.namespace != "" {
 		b.WriteString(" (namespace " + t.namespace + ")")
 	}
-	b.WriteString(": " + f.reason)
-	if f.hint != "" {
-		b.WriteString("; " + f.hint)
-	}
-	msg := sdk.Redact(b.String(), secrets...)
-	s.log.Debug("Vault operation failed", "secret", t.secretPath(), "address", t.address, "auth", t.auth, "code", f.code.String())
-	return &sdk.Error{Code: f.code, Message: msg}
+	b.WriteString(": " + f.Message)
+	s.log.Debug("Vault operation failed", "secret", t.secretPath(), "address", t.address, "auth", t.auth, "code", f.Code.String())
+	return sdk.NewError(f.Code, sdk.Redact(b.String(), secrets...), sdk.Redact(f.Hint, secrets...))
 }

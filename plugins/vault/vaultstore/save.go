@@ -36,9 +36,9 @@ func (s *Store) Save(ctx context.Context, req *sdk.SaveRequest) (*sdk.SaveRespon
 				return nil
 			}
 			if _, err := configFromFields(cur.data); err != nil && !req.Overwrite {
-				return &failure{code: sdk.CodeFailedPrecondition,
-					reason: "it holds something that is not a ksm config",
-					hint:   "use --force to write a new version over it (the old one stays in its history), or choose another --path"}
+				return &sdk.Error{Code: sdk.CodeFailedPrecondition,
+					Message: "it holds something that is not a ksm config",
+					Hint:    "use --force to write a new version over it (the old one stays in its history), or choose another --path"}
 			}
 		}
 		if s.afterRead != nil {

@@ -37,7 +37,7 @@ func TestTransportFailureByType(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := transportFailure(tg, tt.err)
-			if f.code != shared.CodeUnavailable || !strings.Contains(f.reason, tt.want) || !strings.Contains(f.hint, tt.hint) {
+			if f.Code != shared.CodeUnavailable || !strings.Contains(f.Message, tt.want) || !strings.Contains(f.Hint, tt.hint) {
 				t.Errorf("failure = %+v, want reason with %q and hint with %q", f, tt.want, tt.hint)
 			}
 		})
