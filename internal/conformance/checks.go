@@ -14,6 +14,9 @@ import (
 	"time"
 	"unicode"
 
+	"google.golang.org/grpc/codes"
+
+	"github.com/ksm-cli/ksm/internal/wire"
 	"github.com/ksm-cli/ksm/shared"
 )
 
@@ -431,6 +434,26 @@ func (s *Suite) errorsAreOneLine(t T) {
 		case strings.ContainsFunc(msg, unicode.IsControl):
 			t.Errorf("%s: error message %q has a line break or control character; make it one line of plain text", e.method, cut(msg))
 		}
+	}
+}
+
+// errorsCarryStoreErrorDetail: every error the plugin answered during the
+// checks carries the StoreError detail (docs/plugin-protocol.md, Errors).
+// Without it ksm cannot tell the store's answer from gRPC's own failures:
+// a plain UNAVAILABLE (the store is down) reads as a crashed plugin. Only
+// an expired deadline may come without it: gRPC itself ends such a call.
+func (s *Suite) errorsCarryStoreErrorDetail(t T) {
+	s.ready(t)
+	for _, r := range s.store.statuses() {
+		if wire.HasStoreErrorDetail(r.st) {
+			continue
+		}
+		switch r.st.Code() {
+		case codes.DeadlineExceeded, codes.Canceled:
+			continue
+		}
+		t.Errorf("%s: answered %s %q without the StoreError detail; add a ksm.storage.v1.StoreError to the status details of every error the store returns",
+			r.method, r.st.Code(), cut(r.st.Message()))
 	}
 }
 

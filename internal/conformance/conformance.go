@@ -143,6 +143,7 @@ func (s *Suite) Checks() []Check {
 		{"LoadGivesSampleConfig", s.loadSample},
 		{"DeadlinesAreHonoured", s.deadlines},
 		{"ErrorsAreOneLine", s.errorsAreOneLine},
+		{"ErrorsCarryStoreErrorDetail", s.errorsCarryStoreErrorDetail},
 		{"NothingOnStdout", s.nothingOnStdout},
 	}
 }

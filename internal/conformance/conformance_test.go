@@ -103,6 +103,7 @@ func TestEachFaultFailsItsCheck(t *testing.T) {
 		{"multiline", "ErrorsAreOneLine", `validate: error message "bad options:\n\x1b[31munknown option`},
 		{"reserved", "OptionNamesAreFree", `option "profile" is a name ksm reserves`},
 		{"noversion", "VersionIsSet", "describe: no version"},
+		{"nodetail", "ErrorsCarryStoreErrorDetail", `load: answered NotFound "no config at nowhere" without the StoreError detail`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.fault, func(t *testing.T) {

@@ -13,6 +13,8 @@
 //	greedyenv  declares env "A*" (refused: too broad) and, if it was
 //	           given AWS_SECRET_ACCESS_KEY anyway, leaves a file named
 //	           leaked beside itself
+//	nodetail   answers errors as plain gRPC statuses, without the
+//	           StoreError detail (as a store in another language might)
 //	.install-*  (the temp name `ksm plugin install` runs it under)
 //	           Describe ignores its context and sleeps an hour
 //
@@ -29,6 +31,8 @@ import (
 	"time"
 
 	plugin "github.com/hashicorp/go-plugin"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/status"
 
 	"github.com/ksm-cli/ksm/internal/wire"
 	"github.com/ksm-cli/ksm/sdk"
@@ -45,7 +49,28 @@ func main() {
 		plugin.Serve(&plugin.ServeConfig{HandshakeConfig: wire.Handshake, Plugins: wire.PluginSet(s), GRPCServer: plugin.DefaultGRPCServer})
 		return
 	}
+	if fault == "nodetail" && os.Getenv(shared.MagicCookieKey) != "" {
+		serveWithoutDetail(s)
+		return
+	}
 	sdk.Serve(s)
+}
+
+// serveWithoutDetail serves s with every error status rebuilt from its
+// code and message alone: the StoreError detail is dropped.
+func serveWithoutDetail(s *store) {
+	strip := func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+		resp, err := handler(ctx, req)
+		if err != nil {
+			st := status.Convert(err)
+			return nil, status.Error(st.Code(), st.Message())
+		}
+		return resp, nil
+	}
+	plugin.Serve(&plugin.ServeConfig{HandshakeConfig: wire.Handshake, Plugins: wire.PluginSet(s),
+		GRPCServer: func(opts []grpc.ServerOption) *grpc.Server {
+			return grpc.NewServer(append(opts, grpc.ChainUnaryInterceptor(strip))...)
+		}})
 }
 
 type store struct {
