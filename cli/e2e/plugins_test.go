@@ -26,6 +26,7 @@ var faultModes = []struct {
 	{"slow", true, "fault-slow store: load:"},
 	{"oversize", true, "fault-oversize store: load:"},
 	{"denied", true, "fault-denied store: access to the vault was denied; ask your administrator"},
+	{"nodetail", true, "fault-nodetail store: load: the plugin is running, but its answer lacks the StoreError detail ksm needs; its message: cannot reach the store at https://store.invalid"},
 }
 
 // buildFaultPlugins installs one copy of the fault plugin per mode of
@@ -134,4 +135,24 @@ func faultProfile(t *testing.T, pluginDir, typ, timeout string) (ini, orig strin
 		return string(out), err
 	}
 	return ini, orig, run
+}
+
+// A store whose errors are plain gRPC statuses (no StoreError detail) fails
+// plugin check, which names the method and the plugin's own words.
+func TestPluginCheckWantsStoreErrorDetail(t *testing.T) {
+	pluginDir := buildFaultPlugins(t)
+	_, _, run := faultProfile(t, pluginDir, "fault-nodetail", "5s")
+	out, err := run("plugin", "check", "fault-nodetail")
+	if err == nil {
+		t.Fatalf("plugin check passed a store without the StoreError detail:\n%s", out)
+	}
+	for _, want := range []string{
+		"FAIL  ErrorsCarryStoreErrorDetail",
+		`load: answered Unavailable "cannot reach the store at https://store.invalid" without the StoreError detail`,
+		`save: answered Unimplemented "fault store cannot save" without the StoreError detail`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
 }

@@ -61,11 +61,11 @@ func (c *grpcClient) decode(ctx context.Context, method string, err error) error
 	traceStatus(ctx, method, err)
 	st, ok := status.FromError(err)
 	if ok && ctx.Err() == nil && st.Code() == codes.Unavailable && !fromStore(st) && c.conn != nil && running(c.conn) {
-		return unmarkedUnavailable(method, st)
+		return unmarkedUnavailable(st)
 	}
 	return fromStatus(ctx, method, err)
 }
 
-func unmarkedUnavailable(method string, st *status.Status) error {
-	return &shared.Error{Code: shared.CodeUnavailable, Message: fmt.Sprintf("%s: the plugin is running, but its answer lacks the StoreError detail ksm needs; its message: %s", method, st.Message())}
+func unmarkedUnavailable(st *status.Status) error {
+	return &shared.Error{Code: shared.CodeUnavailable, Message: fmt.Sprintf("the plugin is running, but its answer lacks the StoreError detail ksm needs; its message: %s", st.Message())}
 }

@@ -53,7 +53,7 @@ func servePlain(t *testing.T, srv storagev1.StorageServiceServer) (shared.Store,
 func TestUnmarkedUnavailableFromARunningPlugin(t *testing.T) {
 	client, _ := servePlain(t, plainServer{code: codes.Unavailable, msg: "cannot reach https://store.invalid\x1b[31m"})
 	_, err := storecall.Load(context.Background(), client, nil)
-	want := "load: the plugin is running, but its answer lacks the StoreError detail ksm needs; its message: cannot reach https://store.invalid\x1b[31m"
+	want := "the plugin is running, but its answer lacks the StoreError detail ksm needs; its message: cannot reach https://store.invalid\x1b[31m"
 	if shared.CodeOf(err) != shared.CodeUnavailable || err.Error() != want {
 		t.Errorf("got %v %q, want %q", shared.CodeOf(err), err, want)
 	}
