@@ -82,8 +82,11 @@ func runCheck(ctx context.Context, opts *checkOptions, arg string) error {
 		return err
 	}
 	// The rule every launch applies: a file another user could change
-	// is not run as you, unless you say so.
-	if err := pluginhost.CheckPluginFile(path); err != nil {
+	// is not run as you, unless you say so. Checked on the file opened
+	// once, which is what every start below runs: a file renamed over the
+	// path meanwhile is never run.
+	exe, err := pluginhost.OpenPluginFile(path)
+	if err != nil {
 		var re *pluginhost.RefusedError
 		if !errors.As(err, &re) || !opts.unsafe {
 			if errors.As(err, &re) {
@@ -92,7 +95,12 @@ func runCheck(ctx context.Context, opts *checkOptions, arg string) error {
 			return err
 		}
 		fmt.Fprintf(f.IO.ErrOut, "Warning: %s\n", safetext.Escape(err.Error()))
+		if exe, err = pluginhost.OpenUnsafePluginFile(path); err != nil {
+			return err
+		}
 	}
+	defer exe.Close()
+	checkOpened(path)
 	// Removed on return, on a stop signal (launch.CloseAll), or, if ksm
 	// is killed, by the next check.
 	sandbox, removeSandbox, err := scratch.MkdirTemp("", "ksm-plugin-check-")
@@ -106,11 +114,11 @@ func runCheck(ctx context.Context, opts *checkOptions, arg string) error {
 		}
 	}
 	env := sandboxEnv(f.Getenv, sandbox, nil)
-	if declared := declaredEnv(ctx, f, path, env); len(declared) > 0 {
+	if declared := declaredEnv(ctx, f, path, exe, env); len(declared) > 0 {
 		env = sandboxEnv(f.Getenv, sandbox, declared)
 	}
 	suite, err := conformance.New(conformance.Config{
-		Binary: path, Env: env, Dir: sandbox,
+		Binary: path, Exec: exe, Env: env, Dir: sandbox,
 		ValidOptions: valid, MissingSettings: missing, Guess: valid == nil,
 		StartTimeout: f.Plugins.StartTimeout, CallTimeout: f.Timeout,
 		Logger: f.Log.Named("plugin"),
@@ -144,6 +152,11 @@ func runCheck(ctx context.Context, opts *checkOptions, arg string) error {
 	}
 	return nil
 }
+
+// checkOpened is called once the plugin file is opened and checked; a
+// test swaps the file at path there, to show that what runs is what was
+// checked.
+var checkOpened = func(path string) {}
 
 func writeLines(w io.Writer, lines []string) {
 	for _, l := range lines {
@@ -212,10 +225,10 @@ func sandboxEnv(getenv func(string) string, sandbox string, declared []string) [
 
 // declaredEnv asks the plugin which variables it needs; a plugin that does
 // not answer gets none (the checks then say why it does not start).
-func declaredEnv(ctx context.Context, f *cmdutil.Factory, path string, env []string) []string {
+func declaredEnv(ctx context.Context, f *cmdutil.Factory, path string, exe *os.File, env []string) []string {
 	cmd := exec.Command(path)
 	cmd.Env = env
-	conn, err := launch.Launch(ctx, launch.LaunchConfig{Cmd: cmd, Logger: f.Log.Named("plugin"), StartTimeout: f.Plugins.StartTimeout})
+	conn, err := launch.Launch(ctx, launch.LaunchConfig{Cmd: cmd, Exec: exe, Logger: f.Log.Named("plugin"), StartTimeout: f.Plugins.StartTimeout})
 	if err != nil {
 		return nil
 	}

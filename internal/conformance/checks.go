@@ -16,6 +16,7 @@ import (
 
 	"google.golang.org/grpc/codes"
 
+	"github.com/ksm-cli/ksm/internal/launch"
 	"github.com/ksm-cli/ksm/internal/wire"
 	"github.com/ksm-cli/ksm/shared"
 )
@@ -102,6 +103,7 @@ func (s *Suite) runByHand(t T) {
 	ctx, cancel := s.ctx()
 	defer cancel()
 	cmd := exec.CommandContext(ctx, s.cfg.Binary)
+	launch.ExecVerified(cmd, s.cfg.Exec)
 	cmd.Env = s.cfg.Env
 	cmd.Dir = s.cfg.Dir
 	var stdout, stderr bytes.Buffer

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -39,6 +40,12 @@ type Check struct {
 type Config struct {
 	// Binary is the plugin executable, named ksm-storage-<type>.
 	Binary string
+	// Exec, if set, is Binary opened and verified by the caller (the
+	// ownership rule): every start of the suite runs this open file (on
+	// Linux through /proc/self/fd), so a file swapped in at Binary's path
+	// after the check is never run. Binary still names it. The caller
+	// closes it after Close.
+	Exec *os.File
 	// Env is the plugin's whole environment (ksm gives a plugin HOME, PATH,
 	// the temp dir variables and the variables it declares, nothing else).
 	Env []string
@@ -177,7 +184,7 @@ func (s *Suite) launch(env []string) (*launch.Conn, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.StartTimeout)
 	defer cancel()
 	conn, err := launch.Launch(ctx, launch.LaunchConfig{
-		Cmd: cmd, Logger: s.cfg.Logger, StartTimeout: s.cfg.StartTimeout,
+		Cmd: cmd, Exec: s.cfg.Exec, Logger: s.cfg.Logger, StartTimeout: s.cfg.StartTimeout,
 		Stdout: lockedWriter{&s.mu, &s.stdout},
 	})
 	if err != nil {

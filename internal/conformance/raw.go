@@ -69,6 +69,7 @@ func (s *Suite) startRaw(env []string) (*rawPlugin, error) {
 	}
 	p := &rawPlugin{dir: dir, removeDir: removeDir, copied: make(chan struct{}), exited: make(chan struct{})}
 	p.cmd = exec.Command(s.cfg.Binary)
+	launch.ExecVerified(p.cmd, s.cfg.Exec)
 	p.cmd.Env = append(launch.SafePath(env), handshakeEnv(dir)...)
 	p.cmd.Dir = s.cfg.Dir
 	p.cmd.Stderr = s.cfg.Logger.Named(TypeOf(s.cfg.Binary)).StandardWriter(&hclog.StandardLoggerOptions{InferLevels: true})
