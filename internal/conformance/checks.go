@@ -37,7 +37,7 @@ func (s *Suite) handshake(t T) {
 	s.mu.Lock()
 	s.raw = p
 	s.mu.Unlock()
-	ctx, cancel := s.ctx()
+	ctx, cancel := s.describeCtx()
 	defer cancel()
 	if _, err := p.store.Describe(ctx, &shared.DescribeRequest{}); err != nil {
 		t.Errorf("describe on the socket of the handshake: %v", err)
@@ -51,9 +51,9 @@ func (s *Suite) starts(t T) {
 		t.Fatalf("%v", err)
 	}
 	s.store = &recorder{Store: conn.Store}
-	ctx, cancel := s.ctx()
-	defer cancel()
+	ctx, cancel := s.describeCtx()
 	desc, err := s.store.Describe(ctx)
+	cancel()
 	if err != nil {
 		t.Fatalf("describe: %v", err)
 	}
@@ -168,9 +168,9 @@ func (s *Suite) optionNamesAreFree(t T) {
 // without any environment (no credentials, no config).
 func (s *Suite) describeIsStatic(t T) {
 	s.ready(t)
-	ctx, cancel := s.ctx()
-	defer cancel()
+	ctx, cancel := s.describeCtx()
 	again, err := s.store.Describe(ctx)
+	cancel()
 	if err != nil {
 		t.Fatalf("second describe: %v", err)
 	}
@@ -181,6 +181,8 @@ func (s *Suite) describeIsStatic(t T) {
 	if err != nil {
 		t.Fatalf("start with an empty environment: %v", err)
 	}
+	ctx, cancel = s.describeCtx()
+	defer cancel()
 	got, err := bare.Store.Describe(ctx, &shared.DescribeRequest{})
 	if err != nil {
 		t.Fatalf("describe with an empty environment: %v", err)
@@ -375,7 +377,7 @@ func (s *Suite) deadlines(t T) {
 			}
 		}
 	}
-	ctx, cancel := s.ctx()
+	ctx, cancel := s.describeCtx()
 	defer cancel()
 	if _, err := s.store.Describe(ctx); err != nil {
 		t.Errorf("plugin unusable after short deadlines: %v", err)

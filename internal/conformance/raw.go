@@ -103,9 +103,11 @@ func (s *Suite) startRaw(env []string) (*rawPlugin, error) {
 	go func() { _ = p.cmd.Wait(); close(p.exited) }()
 
 	var line string
+	start, cancel := s.within(s.cfg.StartTimeout)
+	defer cancel()
 	select {
 	case line = <-lines:
-	case <-time.After(s.cfg.StartTimeout):
+	case <-start.Done():
 		p.kill()
 		return nil, fmt.Errorf("no handshake line on stdout within %v: write it as one line ending in \\n and flush stdout", s.cfg.StartTimeout)
 	}

@@ -13,6 +13,8 @@
 //	greedyenv  declares env "A*" (refused: too broad) and, if it was
 //	           given AWS_SECRET_ACCESS_KEY anyway, leaves a file named
 //	           leaked beside itself
+//	hangs      every call ignores its context and sleeps an hour: a
+//	           plugin stuck on a store that never answers
 //	nodetail   answers errors as plain gRPC statuses, without the
 //	           StoreError detail (as a store in another language might)
 //	.install-*  (the temp name `ksm plugin install` runs it under)
@@ -86,7 +88,15 @@ func (s *store) options() []sdk.Option {
 	return []sdk.Option{sdk.String(name, "where the config is kept", sdk.Required())}
 }
 
+// hang is the hangs fault: a deliberate sleep, never synchronisation.
+func hang() {
+	if fault == "hangs" {
+		time.Sleep(time.Hour)
+	}
+}
+
 func (s *store) Describe(context.Context, *sdk.DescribeRequest) (*sdk.DescribeResponse, error) {
+	hang()
 	if strings.HasPrefix(fault, ".install-") {
 		time.Sleep(time.Hour)
 	}
@@ -106,6 +116,7 @@ func (s *store) Describe(context.Context, *sdk.DescribeRequest) (*sdk.DescribeRe
 }
 
 func (s *store) Validate(_ context.Context, req *sdk.ValidateRequest) (*sdk.ValidateResponse, error) {
+	hang()
 	options := req.Options
 	v, err := sdk.Parse(s.options(), options)
 	if err != nil {
@@ -118,6 +129,7 @@ func (s *store) Validate(_ context.Context, req *sdk.ValidateRequest) (*sdk.Vali
 }
 
 func (s *store) Load(ctx context.Context, req *sdk.LoadRequest) (*sdk.LoadResponse, error) {
+	hang()
 	settings := req.Settings
 	switch fault {
 	case "stdout":
@@ -142,6 +154,7 @@ func (s *store) Load(ctx context.Context, req *sdk.LoadRequest) (*sdk.LoadRespon
 }
 
 func (s *store) Save(_ context.Context, req *sdk.SaveRequest) (*sdk.SaveResponse, error) {
+	hang()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.configs[req.Settings["where"]] = req.Config
