@@ -3,6 +3,9 @@
 // contract can be shown to catch it:
 //
 //	stdout     prints to stdout during Load
+//	rawstdout  writes to file descriptor 1 during Load, as a plugin in
+//	           another language does (the stdout fault goes through
+//	           go-plugin's os.Stdout, forwarded over its stdio stream)
 //	deadline   Load ignores its context and sleeps an hour (when its
 //	           deadline is short, to keep the other checks quick)
 //	multiline  errors span lines and hold an escape sequence
@@ -134,6 +137,8 @@ func (s *store) Load(ctx context.Context, req *sdk.LoadRequest) (*sdk.LoadRespon
 	switch fault {
 	case "stdout":
 		fmt.Println("loading", settings["where"])
+	case "rawstdout":
+		fmt.Fprintln(os.NewFile(1, "stdout"), "loading", settings["where"])
 	case "deadline":
 		if d, ok := ctx.Deadline(); ok && time.Until(d) < time.Second {
 			time.Sleep(time.Hour)
