@@ -202,7 +202,6 @@ func (s *Suite) describeCtx() (context.Context, context.CancelFunc) {
 	return s.within(s.cfg.DescribeTimeout)
 }
 
-
 // Close stops every plugin the checks started.
 func (s *Suite) Close() error {
 	s.mu.Lock()

@@ -37,9 +37,9 @@ type rawPlugin struct {
 	conn      *grpc.ClientConn
 	store     shared.Store
 
-	fdOut     *sink         // file descriptor 1 after the handshake line
-	stdioOut  *sink         // go-plugin's stdio stream, stdout channel
-	stopStdio func()        // ends the stdio stream
+	fdOut     *sink  // file descriptor 1 after the handshake line
+	stdioOut  *sink  // go-plugin's stdio stream, stdout channel
+	stopStdio func() // ends the stdio stream
 	stdioDone <-chan struct{}
 	copied    chan struct{} // closed at stdout's EOF
 	exited    chan struct{} // closed once reaped
