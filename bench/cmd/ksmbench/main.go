@@ -365,7 +365,7 @@ func waitQuiet(limit float64, wait time.Duration) time.Duration {
 	start := time.Now()
 	for loadAvg()[0] >= limit && time.Since(start) < wait {
 		fmt.Fprintf(os.Stderr, "\rload average %.2f >= %.2f; waiting for a quieter machine...", loadAvg()[0], limit)
-		time.Sleep(5 * time.Second)
+		time.Sleep(5 * time.Second) // polling the load average, with a deadline (wait)
 	}
 	fmt.Fprintln(os.Stderr)
 	return time.Since(start).Round(time.Second)

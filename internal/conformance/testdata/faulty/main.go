@@ -94,14 +94,14 @@ func (s *store) options() []sdk.Option {
 // hang is the hangs fault: a deliberate sleep, never synchronisation.
 func hang() {
 	if fault == "hangs" {
-		time.Sleep(time.Hour)
+		time.Sleep(time.Hour) // the fault itself
 	}
 }
 
 func (s *store) Describe(context.Context, *sdk.DescribeRequest) (*sdk.DescribeResponse, error) {
 	hang()
 	if strings.HasPrefix(fault, ".install-") {
-		time.Sleep(time.Hour)
+		time.Sleep(time.Hour) // the fault: a Describe that never returns
 	}
 	version := "1.0.0"
 	if fault == "noversion" {
@@ -141,7 +141,7 @@ func (s *store) Load(ctx context.Context, req *sdk.LoadRequest) (*sdk.LoadRespon
 		fmt.Fprintln(os.NewFile(1, "stdout"), "loading", settings["where"])
 	case "deadline":
 		if d, ok := ctx.Deadline(); ok && time.Until(d) < time.Second {
-			time.Sleep(time.Hour)
+			time.Sleep(time.Hour) // the fault: the deadline ignored
 		}
 	case "storedown":
 		return nil, sdk.Errorf(sdk.CodeUnavailable, "cannot reach the store at https://store.invalid")
