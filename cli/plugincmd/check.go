@@ -42,9 +42,12 @@ working directory, HOME and TMPDIR), runs every check of the contract
 (docs/plugin-protocol.md) and prints one line per check. Exits 1 if any
 check fails. The plugin is run whether or not it is trusted, and its trust
 is left as it was; but a plugin another user could have changed (the
-ownership rule of every launch) is refused unless --unsafe is given. It
+ownership rule of every launch) is refused unless --unsafe is given, and
+every start runs the file opened and checked, never its path again. It
 gets the variables it declares from this environment, once its description
-passes ksm's checks (env rules included).
+passes ksm's checks (env rules included). The check takes at most about
+12 seconds: Describe has 3, and the checks not begun when a plugin that
+hangs has used up the time are reported as not run.
 
 Without --option, each required option is set to "ksm-check-config" (a file
 in the sandbox, for a path); if the plugin refuses that, the checks that
