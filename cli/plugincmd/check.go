@@ -169,6 +169,10 @@ func runCheck(ctx context.Context, opts *checkOptions, arg string) error {
 	if failed > 0 {
 		return fmt.Errorf("plugin %s fails %d of the contract's checks (above)", filepath.Base(path), failed)
 	}
+	// Checks that never ran are not passed.
+	if len(notRun) > 0 {
+		return fmt.Errorf("plugin %s hangs: %d of the contract's checks did not run within %v; make its calls return by their deadline", filepath.Base(path), len(notRun), checkBudget)
+	}
 	return nil
 }
 
