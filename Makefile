@@ -185,6 +185,7 @@ bench: ## measure speed and memory against floors; table on stdout, JSON in benc
 	@$(MAKE) --no-print-directory build BIN=$(BENCH_BIN)
 	$(foreach f,$(BENCH_FLOORS),$(GOBUILD) -ldflags '$(LDFLAGS)' -o $(BENCH_BIN)/$(lastword $(subst :, ,$(f))) ./bench/testdata/$(firstword $(subst :, ,$(f))) &&) true
 	cd sdk/examples/go && $(GOBUILD) -ldflags '-s -w' -o $(CURDIR)/$(BENCH_BIN)/installed/ksm-storage-env .
+	$(GOBUILD) -o $(BENCH_BIN)/hangs/ksm-storage-hangs ./internal/conformance/testdata/faulty
 ifneq ($(BENCH_BASE),)
 	rm -rf bench/results/base && mkdir -p bench/results/base/src
 	git archive $(BENCH_BASE) | tar -x -C bench/results/base/src

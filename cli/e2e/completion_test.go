@@ -79,7 +79,7 @@ func TestBashCompletionInteractive(t *testing.T) {
 			if time.Now().After(deadline) {
 				t.Fatalf("%s: %q never appeared; the terminal showed:\n%q", step, missing, seen)
 			}
-			time.Sleep(20 * time.Millisecond)
+			time.Sleep(20 * time.Millisecond) // polling the terminal's output, with a deadline
 		}
 	}
 	send := func(s string) {

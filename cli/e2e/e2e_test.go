@@ -79,7 +79,7 @@ func buildAll(dir string) error {
 	if err := goBuild(faulty, "./internal/conformance/testdata/faulty"); err != nil {
 		return err
 	}
-	for _, fault := range []string{"deadline", "multiline", "reserved", "noversion", "greedyenv"} {
+	for _, fault := range []string{"deadline", "multiline", "reserved", "noversion", "greedyenv", "hangs"} {
 		if err := os.Link(faulty, filepath.Join(dir, "faulty", "ksm-storage-"+fault)); err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -26,6 +27,7 @@ var faultModes = []struct {
 	{"slow", true, "fault-slow store: load:"},
 	{"oversize", true, "fault-oversize store: load:"},
 	{"denied", true, "fault-denied store: access to the vault was denied; ask your administrator"},
+	{"nodetail", true, "fault-nodetail store: load: the plugin is running, but its answer lacks the StoreError detail ksm needs; its message: cannot reach the store at https://store.invalid"},
 }
 
 // buildFaultPlugins installs one copy of the fault plugin per mode of
@@ -134,4 +136,56 @@ func faultProfile(t *testing.T, pluginDir, typ, timeout string) (ini, orig strin
 		return string(out), err
 	}
 	return ini, orig, run
+}
+
+// A store whose errors are plain gRPC statuses (no StoreError detail) fails
+// plugin check, which names the method and the plugin's own words.
+func TestPluginCheckWantsStoreErrorDetail(t *testing.T) {
+	pluginDir := buildFaultPlugins(t)
+	_, _, run := faultProfile(t, pluginDir, "fault-nodetail", "5s")
+	out, err := run("plugin", "check", "fault-nodetail")
+	if err == nil {
+		t.Fatalf("plugin check passed a store without the StoreError detail:\n%s", out)
+	}
+	for _, want := range []string{
+		"FAIL  ErrorsCarryStoreErrorDetail",
+		`load: answered Unavailable "cannot reach the store at https://store.invalid" without the StoreError detail`,
+		`save: answered Unimplemented "fault store cannot save" without the StoreError detail`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// plugin check of a plugin whose Describe and every call ignore their
+// deadlines ends in under 20 s, says on one line that the plugin hangs,
+// and leaves no scratch directory behind.
+func TestPluginCheckOfAHangingPluginIsBounded(t *testing.T) {
+	tmp := t.TempDir()
+	cmd := ksm("plugin", "check", filepath.Join(binDir, "faulty", "ksm-storage-hangs"))
+	cmd.Env = append(cmd.Env, "TMPDIR="+tmp, "HOME="+t.TempDir())
+	start := time.Now()
+	out, err := cmd.CombinedOutput()
+	took := time.Since(start)
+	if err == nil {
+		t.Fatalf("plugin check passed a plugin that hangs:\n%s", out)
+	}
+	if took >= 20*time.Second {
+		t.Errorf("plugin check took %v, want under 20s", took.Round(time.Millisecond))
+	}
+	if n := strings.Count(string(out), "not run: the plugin hangs"); n != 1 {
+		t.Errorf("%d lines say the plugin hangs, want 1:\n%s", n, out)
+	}
+	left, _ := filepath.Glob(filepath.Join(tmp, "*"))
+	// ksm names its scratch and socket directories after its pid; short
+	// socket paths may put them in /tmp whatever TMPDIR says.
+	for _, prefix := range []string{"ksm-", "ksm-check-", "ksm-plugin-check-"} {
+		mine, _ := filepath.Glob(fmt.Sprintf("/tmp/%s%d-*", prefix, cmd.Process.Pid))
+		left = append(left, mine...)
+	}
+	if len(left) > 0 {
+		t.Errorf("left behind: %v", left)
+	}
+	t.Logf("took %v", took.Round(time.Millisecond))
 }

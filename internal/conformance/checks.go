@@ -14,6 +14,10 @@ import (
 	"time"
 	"unicode"
 
+	"google.golang.org/grpc/codes"
+
+	"github.com/ksm-cli/ksm/internal/launch"
+	"github.com/ksm-cli/ksm/internal/wire"
 	"github.com/ksm-cli/ksm/shared"
 )
 
@@ -33,7 +37,7 @@ func (s *Suite) handshake(t T) {
 	s.mu.Lock()
 	s.raw = p
 	s.mu.Unlock()
-	ctx, cancel := s.ctx()
+	ctx, cancel := s.describeCtx()
 	defer cancel()
 	if _, err := p.store.Describe(ctx, &shared.DescribeRequest{}); err != nil {
 		t.Errorf("describe on the socket of the handshake: %v", err)
@@ -47,9 +51,9 @@ func (s *Suite) starts(t T) {
 		t.Fatalf("%v", err)
 	}
 	s.store = &recorder{Store: conn.Store}
-	ctx, cancel := s.ctx()
-	defer cancel()
+	ctx, cancel := s.describeCtx()
 	desc, err := s.store.Describe(ctx)
+	cancel()
 	if err != nil {
 		t.Fatalf("describe: %v", err)
 	}
@@ -99,6 +103,7 @@ func (s *Suite) runByHand(t T) {
 	ctx, cancel := s.ctx()
 	defer cancel()
 	cmd := exec.CommandContext(ctx, s.cfg.Binary)
+	launch.ExecVerified(cmd, s.cfg.Exec)
 	cmd.Env = s.cfg.Env
 	cmd.Dir = s.cfg.Dir
 	var stdout, stderr bytes.Buffer
@@ -163,9 +168,9 @@ func (s *Suite) optionNamesAreFree(t T) {
 // without any environment (no credentials, no config).
 func (s *Suite) describeIsStatic(t T) {
 	s.ready(t)
-	ctx, cancel := s.ctx()
-	defer cancel()
+	ctx, cancel := s.describeCtx()
 	again, err := s.store.Describe(ctx)
+	cancel()
 	if err != nil {
 		t.Fatalf("second describe: %v", err)
 	}
@@ -176,6 +181,8 @@ func (s *Suite) describeIsStatic(t T) {
 	if err != nil {
 		t.Fatalf("start with an empty environment: %v", err)
 	}
+	ctx, cancel = s.describeCtx()
+	defer cancel()
 	got, err := bare.Store.Describe(ctx, &shared.DescribeRequest{})
 	if err != nil {
 		t.Fatalf("describe with an empty environment: %v", err)
@@ -370,7 +377,7 @@ func (s *Suite) deadlines(t T) {
 			}
 		}
 	}
-	ctx, cancel := s.ctx()
+	ctx, cancel := s.describeCtx()
 	defer cancel()
 	if _, err := s.store.Describe(ctx); err != nil {
 		t.Errorf("plugin unusable after short deadlines: %v", err)
@@ -434,6 +441,26 @@ func (s *Suite) errorsAreOneLine(t T) {
 	}
 }
 
+// errorsCarryStoreErrorDetail: every error the plugin answered during the
+// checks carries the StoreError detail (docs/plugin-protocol.md, Errors).
+// Without it ksm cannot tell the store's answer from gRPC's own failures:
+// a plain UNAVAILABLE (the store is down) reads as a crashed plugin. Only
+// an expired deadline may come without it: gRPC itself ends such a call.
+func (s *Suite) errorsCarryStoreErrorDetail(t T) {
+	s.ready(t)
+	for _, r := range s.store.statuses() {
+		if wire.HasStoreErrorDetail(r.st) {
+			continue
+		}
+		switch r.st.Code() {
+		case codes.DeadlineExceeded, codes.Canceled:
+			continue
+		}
+		t.Errorf("%s: answered %s %q without the StoreError detail; add a ksm.storage.v1.StoreError to the status details of every error the store returns",
+			r.method, r.st.Code(), cut(r.st.Message()))
+	}
+}
+
 // nothingOnStdout: after the handshake, stdout carries nothing: neither
 // through go-plugin's stdio stream nor written straight to it.
 func (s *Suite) nothingOnStdout(t T) {
@@ -451,8 +478,10 @@ func (s *Suite) nothingOnStdout(t T) {
 		}
 		_, _ = raw.store.Load(ctx, &shared.LoadRequest{Settings: shared.Settings{}})
 		cancel()
-		time.Sleep(100 * time.Millisecond) // let the stdio stream deliver
 	}
+	// The plugins of the other checks: what their stdio streams delivered
+	// before they stopped (best effort; the calls above are where the
+	// barrier of stdoutAfterHandshake applies).
 	_ = s.Close()
 	var written []byte
 	if raw != nil {

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -39,6 +40,12 @@ type Check struct {
 type Config struct {
 	// Binary is the plugin executable, named ksm-storage-<type>.
 	Binary string
+	// Exec, if set, is Binary opened and verified by the caller (the
+	// ownership rule): every start of the suite runs this open file (on
+	// Linux through /proc/self/fd), so a file swapped in at Binary's path
+	// after the check is never run. Binary still names it. The caller
+	// closes it after Close.
+	Exec *os.File
 	// Env is the plugin's whole environment (ksm gives a plugin HOME, PATH,
 	// the temp dir variables and the variables it declares, nothing else).
 	Env []string
@@ -63,11 +70,26 @@ type Config struct {
 	// Load must return at ValidOptions.
 	SampleConfig shared.Config
 	// StartTimeout bounds each start and CallTimeout each call (10s each
-	// if zero).
-	StartTimeout, CallTimeout time.Duration
+	// if zero). DescribeTimeout bounds each Describe (DefaultDescribeTimeout
+	// if zero): it only reads a static description, so a plugin that takes
+	// longer hangs.
+	StartTimeout, CallTimeout, DescribeTimeout time.Duration
+	// Deadline, if set, bounds the whole suite: every start and call ends
+	// by it, and the checks not begun by then are not run (their Result
+	// has NotRun set). `ksm plugin check` finishes in bounded time however
+	// a plugin hangs.
+	Deadline time.Time
 	// Logger receives the plugin's log lines; nil discards them.
 	Logger hclog.Logger
 }
+
+// DefaultDescribeTimeout bounds a Describe call when Config has no
+// DescribeTimeout.
+const DefaultDescribeTimeout = 3 * time.Second
+
+// NotRun is the reason given for a check left out because the suite's
+// Deadline passed before it began.
+const NotRun = "not run: the time for the checks ran out, because the plugin hangs (its calls ignore their deadlines)"
 
 // FakeConfig is a well-formed client config with made-up values.
 func FakeConfig() shared.Config {
@@ -112,6 +134,9 @@ func New(cfg Config) (*Suite, error) {
 	if cfg.CallTimeout <= 0 {
 		cfg.CallTimeout = 10 * time.Second
 	}
+	if cfg.DescribeTimeout <= 0 {
+		cfg.DescribeTimeout = DefaultDescribeTimeout
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = hclog.NewNullLogger()
 	}
@@ -126,7 +151,7 @@ func TypeOf(binary string) string {
 
 // Checks lists the contract's checks in the order they must run.
 func (s *Suite) Checks() []Check {
-	return []Check{
+	checks := []Check{
 		{"Handshake", s.handshake},
 		{"Starts", s.starts},
 		{"RunByHand", s.runByHand},
@@ -143,8 +168,38 @@ func (s *Suite) Checks() []Check {
 		{"LoadGivesSampleConfig", s.loadSample},
 		{"DeadlinesAreHonoured", s.deadlines},
 		{"ErrorsAreOneLine", s.errorsAreOneLine},
+		{"ErrorsCarryStoreErrorDetail", s.errorsCarryStoreErrorDetail},
 		{"NothingOnStdout", s.nothingOnStdout},
 	}
+	for i, c := range checks {
+		checks[i].Run = func(t T) {
+			if s.spent() {
+				t.Skipf("%s", NotRun)
+			}
+			c.Run(t)
+		}
+	}
+	return checks
+}
+
+// spent reports whether the suite's Deadline has passed.
+func (s *Suite) spent() bool {
+	return !s.cfg.Deadline.IsZero() && !time.Now().Before(s.cfg.Deadline)
+}
+
+// within returns a ctx that ends after d, or at the suite's Deadline if
+// that comes first.
+func (s *Suite) within(d time.Duration) (context.Context, context.CancelFunc) {
+	end := time.Now().Add(d)
+	if !s.cfg.Deadline.IsZero() && s.cfg.Deadline.Before(end) {
+		end = s.cfg.Deadline
+	}
+	return context.WithDeadline(context.Background(), end)
+}
+
+// describeCtx bounds one Describe.
+func (s *Suite) describeCtx() (context.Context, context.CancelFunc) {
+	return s.within(s.cfg.DescribeTimeout)
 }
 
 // Close stops every plugin the checks started.
@@ -164,7 +219,7 @@ func (s *Suite) Close() error {
 }
 
 func (s *Suite) ctx() (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.Background(), s.cfg.CallTimeout)
+	return s.within(s.cfg.CallTimeout)
 }
 
 // launch starts the plugin as ksm does, with env and the suite's working
@@ -173,10 +228,10 @@ func (s *Suite) launch(env []string) (*launch.Conn, error) {
 	cmd := exec.Command(s.cfg.Binary)
 	cmd.Env = append([]string{}, env...)
 	cmd.Dir = s.cfg.Dir
-	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.StartTimeout)
+	ctx, cancel := s.within(s.cfg.StartTimeout)
 	defer cancel()
 	conn, err := launch.Launch(ctx, launch.LaunchConfig{
-		Cmd: cmd, Logger: s.cfg.Logger, StartTimeout: s.cfg.StartTimeout,
+		Cmd: cmd, Exec: s.cfg.Exec, Logger: s.cfg.Logger, StartTimeout: s.cfg.StartTimeout,
 		Stdout: lockedWriter{&s.mu, &s.stdout},
 	})
 	if err != nil {

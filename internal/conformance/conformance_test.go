@@ -103,6 +103,7 @@ func TestEachFaultFailsItsCheck(t *testing.T) {
 		{"multiline", "ErrorsAreOneLine", `validate: error message "bad options:\n\x1b[31munknown option`},
 		{"reserved", "OptionNamesAreFree", `option "profile" is a name ksm reserves`},
 		{"noversion", "VersionIsSet", "describe: no version"},
+		{"nodetail", "ErrorsCarryStoreErrorDetail", `load: answered NotFound "no config at nowhere" without the StoreError detail`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.fault, func(t *testing.T) {
@@ -114,6 +115,38 @@ func TestEachFaultFailsItsCheck(t *testing.T) {
 			}
 			if !strings.Contains(strings.Join(r.Lines, "\n"), tt.line) {
 				t.Errorf("%s: lines %q lack %q", tt.check, r.Lines, tt.line)
+			}
+		})
+	}
+}
+
+// NothingOnStdout waits on a barrier, not a sleep: a write to stdout made
+// during the calls is caught every time, whether it goes through
+// go-plugin's stdio stream (Go's os.Stdout) or straight to file
+// descriptor 1 (a plugin in another language).
+func TestStdoutCaughtEveryTime(t *testing.T) {
+	const runs = 50
+	for _, fault := range []string{"stdout", "rawstdout"} {
+		t.Run(fault, func(t *testing.T) {
+			bin := plugin(t, fault)
+			for i := range runs {
+				s, err := New(Config{Binary: bin, Env: []string{"PATH=" + os.Getenv("PATH")},
+					ValidOptions: map[string]string{"slot": "here"}, CallTimeout: 3e9})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var only []Check
+				for _, c := range s.Checks() {
+					if c.Name == "Handshake" || c.Name == "NothingOnStdout" {
+						only = append(only, c)
+					}
+				}
+				results := map[string]Result{}
+				Run(only, func(r Result) { results[r.Name] = r })
+				_ = s.Close()
+				if r := results["NothingOnStdout"]; !r.Failed() || !strings.Contains(strings.Join(r.Lines, "\n"), `starting "loading here`) {
+					t.Fatalf("run %d of %d: NothingOnStdout: failed %v, lines %q", i+1, runs, r.Failed(), r.Lines)
+				}
 			}
 		})
 	}

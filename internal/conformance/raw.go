@@ -37,10 +37,12 @@ type rawPlugin struct {
 	conn      *grpc.ClientConn
 	store     shared.Store
 
-	after  bytes.Buffer  // stdout after the handshake line
-	mu     sync.Mutex    // guards after
-	copied chan struct{} // closed at stdout's EOF
-	exited chan struct{} // closed once reaped
+	fdOut     *sink  // file descriptor 1 after the handshake line
+	stdioOut  *sink  // go-plugin's stdio stream, stdout channel
+	stopStdio func() // ends the stdio stream
+	stdioDone <-chan struct{}
+	copied    chan struct{} // closed at stdout's EOF
+	exited    chan struct{} // closed once reaped
 }
 
 // handshakeEnv is what ksm (through go-plugin) adds to a plugin's
@@ -67,8 +69,9 @@ func (s *Suite) startRaw(env []string) (*rawPlugin, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &rawPlugin{dir: dir, removeDir: removeDir, copied: make(chan struct{}), exited: make(chan struct{})}
+	p := &rawPlugin{dir: dir, removeDir: removeDir, fdOut: newSink(), stdioOut: newSink(), copied: make(chan struct{}), exited: make(chan struct{})}
 	p.cmd = exec.Command(s.cfg.Binary)
+	launch.ExecVerified(p.cmd, s.cfg.Exec)
 	p.cmd.Env = append(launch.SafePath(env), handshakeEnv(dir)...)
 	p.cmd.Dir = s.cfg.Dir
 	p.cmd.Stderr = s.cfg.Logger.Named(TypeOf(s.cfg.Binary)).StandardWriter(&hclog.StandardLoggerOptions{InferLevels: true})
@@ -95,16 +98,18 @@ func (s *Suite) startRaw(env []string) (*rawPlugin, error) {
 			line = "" // EOF before a whole line
 		}
 		lines <- line
-		_, _ = io.Copy(lockedWriter{&p.mu, &p.after}, r)
+		_, _ = io.Copy(p.fdOut, r)
 		stdout.Close()
 		close(p.copied)
 	}()
 	go func() { _ = p.cmd.Wait(); close(p.exited) }()
 
 	var line string
+	start, cancel := s.within(s.cfg.StartTimeout)
+	defer cancel()
 	select {
 	case line = <-lines:
-	case <-time.After(s.cfg.StartTimeout):
+	case <-start.Done():
 		p.kill()
 		return nil, fmt.Errorf("no handshake line on stdout within %v: write it as one line ending in \\n and flush stdout", s.cfg.StartTimeout)
 	}
@@ -122,6 +127,7 @@ func (s *Suite) startRaw(env []string) (*rawPlugin, error) {
 		p.kill()
 		return nil, fmt.Errorf("cannot connect to %s: %v", sock, err)
 	}
+	p.stopStdio, p.stdioDone = streamStdio(p.conn, p.stdioOut)
 	raw, _ := (&wire.StoragePlugin{}).GRPCClient(context.Background(), nil, p.conn)
 	p.store = raw.(shared.Store)
 	return p, nil
@@ -173,8 +179,27 @@ func (p *rawPlugin) waitExit(d time.Duration) bool {
 }
 
 // stdoutAfterHandshake stops the plugin and returns what it wrote to
-// stdout after the handshake.
+// stdout after the handshake, on its file descriptor 1 and through
+// go-plugin's stdio stream. No sleep: a barrier. On Linux a marker is
+// written behind the plugin's output first (markStdout); once it comes
+// through, everything the plugin wrote before it has been read. Then the
+// plugin is asked to stop and its output read to its end, for what it
+// wrote later. Each wait is bounded by a deadline (a child of the plugin
+// may hold stdout open).
 func (p *rawPlugin) stdoutAfterHandshake() []byte {
+	fd1, stream := markStdout(p.cmd.Process.Pid)
+	deadline := time.After(2 * time.Second)
+	for _, w := range []struct {
+		marked bool
+		ch     <-chan struct{}
+	}{{fd1, p.fdOut.marked}, {stream, p.stdioOut.marked}} {
+		if w.marked {
+			select {
+			case <-w.ch:
+			case <-deadline:
+			}
+		}
+	}
 	// Asked to stop, a plugin flushes its buffers (Python's stdout is
 	// block-buffered on a pipe); killed, it would lose them.
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
@@ -182,17 +207,25 @@ func (p *rawPlugin) stdoutAfterHandshake() []byte {
 		p.waitExit(exitAfterShutdown)
 	}
 	cancel()
-	p.kill()
-	select {
-	case <-p.copied:
-	case <-time.After(2 * time.Second): // a child of the plugin holds stdout open
+	// Its exit ends both streams; read them to their end before closing
+	// our side.
+	_ = p.cmd.Process.Kill() // if it did not stop when asked
+	<-p.exited
+	end := time.After(2 * time.Second)
+	for _, ch := range []<-chan struct{}{p.copied, p.stdioDone} {
+		select {
+		case <-ch:
+		case <-end: // a child of the plugin holds stdout open
+		}
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return bytes.Clone(p.after.Bytes())
+	p.kill()
+	return append(p.fdOut.bytes(), p.stdioOut.bytes()...)
 }
 
 func (p *rawPlugin) kill() {
+	if p.stopStdio != nil {
+		p.stopStdio()
+	}
 	if p.conn != nil {
 		_ = p.conn.Close()
 	}

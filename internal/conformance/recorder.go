@@ -4,6 +4,9 @@ import (
 	"context"
 	"sync"
 
+	"google.golang.org/grpc/status"
+
+	"github.com/ksm-cli/ksm/internal/wire"
 	"github.com/ksm-cli/ksm/shared"
 )
 
@@ -13,6 +16,28 @@ type recorder struct {
 	shared.Store
 	mu   sync.Mutex
 	errs []callError
+	raw  []rawStatus
+}
+
+// rawStatus is an error status as the plugin sent it, before ksm decoded it.
+type rawStatus struct {
+	method string
+	st     *status.Status
+}
+
+// trace makes the calls under ctx record the plugin's raw error statuses.
+func (r *recorder) trace(ctx context.Context) context.Context {
+	return wire.WithStatusTrace(ctx, func(method string, st *status.Status) {
+		r.mu.Lock()
+		r.raw = append(r.raw, rawStatus{method, st})
+		r.mu.Unlock()
+	})
+}
+
+func (r *recorder) statuses() []rawStatus {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]rawStatus(nil), r.raw...)
 }
 
 type callError struct {
@@ -38,7 +63,7 @@ func (r *recorder) errors() []callError {
 // contract's request and response structs are unwrapped here, once).
 
 func (r *recorder) Describe(ctx context.Context) (*shared.Description, error) {
-	resp, err := r.Store.Describe(ctx, &shared.DescribeRequest{})
+	resp, err := r.Store.Describe(r.trace(ctx), &shared.DescribeRequest{})
 	r.note("describe", err)
 	if err != nil {
 		return nil, err
@@ -47,7 +72,7 @@ func (r *recorder) Describe(ctx context.Context) (*shared.Description, error) {
 }
 
 func (r *recorder) Validate(ctx context.Context, o map[string]string) (shared.Settings, error) {
-	resp, err := r.Store.Validate(ctx, &shared.ValidateRequest{Options: o})
+	resp, err := r.Store.Validate(r.trace(ctx), &shared.ValidateRequest{Options: o})
 	r.note("validate", err)
 	if err != nil {
 		return nil, err
@@ -56,7 +81,7 @@ func (r *recorder) Validate(ctx context.Context, o map[string]string) (shared.Se
 }
 
 func (r *recorder) Load(ctx context.Context, s shared.Settings) (shared.Config, error) {
-	resp, err := r.Store.Load(ctx, &shared.LoadRequest{Settings: s})
+	resp, err := r.Store.Load(r.trace(ctx), &shared.LoadRequest{Settings: s})
 	r.note("load", err)
 	if err != nil {
 		return nil, err
@@ -65,7 +90,7 @@ func (r *recorder) Load(ctx context.Context, s shared.Settings) (shared.Config, 
 }
 
 func (r *recorder) Save(ctx context.Context, req shared.SaveRequest) error {
-	_, err := r.Store.Save(ctx, &req)
+	_, err := r.Store.Save(r.trace(ctx), &req)
 	r.note("save", err)
 	return err
 }

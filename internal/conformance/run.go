@@ -13,6 +13,8 @@ type Result struct {
 	Skipped bool
 	Lines   []string // failures, or the reason for a skip
 	Notes   []string
+	// NotRun: skipped because Config.Deadline passed before it began.
+	NotRun bool
 }
 
 // Failed reports whether the check found a fault.
@@ -34,6 +36,7 @@ func Run(checks []Check, report func(Result)) {
 			c.Run(r)
 		}()
 		<-done
+		r.res.NotRun = r.res.Skipped && len(r.res.Lines) == 1 && r.res.Lines[0] == NotRun
 		report(r.res)
 	}
 }

@@ -134,6 +134,19 @@ func Launch(ctx context.Context, cfg LaunchConfig) (*Conn, error) {
 	return c, nil
 }
 
+// ExecVerified makes cmd, not yet started, run the open file f (opened
+// and verified by the caller, kept open until cmd has started) rather than
+// whatever its path names by the time of exec: on Linux through
+// /proc/self/fd, as Launch does with LaunchConfig.Exec; elsewhere cmd runs
+// its path and the ownership rule keeps others from swapping it. For
+// starts that do not go through Launch (`ksm plugin check` reads the
+// handshake itself).
+func ExecVerified(cmd *exec.Cmd, f *os.File) {
+	if f != nil {
+		execVerified(cmd, f)
+	}
+}
+
 // clientConfig is how go-plugin runs the plugin on goos. With Unix sockets
 // (every unix) the channel is a socket in a 0700 directory only we can
 // enter. Without them (Windows) go-plugin listens on loopback TCP, which

@@ -16,16 +16,17 @@ import (
 // caller's ctx, so its deadline and cancellation reach the plugin.
 type grpcClient struct {
 	stub storagev1.StorageServiceClient
+	conn grpc.ClientConnInterface // probed when an answer is ambiguous
 }
 
 func newGRPCClient(conn grpc.ClientConnInterface) *grpcClient {
-	return &grpcClient{stub: storagev1.NewStorageServiceClient(conn)}
+	return &grpcClient{stub: storagev1.NewStorageServiceClient(conn), conn: conn}
 }
 
 func (c *grpcClient) Describe(ctx context.Context, _ *shared.DescribeRequest) (*shared.DescribeResponse, error) {
 	resp, err := c.stub.Describe(ctx, &storagev1.DescribeRequest{})
 	if err != nil {
-		return nil, fromStatus(ctx, "describe", err)
+		return nil, c.decode(ctx, "describe", err)
 	}
 	d, err := descriptionFromProto(resp)
 	if err != nil {
@@ -41,7 +42,7 @@ func (c *grpcClient) Validate(ctx context.Context, r *shared.ValidateRequest) (*
 	}
 	resp, err := c.stub.Validate(ctx, req)
 	if err != nil {
-		return nil, fromStatus(ctx, "validate", err)
+		return nil, c.decode(ctx, "validate", err)
 	}
 	return &shared.ValidateResponse{Settings: nonNil(resp.GetSettings())}, nil
 }
@@ -53,7 +54,7 @@ func (c *grpcClient) Load(ctx context.Context, r *shared.LoadRequest) (*shared.L
 	}
 	resp, err := c.stub.Load(ctx, req)
 	if err != nil {
-		return nil, fromStatus(ctx, "load", err)
+		return nil, c.decode(ctx, "load", err)
 	}
 	return &shared.LoadResponse{Config: nonNil(resp.GetConfig())}, nil
 }
@@ -64,7 +65,7 @@ func (c *grpcClient) Save(ctx context.Context, r *shared.SaveRequest) (*shared.S
 		return nil, err
 	}
 	if _, err := c.stub.Save(ctx, req); err != nil {
-		return nil, fromStatus(ctx, "save", err)
+		return nil, c.decode(ctx, "save", err)
 	}
 	return &shared.SaveResponse{}, nil
 }

@@ -83,7 +83,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	for _, name := range []string{"ksm", "ksm-storage-file", "ksm-storage-aws", "ksm-storage-vault", "hello", "helloplugin", "bare-host", "bare-plugin", "awsget", "vaultget"} {
+	for _, name := range []string{"ksm", "ksm-storage-file", "ksm-storage-aws", "ksm-storage-vault", "hello", "helloplugin", "bare-host", "bare-plugin", "awsget", "vaultget", hangingPlugin} {
 		if _, err := os.Stat(filepath.Join(bin, name)); err != nil {
 			return fmt.Errorf("%w (build with `make bench`)", err)
 		}
@@ -277,6 +277,10 @@ func onlyRows(rows []*row, pattern string) ([]*row, error) {
 	return kept, nil
 }
 
+// hangingPlugin is the plugin that ignores every deadline, built by
+// `make bench`.
+const hangingPlugin = "hangs/ksm-storage-hangs"
+
 // ksmRows are the ksm commands, run with one build of ksm and its plugins.
 func ksmRows(fx *fixtures, b *build) []*row {
 	ksm := filepath.Join(b.dir, "ksm")
@@ -323,6 +327,15 @@ func ksmRows(fx *fixtures, b *build) []*row {
 	imp.proc = &procSpec{argv: []string{ksm, "profile", "import", "-p", "imported", "--force", "-"},
 		env: fx.env(fx.path("import"+b.suffix), warm), dir: fx.path("home"), stdin: fx.path("config.b64")}
 	rows := []*row{version, list(1), list(100), list(1000), internal, file, installed, fileCold, imp}
+	if b == fx.current {
+		// A plugin whose Describe and every call ignore their deadlines
+		// (internal/conformance/testdata/faulty as ksm-storage-hangs):
+		// plugin check reports it, failing, in bounded time.
+		hangs := &row{key: "ksm_plugin_check_hangs", label: "ksm plugin check (plugin that hangs)", build: b, once: true, exit: 1}
+		hangs.want = `not run: the plugin hangs`
+		hangs.proc = proc(fx.env(fx.path("home"), warm), ksm, "plugin", "check", filepath.Join(b.dir, hangingPlugin))
+		rows = append(rows, hangs)
+	}
 	if fx.moto != nil {
 		aws := newRow("ksm_show_aws", "ksm profile show (aws store, moto)", "moto_get")
 		aws.want, aws.proc = `Storage:\s+aws`, proc(append(showEnv, fx.awsEnv()...), ksm, "profile", "show", "viaaws")
@@ -352,7 +365,7 @@ func waitQuiet(limit float64, wait time.Duration) time.Duration {
 	start := time.Now()
 	for loadAvg()[0] >= limit && time.Since(start) < wait {
 		fmt.Fprintf(os.Stderr, "\rload average %.2f >= %.2f; waiting for a quieter machine...", loadAvg()[0], limit)
-		time.Sleep(5 * time.Second)
+		time.Sleep(5 * time.Second) // polling the load average, with a deadline (wait)
 	}
 	fmt.Fprintln(os.Stderr)
 	return time.Since(start).Round(time.Second)

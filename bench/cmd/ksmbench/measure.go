@@ -62,6 +62,11 @@ type row struct {
 	plugin *pluginSpec
 	// build is the ksm build a ksm row runs (nil for a floor).
 	build *build
+	// once: a command of seconds, timed by check alone (one sample, no
+	// rounds, no peaks) so that it does not multiply the bench's length.
+	once bool
+	// exit is the exit status the command must end with.
+	exit int
 
 	wall  []time.Duration
 	cpu   []time.Duration // user+sys of the process and what it reaped
@@ -90,8 +95,15 @@ func (r *row) check() error {
 	defer null.Close()
 	var out bytes.Buffer
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = in, &out, &out
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("%s: %s: %w\n%s", r.label, strings.Join(r.proc.argv, " "), err, out.String())
+	start := time.Now()
+	err = cmd.Run()
+	d := time.Since(start)
+	if code := cmd.ProcessState.ExitCode(); code != r.exit || (r.exit == 0 && err != nil) {
+		return fmt.Errorf("%s: %s: %v, want exit status %d\n%s", r.label, strings.Join(r.proc.argv, " "), err, r.exit, out.String())
+	}
+	if r.once {
+		r.wall = append(r.wall, d)
+		r.cpu = append(r.cpu, cmd.ProcessState.UserTime()+cmd.ProcessState.SystemTime())
 	}
 	if r.want != "" && !regexp.MustCompile(r.want).Match(out.Bytes()) {
 		return fmt.Errorf("%s: output does not match %q:\n%s", r.label, r.want, out.String())
@@ -107,6 +119,9 @@ func (r *row) command() *exec.Cmd {
 
 // runOnce times one run: from just before the fork to the reaping.
 func (r *row) runOnce(record bool) error {
+	if r.once {
+		return nil // timed by check
+	}
 	if r.before != nil {
 		if err := r.before(); err != nil {
 			return fmt.Errorf("%s: prepare: %w", r.label, err)
@@ -149,7 +164,7 @@ func (r *row) runOnce(record bool) error {
 // measurePeaks runs the row under the tracer a few times and keeps each
 // executable's highest peak.
 func (r *row) measurePeaks(times int) error {
-	if !r.peak || r.proc == nil {
+	if !r.peak || r.proc == nil || r.once {
 		return nil
 	}
 	r.peaks = map[string]int64{}

@@ -138,6 +138,9 @@ func (res *results) finish(rows []*row) {
 	if v, g := byKey["ksm_show_vault"], byKey["vault_get"]; v != nil && g != nil {
 		add("profile show, vault store: overhead over a direct Vault read", "≤ 35 ms", v.MedianMs-g.MedianMs, 35, "ms")
 	}
+	if c := byKey["ksm_plugin_check_hangs"]; c != nil {
+		add("plugin check, plugin that ignores every deadline", "< 20 s", c.MedianMs/1000, 20, "s")
+	}
 	for _, b := range res.GoBench {
 		if b.Name == "BenchmarkRoundTrip" {
 			add("plugin call once connected", "≤ 0.3 ms", b.NsPerOp/1e6, 0.3, "ms")

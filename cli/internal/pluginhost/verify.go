@@ -71,16 +71,30 @@ func openPlugin(path string) (*os.File, *FileStamp, error) {
 	return f, stampOf(fi), nil
 }
 
-// CheckPluginFile applies the ownership rule to a plugin file that is run
-// without being trusted (`ksm plugin check`): refused (*RefusedError,
-// kind unsafe) if another user could have written it or a directory
-// above it.
-func CheckPluginFile(path string) error {
+// OpenPluginFile opens a plugin file that is run without being trusted
+// (`ksm plugin check`) after the ownership rule holds for it, checked on
+// the open file: refused (*RefusedError, kind unsafe) if another user
+// could have written it or a directory above it. Run what is checked:
+// start the plugin from the open file (launch.ExecVerified,
+// LaunchConfig.Exec), not by its path. The caller closes it.
+func OpenPluginFile(path string) (*os.File, error) {
 	f, _, err := openPlugin(path)
+	return f, err
+}
+
+// OpenUnsafePluginFile opens a plugin file without the ownership rule
+// (`ksm plugin check --unsafe`, after its warning), so that what runs is
+// still the one file opened, whatever happens to its path.
+func OpenUnsafePluginFile(path string) (*os.File, error) {
+	real, err := filepath.EvalSymlinks(path)
 	if err != nil {
-		return err
+		return nil, fmt.Errorf("cannot read plugin %s: %v", path, err)
 	}
-	return f.Close()
+	f, err := os.OpenFile(real, openFlags, 0)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read plugin %s: %v", path, unwrapPath(err))
+	}
+	return f, nil
 }
 
 // hashOpen hashes the open plugin and checks that it did not change while

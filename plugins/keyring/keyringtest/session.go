@@ -158,7 +158,7 @@ func (s *Session) waitFor(t testing.TB, what string, ready func(*dbus.Conn) bool
 			}
 		}
 		last = err
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond) // polling the service until it answers, with a deadline
 	}
 	t.Fatalf("keyringtest: %s not ready within %s (last error: %v)", what, startTimeout, last)
 }

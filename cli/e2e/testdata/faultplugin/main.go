@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	plugin "github.com/hashicorp/go-plugin"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/status"
 
 	"github.com/ksm-cli/ksm/internal/wire"
 	"github.com/ksm-cli/ksm/sdk"
@@ -36,6 +38,8 @@ func main() {
 		hs := wire.Handshake
 		hs.ProtocolVersion = 99
 		plugin.Serve(&plugin.ServeConfig{HandshakeConfig: hs, Plugins: wire.PluginSet(store{mode}), GRPCServer: plugin.DefaultGRPCServer})
+	case "nodetail": // errors as plain gRPC statuses, no StoreError detail
+		serveWithoutDetail(store{mode})
 	default:
 		sdk.Serve(store{mode})
 	}
@@ -86,6 +90,8 @@ func (s store) Load(ctx context.Context, _ *shared.LoadRequest) (*shared.LoadRes
 		return &shared.LoadResponse{Config: shared.Config{"clientId": strings.Repeat("A", 8<<20), "privateKey": "p", "appKey": "a", "hostname": "US"}}, nil
 	case "stdout": // writes to stdout mid-call, then answers
 		fmt.Println("stray output with SECRETSTDOUT")
+	case "nodetail": // its store is down; the status carries no StoreError detail
+		return nil, shared.Errorf(shared.CodeUnavailable, "cannot reach the store at https://store.invalid")
 	case "denied":
 		return nil, shared.Errorf(shared.CodePermissionDenied, "access to the vault was denied; ask your administrator")
 	case "evilmsg": // an error that forges output lines and sends escapes
@@ -106,4 +112,26 @@ func (s store) Load(ctx context.Context, _ *shared.LoadRequest) (*shared.LoadRes
 
 func (s store) Save(_ context.Context, _ *shared.SaveRequest) (*shared.SaveResponse, error) {
 	return nil, shared.Errorf(shared.CodeUnimplemented, "fault store cannot save")
+}
+
+// serveWithoutDetail serves s as a store written without the sdk may: every
+// error status rebuilt from its code and message alone, the StoreError
+// detail dropped. Run by hand, it explains itself as sdk.Serve does.
+func serveWithoutDetail(s store) {
+	if os.Getenv(shared.MagicCookieKey) != shared.MagicCookieValue {
+		sdk.Serve(s)
+		return
+	}
+	strip := func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+		resp, err := handler(ctx, req)
+		if err != nil {
+			st := status.Convert(err)
+			return nil, status.Error(st.Code(), st.Message())
+		}
+		return resp, nil
+	}
+	plugin.Serve(&plugin.ServeConfig{HandshakeConfig: wire.Handshake, Plugins: wire.PluginSet(s),
+		GRPCServer: func(opts []grpc.ServerOption) *grpc.Server {
+			return grpc.NewServer(append(opts, grpc.ChainUnaryInterceptor(strip))...)
+		}})
 }

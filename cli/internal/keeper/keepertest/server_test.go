@@ -169,7 +169,7 @@ func TestCloseReleasesHangingRequest(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatal("request never arrived")
 		}
-		time.Sleep(5 * time.Millisecond)
+		time.Sleep(5 * time.Millisecond) // polling the server's counter, with a deadline
 	}
 	closed := make(chan struct{})
 	go func() { s.Close(); close(closed) }()
