@@ -30,10 +30,13 @@ STATICCHECK_VERSION := v0.8.2
 GOBIN     := $(shell $(GO) env GOPATH)/bin
 # Debian packages the tests use: GNOME Keyring on a private D-Bus session and
 # Python's keyring library (keyring store), Python's gRPC (the Python example
-# plugin), Node.js and npm (the Node.js example plugin), zsh and fish
-# (completion). Debian's /usr/bin/python3 has them.
+# plugin), zsh and fish (completion). Debian's /usr/bin/python3 has them.
 TEST_DEBS := dbus-daemon gnome-keyring python3-keyring python3-secretstorage \
-	python3-grpcio python3-protobuf python3-grpc-tools nodejs npm zsh fish
+	python3-grpcio python3-protobuf python3-grpc-tools zsh fish
+# Node.js and npm (the Node.js example plugin) are installed only when their
+# commands are missing: a machine may have NodeSource's nodejs, which bundles
+# npm and conflicts with Debian's npm package.
+NODE_DEBS := nodejs npm
 # The Node.js example's dependencies, as package-lock.json pins them; the
 # stamp keeps test-tools from running npm again until the lock changes.
 NODE_EXAMPLE := sdk/examples/node
@@ -100,7 +103,8 @@ test-tools: gotestsum ## install and check what the tests need
 	@command -v $(GOBIN)/ec2-metadata-mock >/dev/null || $(GO) install $(IMDS_MOCK)
 	@test -x $(GOBIN)/vault || ./scripts/build-vault.sh $(VAULT_VERSION) $(GOBIN)/vault
 	@python3 -c 'import moto' 2>/dev/null || { echo "moto is missing: the AWS tests need 'python3 -m moto.server' (pip install 'moto[server]')" >&2; exit 1; }
-	@missing=$$(for p in $(TEST_DEBS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	@missing=$$(for p in $(TEST_DEBS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done; \
+		command -v node >/dev/null && command -v npm >/dev/null || echo $(NODE_DEBS)); \
 	if [ -n "$$missing" ]; then \
 		command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] || { echo "the tests need these Debian packages: "$$missing" (apt-get install them as root)" >&2; exit 1; }; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
