@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/ksm-cli/ksm/internal/launch"
 	"github.com/ksm-cli/ksm/shared"
 )
 
@@ -100,7 +101,7 @@ func (s *Suite) runByHand(t T) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, s.cfg.Binary)
 	cmd.Env = s.cfg.Env
-	cmd.Dir = s.cfg.Dir
+	cmd.Dir = launch.StartDir(s.cfg.Binary)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()

@@ -70,7 +70,7 @@ func (s *Suite) startRaw(env []string) (*rawPlugin, error) {
 	p := &rawPlugin{dir: dir, removeDir: removeDir, copied: make(chan struct{}), exited: make(chan struct{})}
 	p.cmd = exec.Command(s.cfg.Binary)
 	p.cmd.Env = append(launch.SafePath(env), handshakeEnv(dir)...)
-	p.cmd.Dir = s.cfg.Dir
+	p.cmd.Dir = launch.StartDir(s.cfg.Binary)
 	p.cmd.Stderr = s.cfg.Logger.Named(TypeOf(s.cfg.Binary)).StandardWriter(&hclog.StandardLoggerOptions{InferLevels: true})
 	// Our own pipe, not StdoutPipe: Wait would close that before the last
 	// bytes are read.
@@ -123,7 +123,7 @@ func (s *Suite) startRaw(env []string) (*rawPlugin, error) {
 		return nil, fmt.Errorf("cannot connect to %s: %v", sock, err)
 	}
 	raw, _ := (&wire.StoragePlugin{}).GRPCClient(context.Background(), nil, p.conn)
-	p.store = raw.(shared.Store)
+	p.store = withWorkingDir{raw.(shared.Store), s.workingDir()}
 	return p, nil
 }
 
