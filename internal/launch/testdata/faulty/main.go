@@ -140,6 +140,12 @@ func (store) Load(ctx context.Context, req *shared.LoadRequest) (*shared.LoadRes
 	case s["env"] != "":
 		v, ok := os.LookupEnv(s["env"])
 		return &shared.LoadResponse{Config: shared.Config{"value": v, "set": strconv.FormatBool(ok)}}, nil
+	case s["cwd"] != "":
+		wd, err := os.Getwd()
+		if err != nil {
+			wd = "error: " + err.Error()
+		}
+		return &shared.LoadResponse{Config: shared.Config{"value": wd}}, nil
 	case s["log"] != "":
 		sdk.Logger().Warn(s["log"])
 	}
