@@ -7,3 +7,10 @@ package launch
 func descendants(int) []int { return nil }
 
 func killAll([]int) {}
+
+// becomeSubreaper and sweepOrphans: Linux only (PR_SET_CHILD_SUBREAPER).
+// Elsewhere a descendant that leaves the plugin's process group and whose
+// parent exits goes to init and outlives the plugin.
+func becomeSubreaper() {}
+
+func sweepOrphans() {}

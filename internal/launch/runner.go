@@ -54,11 +54,14 @@ func (r *procRunner) Start(context.Context) error {
 	if r.killed {
 		return errors.New("launch cancelled")
 	}
+	plugins.Lock()
+	defer plugins.Unlock()
 	if err := r.cmd.Start(); err != nil {
 		r.startErr = err
 		return err
 	}
 	r.pid = r.cmd.Process.Pid
+	plugins.pids[r.pid] = r
 	return nil
 }
 
@@ -68,6 +71,7 @@ func (r *procRunner) Wait(context.Context) error {
 	err := r.cmd.Wait()
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	unregisterPlugin(r, r.pid)
 	if ps := r.cmd.ProcessState; ps != nil {
 		r.state = ps.String()
 		r.byItself = ps.Exited() || !r.killed
