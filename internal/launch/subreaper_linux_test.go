@@ -76,3 +76,19 @@ func TestOrphanSweepSparesOwnChildren(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// The walk of the kernel's children lists against the full /proc scan it
+// replaced, at a plugin stop (the test process has a few children).
+func BenchmarkDescendants(b *testing.B) {
+	self := syscall.Getpid()
+	b.Run("children", func(b *testing.B) {
+		for b.Loop() {
+			descendants(self)
+		}
+	})
+	b.Run("scan", func(b *testing.B) {
+		for b.Loop() {
+			descendantsByScan(self)
+		}
+	})
+}
