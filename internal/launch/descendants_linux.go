@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -108,15 +107,10 @@ func killAll(pids []int) {
 	}
 }
 
-var subreaper sync.Once
-
-// becomeSubreaper makes ksm, not init, the parent of whatever a plugin's
-// descendants orphan: a grandchild that double-forks away (its parent did
-// setsid, started it and exited) is no longer below the plugin, but it is
-// still ksm's child, which sweepOrphans ends. Failure (an old kernel)
-// leaves only the process group kill and the descendants walk.
-func becomeSubreaper() {
-	subreaper.Do(func() { _ = unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) })
+// becomeSubreaper makes this process, not init, the parent of whatever
+// its descendants orphan; false if the kernel refused (too old).
+func becomeSubreaper() bool {
+	return unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == nil
 }
 
 // sweepOrphans kills and reaps ksm's children that it did not start: those
@@ -128,6 +122,9 @@ func becomeSubreaper() {
 // and a plugin's descendant can only be in one of those or in a session of
 // its own.
 func sweepOrphans() {
+	if !adopting.Load() {
+		return
+	}
 	plugins.Lock()
 	defer plugins.Unlock()
 	own := syscall.Getpgrp()

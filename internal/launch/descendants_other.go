@@ -11,6 +11,6 @@ func killAll([]int) {}
 // becomeSubreaper and sweepOrphans: Linux only (PR_SET_CHILD_SUBREAPER).
 // Elsewhere a descendant that leaves the plugin's process group and whose
 // parent exits goes to init and outlives the plugin.
-func becomeSubreaper() {}
+func becomeSubreaper() bool { return false }
 
 func sweepOrphans() {}

@@ -92,7 +92,6 @@ func Launch(ctx context.Context, cfg LaunchConfig) (*Conn, error) {
 		execVerified(cfg.Cmd, cfg.Exec)
 	}
 	runFirstLaunch()
-	becomeSubreaper()
 	base := cfg.SocketBaseDir
 	if base == "" {
 		base = SocketBase(os.Getenv)

@@ -32,9 +32,9 @@ func (c *Conn) stop() {
 	// Taken first, while the plugin is still their ancestor: what left its
 	// process group (setsid), which the group kill misses, is ended too.
 	escaped := c.proc.descendants()
-	// What double-forked away from a plugin is ksm's child now (see
-	// becomeSubreaper), an orphan of no plugin: ended first, so that the
-	// pipes it may hold do not hold up the wait below.
+	// What double-forked away from a plugin is ours now (AdoptOrphans), an
+	// orphan of no plugin: ended first, so that the pipes it may hold do
+	// not hold up the wait below.
 	sweepOrphans()
 	g, _ := c.rpc.(*plugin.GRPCClient)
 	asked := false
