@@ -107,6 +107,14 @@ func killAll(pids []int) {
 	}
 }
 
+// exited reports whether our child pid has exited, without reaping it
+// (WNOWAIT): its status stays for os/exec's Wait.
+func exited(pid int) bool {
+	var info unix.Siginfo
+	err := unix.Waitid(unix.P_PID, pid, &info, unix.WEXITED|unix.WNOWAIT|unix.WNOHANG, nil)
+	return err == nil && info.Signo == int32(unix.SIGCHLD)
+}
+
 // becomeSubreaper makes this process, not init, the parent of whatever
 // its descendants orphan; false if the kernel refused (too old).
 func becomeSubreaper() bool {

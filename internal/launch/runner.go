@@ -105,22 +105,33 @@ func (r *procRunner) terminate() {
 	}
 }
 
-// waitExit waits up to d for the process to be reaped; true if it was (or
-// never started).
+// waitExit waits up to d for the process to exit; true if it did (or
+// never started). Reaping comes later (go-plugin's Wait, once stdout and
+// stderr are at their end): a descendant that holds them would otherwise
+// make every stop wait the whole d, so the exit itself is also polled
+// for (exited), which leaves the status to os/exec.
 func (r *procRunner) waitExit(d time.Duration) bool {
 	r.mu.Lock()
-	started := r.pid != 0
+	pid := r.pid
 	r.mu.Unlock()
-	if !started {
+	if pid == 0 {
 		return true
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()
-	select {
-	case <-r.done:
-		return true
-	case <-t.C:
-		return false
+	poll := time.NewTicker(5 * time.Millisecond)
+	defer poll.Stop()
+	for {
+		select {
+		case <-r.done:
+			return true
+		case <-t.C:
+			return false
+		case <-poll.C:
+			if exited(pid) {
+				return true
+			}
+		}
 	}
 }
 
