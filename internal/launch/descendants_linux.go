@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -17,7 +18,7 @@ import (
 // every process: the full /proc scan, its fallback where the kernel has no
 // such lists, costs ~4-5 ms at every plugin stop.
 func descendants(pid int) []int {
-	if _, err := os.Stat("/proc/self/task/" + strconv.Itoa(os.Getpid()) + "/children"); err != nil {
+	if !haveChildrenLists() {
 		return descendantsByScan(pid)
 	}
 	var out []int
@@ -33,6 +34,13 @@ func descendants(pid int) []int {
 	return out
 }
 
+// haveChildrenLists: the kernel keeps /proc/PID/task/TID/children
+// (CONFIG_PROC_CHILDREN, Linux 4.2 and later, almost everywhere).
+var haveChildrenLists = sync.OnceValue(func() bool {
+	_, err := os.Stat("/proc/self/task/" + strconv.Itoa(os.Getpid()) + "/children")
+	return err == nil
+})
+
 // childrenOf reads the children of every thread of the process named by
 // proc ("self" or a pid).
 func childrenOf(proc string) []int {
@@ -46,6 +54,24 @@ func childrenOf(proc string) []int {
 		for _, field := range strings.Fields(string(data)) {
 			if c, err := strconv.Atoi(field); err == nil {
 				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// ownChildren lists this process's children.
+func ownChildren() []int {
+	if haveChildrenLists() {
+		return childrenOf("self")
+	}
+	self := os.Getpid()
+	var out []int
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		if p, err := strconv.Atoi(e.Name()); err == nil {
+			if pp, ok := parentOf(p); ok && pp == self {
+				out = append(out, p)
 			}
 		}
 	}
@@ -137,7 +163,7 @@ func sweepOrphans() {
 	defer plugins.Unlock()
 	own := syscall.Getpgrp()
 	var swept []int
-	for _, c := range childrenOf("self") {
+	for _, c := range ownChildren() {
 		if _, live := plugins.pids[c]; live {
 			continue
 		}

@@ -3,6 +3,7 @@ package launch
 import (
 	"context"
 	"os/exec"
+	"slices"
 	"syscall"
 	"testing"
 	"time"
@@ -78,7 +79,8 @@ func TestOrphanSweepSparesOwnChildren(t *testing.T) {
 }
 
 // The walk of the kernel's children lists against the full /proc scan it
-// replaced, at a plugin stop (the test process has a few children).
+// replaced, at a plugin stop (the test process has a few children), and
+// the orphan sweep.
 func BenchmarkDescendants(b *testing.B) {
 	self := syscall.Getpid()
 	b.Run("children", func(b *testing.B) {
@@ -91,4 +93,31 @@ func BenchmarkDescendants(b *testing.B) {
 			descendantsByScan(self)
 		}
 	})
+	b.Run("sweep", func(b *testing.B) { // twice per stop; no orphan here
+		for b.Loop() {
+			sweepOrphans()
+		}
+	})
+}
+
+// The children-list walk and the full /proc scan (its fallback where the
+// kernel keeps no such lists) find the same processes.
+func TestDescendantsWalkMatchesScan(t *testing.T) {
+	conn, _, err := launchFaulty(t, context.Background(), "setsid", LaunchConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid := conn.proc.cmd.Process.Pid
+	walk, scan := descendants(pid), descendantsByScan(pid)
+	slices.Sort(walk)
+	slices.Sort(scan)
+	if len(walk) == 0 || !slices.Equal(walk, scan) {
+		t.Errorf("walk %v, scan %v", walk, scan)
+	}
+	old := haveChildrenLists
+	haveChildrenLists = func() bool { return false }
+	defer func() { haveChildrenLists = old }()
+	if got := ownChildren(); !slices.Contains(got, pid) {
+		t.Errorf("without children lists, our children %v lack the plugin %d", got, pid)
+	}
 }
