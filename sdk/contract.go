@@ -46,7 +46,10 @@ type (
 	// Option is a setup option (a flag of `ksm profile setup`); declare one
 	// with String, Bool or Enum.
 	Option = shared.Option
-	// ValidateRequest is what Validate gets: Options, the values the user set.
+	// ValidateRequest is what Validate gets: Options, the values the user
+	// set, and WorkingDir, where ksm runs: the plugin runs in "/", so a
+	// relative path among the options is resolved against WorkingDir (or
+	// against the plugin's own when it is empty, as from an older ksm).
 	ValidateRequest = shared.ValidateRequest
 	// ValidateResponse holds the Settings ksm keeps in keeper.ini.
 	ValidateResponse = shared.ValidateResponse

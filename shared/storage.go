@@ -43,6 +43,11 @@ type DescribeResponse struct {
 // those the user set), by option name.
 type ValidateRequest struct {
 	Options map[string]string
+	// WorkingDir is the absolute path of ksm's working directory, empty
+	// when unknown (an older ksm never sets it). The plugin runs in "/",
+	// so a relative path among the options is resolved against this, as
+	// the user meant it; when it is empty, against the plugin's own.
+	WorkingDir string
 }
 
 // ValidateResponse holds the settings ksm writes to the profile.

@@ -195,6 +195,9 @@ func Main(ctx context.Context, args []string, io *iostreams.Streams, build Build
 	var unguard atomic.Pointer[func()]
 	launch.BeforeFirstLaunch(func() {
 		hardenProcess()
+		// Daemons that double-fork away from a plugin become ksm's, and
+		// are ended with it (ksm starts nothing else outside its group).
+		launch.AdoptOrphans()
 		stop := handleSignals()
 		unguard.Store(&stop)
 	})

@@ -105,7 +105,7 @@ func (s *Suite) runByHand(t T) {
 	cmd := exec.CommandContext(ctx, s.cfg.Binary)
 	launch.ExecVerified(cmd, s.cfg.Exec)
 	cmd.Env = s.cfg.Env
-	cmd.Dir = s.cfg.Dir
+	cmd.Dir = launch.StartDir(s.cfg.Binary)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()

@@ -49,7 +49,9 @@ type Config struct {
 	// Env is the plugin's whole environment (ksm gives a plugin HOME, PATH,
 	// the temp dir variables and the variables it declares, nothing else).
 	Env []string
-	// Dir is the plugin's working directory (ksm's own when empty).
+	// Dir is the working directory the plugin is told of in Validate
+	// (ValidateRequest.WorkingDir; this process's own when empty). The
+	// plugin itself runs in "/", as every plugin ksm starts.
 	Dir string
 	// ValidOptions must pass Validate. The settings Validate returns are
 	// where the round trip (or, for a store without Save, SampleConfig) is.
@@ -222,12 +224,11 @@ func (s *Suite) ctx() (context.Context, context.CancelFunc) {
 	return s.within(s.cfg.CallTimeout)
 }
 
-// launch starts the plugin as ksm does, with env and the suite's working
-// directory; Close stops it.
+// launch starts the plugin as ksm does (in "/"), with env, telling it the
+// suite's working directory in Validate; Close stops it.
 func (s *Suite) launch(env []string) (*launch.Conn, error) {
 	cmd := exec.Command(s.cfg.Binary)
 	cmd.Env = append([]string{}, env...)
-	cmd.Dir = s.cfg.Dir
 	ctx, cancel := s.within(s.cfg.StartTimeout)
 	defer cancel()
 	conn, err := launch.Launch(ctx, launch.LaunchConfig{
@@ -237,6 +238,7 @@ func (s *Suite) launch(env []string) (*launch.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
+	conn.Store = withWorkingDir{conn.Store, s.workingDir()}
 	s.mu.Lock()
 	s.conns = append(s.conns, conn)
 	s.mu.Unlock()

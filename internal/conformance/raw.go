@@ -73,7 +73,7 @@ func (s *Suite) startRaw(env []string) (*rawPlugin, error) {
 	p.cmd = exec.Command(s.cfg.Binary)
 	launch.ExecVerified(p.cmd, s.cfg.Exec)
 	p.cmd.Env = append(launch.SafePath(env), handshakeEnv(dir)...)
-	p.cmd.Dir = s.cfg.Dir
+	p.cmd.Dir = launch.StartDir(s.cfg.Binary)
 	p.cmd.Stderr = s.cfg.Logger.Named(TypeOf(s.cfg.Binary)).StandardWriter(&hclog.StandardLoggerOptions{InferLevels: true})
 	// Our own pipe, not StdoutPipe: Wait would close that before the last
 	// bytes are read.
@@ -129,7 +129,7 @@ func (s *Suite) startRaw(env []string) (*rawPlugin, error) {
 	}
 	p.stopStdio, p.stdioDone = streamStdio(p.conn, p.stdioOut)
 	raw, _ := (&wire.StoragePlugin{}).GRPCClient(context.Background(), nil, p.conn)
-	p.store = raw.(shared.Store)
+	p.store = withWorkingDir{raw.(shared.Store), s.workingDir()}
 	return p, nil
 }
 

@@ -2,7 +2,10 @@ package conformance
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"sync"
+	"unicode/utf8"
 
 	"google.golang.org/grpc/status"
 
@@ -93,4 +96,36 @@ func (r *recorder) Save(ctx context.Context, req shared.SaveRequest) error {
 	_, err := r.Store.Save(r.trace(ctx), &req)
 	r.note("save", err)
 	return err
+}
+
+// withWorkingDir sends wd as ValidateRequest.WorkingDir, as ksm sends its
+// own working directory: the plugin runs in "/" (every launch does), and
+// a relative path among the options means a path below wd.
+type withWorkingDir struct {
+	shared.Store
+	wd string
+}
+
+func (w withWorkingDir) Validate(ctx context.Context, req *shared.ValidateRequest) (*shared.ValidateResponse, error) {
+	if req.WorkingDir == "" {
+		r := *req
+		r.WorkingDir = w.wd
+		req = &r
+	}
+	return w.Store.Validate(ctx, req)
+}
+
+// workingDir is what the suite sends as ksm's working directory: Dir, or
+// this process's own when Dir is empty; empty when neither is a valid
+// absolute UTF-8 path.
+func (s *Suite) workingDir() string {
+	wd := s.cfg.Dir
+	if wd == "" {
+		wd, _ = os.Getwd()
+	}
+	wd, err := filepath.Abs(wd)
+	if err != nil || !utf8.ValidString(wd) {
+		return ""
+	}
+	return wd
 }

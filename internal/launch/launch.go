@@ -28,7 +28,8 @@ const DefaultStartTimeout = 10 * time.Second
 // LaunchConfig says how to start one storage plugin.
 type LaunchConfig struct {
 	// Cmd is the plugin, not yet started, executed directly (never through
-	// a shell). The caller sets Path (absolute), Args and Env. Env is the
+	// a shell). The caller sets Path (absolute), Args and Env, not Dir:
+	// every plugin starts in StartDir, never in the user's directory. Env is the
 	// plugin's whole environment: nil means empty, never the host's; Launch
 	// adds only the go-plugin handshake variables and EnvLogLevel. Stdout
 	// and Stderr must be nil; a nil Stdin gives the plugin /dev/null.
@@ -86,6 +87,7 @@ func Launch(ctx context.Context, cfg LaunchConfig) (*Conn, error) {
 	if name == "" {
 		name = filepath.Base(cfg.Cmd.Path)
 	}
+	cfg.Cmd.Dir = StartDir(cfg.Cmd.Path) // the real path, before execVerified
 	if cfg.Exec != nil {
 		execVerified(cfg.Cmd, cfg.Exec)
 	}
@@ -230,6 +232,8 @@ func checkLaunchConfig(cfg *LaunchConfig) error {
 		return errors.New("launch: LaunchConfig.Cmd must not set Stdout or Stderr")
 	case cfg.Cmd.Err != nil:
 		return shared.Errorf(shared.CodeUnavailable, "cannot start plugin %s: %v", cfg.Cmd.Path, cfg.Cmd.Err)
+	case cfg.Cmd.Dir != "":
+		return errors.New("launch: LaunchConfig.Cmd must not set Dir (Launch starts every plugin in StartDir)")
 	case cfg.Cmd.SysProcAttr != nil:
 		return errors.New("launch: LaunchConfig.Cmd must not set SysProcAttr (Launch sets the process group and parent-death signal)")
 	case !filepath.IsAbs(cfg.Cmd.Path):

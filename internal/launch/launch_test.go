@@ -92,6 +92,24 @@ func TestLaunchEnvironment(t *testing.T) {
 	}
 }
 
+// A plugin starts in StartDir, not in the directory ksm runs from, which
+// another user may be able to write (a ./python3 there, found through an
+// empty PATH entry, would run as the user).
+func TestPluginStartsInStartDir(t *testing.T) {
+	t.Chdir(t.TempDir())
+	conn, _, err := launchFaulty(t, context.Background(), "serve", LaunchConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := storecall.Load(context.Background(), conn.Store, shared.Settings{"cwd": "1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := StartDir(faultyBinary(t)); cfg["value"] != want {
+		t.Errorf("plugin runs in %q, want %q", cfg["value"], want)
+	}
+}
+
 func TestLaunchFaults(t *testing.T) {
 	tests := []struct {
 		mode    string
@@ -197,6 +215,7 @@ func TestLaunchConfigMisuse(t *testing.T) {
 		{"no command", nil, "launch: LaunchConfig.Cmd is nil"},
 		{"relative path", &exec.Cmd{Path: "ksm-storage-x"}, `launch: plugin path "ksm-storage-x" is not absolute`},
 		{"stdout taken", &exec.Cmd{Path: "/bin/true", Stdout: io.Discard}, "launch: LaunchConfig.Cmd must not set Stdout or Stderr"},
+		{"dir chosen", &exec.Cmd{Path: "/bin/true", Dir: "."}, "launch: LaunchConfig.Cmd must not set Dir (Launch starts every plugin in StartDir)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

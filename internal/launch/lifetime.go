@@ -32,6 +32,10 @@ func (c *Conn) stop() {
 	// Taken first, while the plugin is still their ancestor: what left its
 	// process group (setsid), which the group kill misses, is ended too.
 	escaped := c.proc.descendants()
+	// What double-forked away from a plugin is ours now (AdoptOrphans), an
+	// orphan of no plugin: ended first, so that the pipes it may hold do
+	// not hold up the wait below.
+	sweepOrphans()
 	g, _ := c.rpc.(*plugin.GRPCClient)
 	asked := false
 	if g != nil {
@@ -49,6 +53,7 @@ func (c *Conn) stop() {
 	}
 	killAll(escaped)
 	c.proc.stopAndReap() // also ends whatever the plugin started
+	sweepOrphans()       // and reaps what the kills above left to ksm
 	if g != nil {
 		_ = g.Close() // the process is gone: its Shutdown fails at once
 	}

@@ -54,11 +54,14 @@ func (r *procRunner) Start(context.Context) error {
 	if r.killed {
 		return errors.New("launch cancelled")
 	}
+	plugins.Lock()
+	defer plugins.Unlock()
 	if err := r.cmd.Start(); err != nil {
 		r.startErr = err
 		return err
 	}
 	r.pid = r.cmd.Process.Pid
+	plugins.pids[r.pid] = r
 	return nil
 }
 
@@ -68,6 +71,7 @@ func (r *procRunner) Wait(context.Context) error {
 	err := r.cmd.Wait()
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	unregisterPlugin(r, r.pid)
 	if ps := r.cmd.ProcessState; ps != nil {
 		r.state = ps.String()
 		r.byItself = ps.Exited() || !r.killed
@@ -101,22 +105,33 @@ func (r *procRunner) terminate() {
 	}
 }
 
-// waitExit waits up to d for the process to be reaped; true if it was (or
-// never started).
+// waitExit waits up to d for the process to exit; true if it did (or
+// never started). Reaping comes later (go-plugin's Wait, once stdout and
+// stderr are at their end): a descendant that holds them would otherwise
+// make every stop wait the whole d, so the exit itself is also polled
+// for (exited), which leaves the status to os/exec.
 func (r *procRunner) waitExit(d time.Duration) bool {
 	r.mu.Lock()
-	started := r.pid != 0
+	pid := r.pid
 	r.mu.Unlock()
-	if !started {
+	if pid == 0 {
 		return true
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()
-	select {
-	case <-r.done:
-		return true
-	case <-t.C:
-		return false
+	poll := time.NewTicker(5 * time.Millisecond)
+	defer poll.Stop()
+	for {
+		select {
+		case <-r.done:
+			return true
+		case <-t.C:
+			return false
+		case <-poll.C:
+			if exited(pid) {
+				return true
+			}
+		}
 	}
 }
 

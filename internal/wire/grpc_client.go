@@ -36,9 +36,13 @@ func (c *grpcClient) Describe(ctx context.Context, _ *shared.DescribeRequest) (*
 }
 
 func (c *grpcClient) Validate(ctx context.Context, r *shared.ValidateRequest) (*shared.ValidateResponse, error) {
-	req := &storagev1.ValidateRequest{Options: r.Options}
+	req := &storagev1.ValidateRequest{Options: r.Options, WorkingDir: r.WorkingDir}
 	if err := checkRequest("validate", req, "option", r.Options, nil); err != nil {
 		return nil, err
+	}
+	if !utf8.ValidString(r.WorkingDir) {
+		return nil, shared.Errorf(shared.CodeInvalidArgument,
+			"validate: the working directory %q is not valid UTF-8, which the plugin protocol cannot carry; run ksm from a directory whose path is UTF-8, or give the plugin absolute paths", r.WorkingDir)
 	}
 	resp, err := c.stub.Validate(ctx, req)
 	if err != nil {

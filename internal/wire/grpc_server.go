@@ -46,7 +46,7 @@ func (s *grpcServer) Describe(ctx context.Context, _ *storagev1.DescribeRequest)
 
 func (s *grpcServer) Validate(ctx context.Context, req *storagev1.ValidateRequest) (resp *storagev1.ValidateResponse, err error) {
 	defer s.recover("validate", &err)
-	r, err := s.impl.Validate(ctx, &shared.ValidateRequest{Options: nonNil(req.GetOptions())})
+	r, err := s.impl.Validate(ctx, &shared.ValidateRequest{Options: nonNil(req.GetOptions()), WorkingDir: req.GetWorkingDir()})
 	if err != nil {
 		return nil, toStatus(err)
 	}

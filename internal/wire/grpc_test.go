@@ -15,9 +15,12 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/encoding/protowire"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/ksm-cli/ksm/internal/storecall"
 	"github.com/ksm-cli/ksm/shared"
+	storagev1 "github.com/ksm-cli/ksm/shared/proto/storage/v1"
 )
 
 // fakeStore answers with its function fields.
@@ -379,4 +382,80 @@ func TestStoreDeadlineExplanationKept(t *testing.T) {
 	if shared.CodeOf(err) != shared.CodeDeadlineExceeded || err.Error() != why {
 		t.Errorf("got %v %q, want %q", shared.CodeOf(err), err, why)
 	}
+}
+
+// working_dir (field 2 of ValidateRequest) is the worked example of
+// compatible growth: it crosses the wire, a request of the shape before it
+// (an older host) still decodes, and an older plugin's shape (field 1
+// alone) decodes the new request, keeping field 2 as an unknown field.
+func TestValidateWorkingDirGrowth(t *testing.T) {
+	var got *shared.ValidateRequest
+	srv, _ := serveInProcess(t, validateSees(&fakeStore{}, &got))
+	ctx := context.Background()
+	if _, err := srv.Validate(ctx, &shared.ValidateRequest{Options: map[string]string{"path": "rel/ksm.json"}, WorkingDir: "/home/u/proj"}); err != nil {
+		t.Fatal(err)
+	}
+	if got.WorkingDir != "/home/u/proj" || got.Options["path"] != "rel/ksm.json" {
+		t.Errorf("the store got %+v", got)
+	}
+
+	// An older host's request: options only, no field 2.
+	var old []byte
+	entry := protowire.AppendTag(nil, 1, protowire.BytesType)
+	entry = protowire.AppendString(entry, "path")
+	entry = protowire.AppendTag(entry, 2, protowire.BytesType)
+	entry = protowire.AppendString(entry, "rel/ksm.json")
+	old = protowire.AppendTag(old, 1, protowire.BytesType)
+	old = protowire.AppendBytes(old, entry)
+	var req storagev1.ValidateRequest
+	if err := proto.Unmarshal(old, &req); err != nil {
+		t.Fatalf("an older host's request does not decode: %v", err)
+	}
+	if req.GetWorkingDir() != "" || req.GetOptions()["path"] != "rel/ksm.json" {
+		t.Errorf("an older host's request decodes as %v", &req)
+	}
+
+	// An older plugin's ValidateRequest has the shape ValidateResponse has
+	// today (map<string, string> = 1): the new field does not disturb it.
+	newer, err := proto.Marshal(&storagev1.ValidateRequest{Options: map[string]string{"path": "p"}, WorkingDir: "/w"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var older storagev1.ValidateResponse
+	if err := proto.Unmarshal(newer, &older); err != nil {
+		t.Fatalf("an older plugin cannot decode the new request: %v", err)
+	}
+	if older.GetSettings()["path"] != "p" || len(older.ProtoReflect().GetUnknown()) == 0 {
+		t.Errorf("an older plugin decodes %v (unknown %q)", &older, older.ProtoReflect().GetUnknown())
+	}
+}
+
+// A working directory that is not UTF-8 is refused before it is sent:
+// protobuf strings must be UTF-8, and gRPC's own refusal names nothing.
+func TestValidateWorkingDirNotUTF8(t *testing.T) {
+	var got *shared.ValidateRequest
+	client, _ := serveInProcess(t, validateSees(&fakeStore{}, &got))
+	_, err := client.Validate(context.Background(), &shared.ValidateRequest{WorkingDir: "/home/\xff"})
+	want := `validate: the working directory "/home/\xff" is not valid UTF-8`
+	if shared.CodeOf(err) != shared.CodeInvalidArgument || err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("got %v %v, want invalid argument %q", shared.CodeOf(err), err, want)
+	}
+	if got != nil {
+		t.Error("the request reached the store")
+	}
+}
+
+// validateSees makes f's Validate keep the request it got in *got.
+func validateSees(f *fakeStore, got **shared.ValidateRequest) shared.Store {
+	return validateRecorder{f, got}
+}
+
+type validateRecorder struct {
+	*fakeStore
+	got **shared.ValidateRequest
+}
+
+func (v validateRecorder) Validate(_ context.Context, r *shared.ValidateRequest) (*shared.ValidateResponse, error) {
+	*v.got = r
+	return &shared.ValidateResponse{}, nil
 }

@@ -3,6 +3,8 @@ package pluginhost
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -40,7 +42,7 @@ func (s *Session) callCtx(ctx context.Context) (context.Context, context.CancelF
 func (s *Session) Validate(ctx context.Context, options map[string]string) (shared.Settings, error) {
 	ctx, cancel := s.callCtx(ctx)
 	defer cancel()
-	resp, err := s.store.Validate(ctx, &shared.ValidateRequest{Options: options})
+	resp, err := s.store.Validate(ctx, &shared.ValidateRequest{Options: options, WorkingDir: workingDir()})
 	if err != nil {
 		return nil, Explain(s.Plugin.Type, "validate", err)
 	}
@@ -52,6 +54,18 @@ func (s *Session) Validate(ctx context.Context, options map[string]string) (shar
 		}
 	}
 	return settings, nil
+}
+
+// workingDir is ksm's working directory for ValidateRequest.WorkingDir: the
+// plugin runs in "/" and resolves a relative path the user gave against it.
+// Empty when unknown (removed, or unreadable): the plugin falls back to its
+// own.
+func workingDir() string {
+	wd, err := os.Getwd()
+	if err != nil || !filepath.IsAbs(wd) {
+		return ""
+	}
+	return wd
 }
 
 // Load reads the config a profile's settings point to, and checks it.

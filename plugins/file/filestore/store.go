@@ -42,15 +42,16 @@ func (s *Store) Describe(_ context.Context, _ *sdk.DescribeRequest) (*sdk.Descri
 	}}, nil
 }
 
-// Validate makes the path absolute (relative to where ksm runs, `~/`
-// meaning the home directory) and applies the ownership rule to it. The
+// Validate makes the path absolute (relative to where ksm runs,
+// req.WorkingDir, since the plugin itself runs in "/"; `~/` meaning the
+// home directory) and applies the ownership rule to it. The
 // file need not exist yet: Save may create it (and its directory).
 func (*Store) Validate(_ context.Context, req *sdk.ValidateRequest) (*sdk.ValidateResponse, error) {
 	values, err := sdk.Parse(setupOptions, req.Options)
 	if err != nil {
 		return nil, err
 	}
-	path, err := absolute(values.String("path"))
+	path, err := absolute(values.String("path"), req.WorkingDir)
 	if err != nil {
 		return nil, err
 	}
@@ -65,13 +66,19 @@ func (*Store) Validate(_ context.Context, req *sdk.ValidateRequest) (*sdk.Valida
 	return &sdk.ValidateResponse{Settings: sdk.Settings{"path": path}}, nil
 }
 
-func absolute(path string) (string, error) {
+// absolute resolves path against wd, ksm's working directory, or against
+// our own when ksm did not say (an older ksm) or said something that is not
+// an absolute path.
+func absolute(path, wd string) (string, error) {
 	if rest, ok := strings.CutPrefix(path, "~/"); ok {
 		home, err := os.UserHomeDir()
 		if err != nil {
 			return "", sdk.Errorf(sdk.CodeInvalidArgument, "--path %s: cannot find the home directory: %v", path, err)
 		}
 		path = filepath.Join(home, rest)
+	}
+	if !filepath.IsAbs(path) && filepath.IsAbs(wd) {
+		return filepath.Join(wd, path), nil
 	}
 	abs, err := filepath.Abs(path)
 	if err != nil {

@@ -81,6 +81,33 @@ func TestValidate(t *testing.T) {
 	}
 }
 
+// A relative --path means one below ksm's working directory (WorkingDir),
+// since the plugin runs in "/"; without one (an older ksm), or with one
+// that is not absolute, the plugin's own.
+func TestValidateWorkingDir(t *testing.T) {
+	own := t.TempDir()
+	t.Chdir(own)
+	ksmDir := t.TempDir()
+	tests := []struct {
+		name, path, wd, want string
+	}{
+		{"relative, ksm's directory", "conf/ksm.json", ksmDir, filepath.Join(ksmDir, "conf/ksm.json")},
+		{"dot-dot from ksm's directory", "../ksm.json", ksmDir, filepath.Join(filepath.Dir(ksmDir), "ksm.json")},
+		{"absolute ignores it", "/run/ksm.json", ksmDir, "/run/ksm.json"},
+		{"older ksm: own directory", "ksm.json", "", filepath.Join(own, "ksm.json")},
+		{"relative working dir ignored", "ksm.json", "elsewhere", filepath.Join(own, "ksm.json")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, err := New(Options{Version: "test"}).Validate(context.Background(),
+				&shared.ValidateRequest{Options: map[string]string{"path": tt.path}, WorkingDir: tt.wd})
+			if err != nil || resp.Settings["path"] != tt.want {
+				t.Fatalf("got %v %v, want path %q", resp, err, tt.want)
+			}
+		})
+	}
+}
+
 func TestLoadForms(t *testing.T) {
 	raw, want := reference(t)
 	dir := t.TempDir()

@@ -8,8 +8,10 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	plugin "github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc"
@@ -22,6 +24,12 @@ import (
 
 func main() {
 	mode := strings.TrimPrefix(filepath.Base(os.Args[0]), shared.BinaryPrefix+"fault-")
+	switch os.Getenv("FAULT_ROLE") { // what the daemon mode's helpers are
+	case "middle":
+		daemonMiddle()
+	case "daemon":
+		select {}
+	}
 	switch mode {
 	case "exit": // dies before the handshake
 		fmt.Fprintln(os.Stderr, "fault: exiting at start")
@@ -40,9 +48,31 @@ func main() {
 		plugin.Serve(&plugin.ServeConfig{HandshakeConfig: hs, Plugins: wire.PluginSet(store{mode}), GRPCServer: plugin.DefaultGRPCServer})
 	case "nodetail": // errors as plain gRPC statuses, no StoreError detail
 		serveWithoutDetail(store{mode})
+	case "daemon": // daemonises a helper the classic way, then serves
+		// The child leaves our session, starts the daemon and exits: the
+		// daemon is below no one but init (or a subreaper), holding our
+		// stdout and stderr.
+		child := exec.Command(os.Args[0])
+		child.Env = append(os.Environ(), "FAULT_ROLE=middle")
+		child.Stdout, child.Stderr = os.Stdout, os.Stderr
+		child.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+		if err := child.Run(); err != nil {
+			os.Exit(4)
+		}
+		sdk.Serve(store{mode})
 	default:
 		sdk.Serve(store{mode})
 	}
+}
+
+func daemonMiddle() {
+	daemon := exec.Command(os.Args[0])
+	daemon.Env = append(os.Environ(), "FAULT_ROLE=daemon")
+	daemon.Stdout, daemon.Stderr = os.Stdout, os.Stderr
+	if err := daemon.Start(); err != nil {
+		os.Exit(4)
+	}
+	os.Exit(0)
 }
 
 type store struct{ mode string }

@@ -76,6 +76,27 @@ func main() {
 			os.Exit(4)
 		}
 		sdk.Serve(store{})
+	case "daemon":
+		// A helper that daemonises the classic way: a child leaves our
+		// session, starts the grandchild and exits, so the grandchild is
+		// no longer below us. It holds our stdout and stderr; we serve on.
+		child := exec.Command(os.Args[0])
+		child.Env = append(os.Environ(), "KSM_TEST_MODE=daemon-middle")
+		child.Stdout, child.Stderr = os.Stdout, os.Stderr
+		child.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+		if err := child.Run(); err != nil {
+			os.Exit(4)
+		}
+		sdk.Serve(store{})
+	case "daemon-middle":
+		grandchild := exec.Command(os.Args[0])
+		grandchild.Env = append(os.Environ(), "KSM_TEST_MODE=hang")
+		grandchild.Stdout, grandchild.Stderr = os.Stdout, os.Stderr
+		if err := grandchild.Start(); err != nil {
+			os.Exit(4)
+		}
+		recordPid(grandchild.Process.Pid) // before the plugin serves: the test reads it then
+		os.Exit(0)
 	default:
 		sdk.Serve(store{})
 	}
@@ -140,6 +161,12 @@ func (store) Load(ctx context.Context, req *shared.LoadRequest) (*shared.LoadRes
 	case s["env"] != "":
 		v, ok := os.LookupEnv(s["env"])
 		return &shared.LoadResponse{Config: shared.Config{"value": v, "set": strconv.FormatBool(ok)}}, nil
+	case s["cwd"] != "":
+		wd, err := os.Getwd()
+		if err != nil {
+			wd = "error: " + err.Error()
+		}
+		return &shared.LoadResponse{Config: shared.Config{"value": wd}}, nil
 	case s["log"] != "":
 		sdk.Logger().Warn(s["log"])
 	}

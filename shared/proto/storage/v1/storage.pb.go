@@ -330,8 +330,14 @@ func (x *Option) GetShort() string {
 }
 
 type ValidateRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Options       map[string]string      `protobuf:"bytes,1,rep,name=options,proto3" json:"options,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Options map[string]string      `protobuf:"bytes,1,rep,name=options,proto3" json:"options,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// The absolute path of ksm's working directory, empty when unknown. A
+	// plugin runs in "/", not there: it resolves a relative path the user gave
+	// (e.g. --path=rel/ksm.json) against this, as the user meant it. Added
+	// after version 1 shipped, as the worked example of compatible growth: an
+	// older plugin ignores it, an older host leaves it empty.
+	WorkingDir    string `protobuf:"bytes,2,opt,name=working_dir,json=workingDir,proto3" json:"working_dir,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -371,6 +377,13 @@ func (x *ValidateRequest) GetOptions() map[string]string {
 		return x.Options
 	}
 	return nil
+}
+
+func (x *ValidateRequest) GetWorkingDir() string {
+	if x != nil {
+		return x.WorkingDir
+	}
+	return ""
 }
 
 type ValidateResponse struct {
@@ -663,9 +676,11 @@ const file_storage_v1_storage_proto_rawDesc = "" +
 	"\brequired\x18\x06 \x01(\bR\brequired\x12\x1c\n" +
 	"\tsensitive\x18\a \x01(\bR\tsensitive\x12\x19\n" +
 	"\benv_vars\x18\b \x03(\tR\aenvVars\x12\x14\n" +
-	"\x05short\x18\t \x01(\tR\x05short\"\x95\x01\n" +
+	"\x05short\x18\t \x01(\tR\x05short\"\xb6\x01\n" +
 	"\x0fValidateRequest\x12F\n" +
-	"\aoptions\x18\x01 \x03(\v2,.ksm.storage.v1.ValidateRequest.OptionsEntryR\aoptions\x1a:\n" +
+	"\aoptions\x18\x01 \x03(\v2,.ksm.storage.v1.ValidateRequest.OptionsEntryR\aoptions\x12\x1f\n" +
+	"\vworking_dir\x18\x02 \x01(\tR\n" +
+	"workingDir\x1a:\n" +
 	"\fOptionsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x9b\x01\n" +
