@@ -14,13 +14,14 @@ import (
 
 	"github.com/ksm-cli/ksm/cli/internal/cmdutil"
 	"github.com/ksm-cli/ksm/cli/internal/iostreams"
+	"github.com/ksm-cli/ksm/internal/testenv"
 )
 
 // A file renamed over the plugin's path after plugin check opened and
 // checked it is never run: every start runs the checked file.
 func TestCheckRunsTheCheckedFile(t *testing.T) {
 	if runtime.GOOS != "linux" {
-		t.Skip("skip-reason: linux-only: elsewhere the plugin runs by its path (no /proc/self/fd); the ownership rule keeps others from swapping it")
+		testenv.Skip(t, "not-linux", "elsewhere the plugin runs by its path (no /proc/self/fd); the ownership rule keeps others from swapping it")
 	}
 	dir := t.TempDir()
 	path := filepath.Join(dir, "ksm-storage-swapped")
