@@ -147,6 +147,11 @@ func (cl *Client) call(ctx context.Context, addr string, fn func(**core.Context)
 			wait = ra
 		}
 		wait = min(wait, maxBackoff)
+		// A wait the deadline would cut short only delays the same answer:
+		// say it now, while the user's --timeout has time left.
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+			return nil, newError(ErrThrottled, err, "keeper server at %s is throttling requests (tried %d times; the next try would come after the timeout); wait a minute and try again", addr, attempt)
+		}
 		cl.logger().Debug("throttled; retrying", "host", addr, "attempt", attempt, "wait", wait)
 		t := time.NewTimer(wait)
 		select {

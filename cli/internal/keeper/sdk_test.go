@@ -193,6 +193,26 @@ func boundConfig(t testing.TB) Config {
 		AppKey: base64.StdEncoding.EncodeToString(make([]byte, 32)), Hostname: "keeper.example.com:8443", ServerPublicKeyID: "10"}
 }
 
+// A throttled answer whose wait would outlast the caller's deadline ends
+// the call at once, not when the deadline cuts the wait short (the fuzz
+// input 39fe96dd32fdbe1f: a retry_after ksm cannot read, so the 2 s
+// backoff, under a 1 s deadline).
+func TestThrottleWaitBeyondDeadlineEndsAtOnce(t *testing.T) {
+	base := roundTripFunc(func(*http.Request) (*http.Response, error) {
+		return answer(403, strings.NewReader(`{"error":"throttled"}`), nil), nil
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	c := &Client{HTTPClient: &http.Client{Transport: base}}
+	_, err := c.Fetch(ctx, boundConfig(t))
+	if !errors.Is(err, ErrThrottled) || !strings.Contains(err.Error(), "the next try would come after the timeout") {
+		t.Fatalf("error = %v, want throttled, the next try after the timeout", err)
+	}
+	if ctx.Err() != nil {
+		t.Errorf("the call waited for its deadline: %v", err)
+	}
+}
+
 func TestHostileAnswers(t *testing.T) {
 	defer func(n int64) { maxResponseBytes = n }(maxResponseBytes)
 	maxResponseBytes = 1 << 20
