@@ -21,6 +21,10 @@ func IsBare(f *ini.File, section, key string) bool {
 	return keyIsBare(f.Section(section).Key(key))
 }
 
+// KeyIsBare reports whether k was written without a value: IsBare for a
+// key already in hand (a loop over a section's keys).
+func KeyIsBare(k *ini.Key) bool { return keyIsBare(k) }
+
 // SetKey sets key in section to value (or makes it bare), keeping the
 // key's position.
 func SetKey(f *ini.File, section, key, value string, bare bool) {

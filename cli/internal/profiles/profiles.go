@@ -6,6 +6,7 @@ package profiles
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -43,6 +44,15 @@ var iniKeys = []struct{ sdk, ini string }{
 	{shared.KeyServerPublicKeyID, "serverpublickeyid"},
 	{shared.KeyServerPublicKey, "serverpublickey"},
 }
+
+// sdkKeyOf is iniKeys the other way round: keeper.ini's key to the SDK's.
+var sdkKeyOf = func() map[string]string {
+	m := make(map[string]string, len(iniKeys))
+	for _, k := range iniKeys {
+		m[k.ini] = k.sdk
+	}
+	return m
+}()
 
 // Profile is one keeper.ini profile section.
 type Profile struct {
@@ -118,32 +128,30 @@ func (b *Book) Get(name string) (*Profile, error) {
 	p := &Profile{Name: name}
 	// A bare key (a line with no "=") is None to configparser, which no
 	// string can stand for: it is left out, as an empty value is, never
-	// read as ini.v1's "true".
-	bare := func(key string) bool { return inifile.IsBare(b.f, name, key) }
-	if s.HasKey(StorageKey) {
-		if bare(StorageKey) {
+	// read as ini.v1's "true". The keys are walked, not looked up by name:
+	// ini.v1's lookup of a missing key formats an error (`profile list`
+	// gets every profile).
+	keys := s.Keys()
+	if i := slices.IndexFunc(keys, func(k *ini.Key) bool { return k.Name() == StorageKey }); i >= 0 {
+		if inifile.KeyIsBare(keys[i]) {
 			return nil, fmt.Errorf("profile %s: %s has no value; give it the store type or remove the line", name, StorageKey)
 		}
-		p.Storage = s.Key(StorageKey).Value()
+		p.Storage = keys[i].Value()
 		p.Settings = shared.Settings{}
-		for _, k := range s.Keys() {
-			if k.Name() != StorageKey && !bare(k.Name()) {
+		for _, k := range keys {
+			if k.Name() != StorageKey && !inifile.KeyIsBare(k) {
 				p.Settings[k.Name()] = k.Value()
 			}
 		}
 		return p, nil
 	}
 	p.Config = shared.Config{}
-	known := map[string]string{}
-	for _, k := range iniKeys {
-		known[k.ini] = k.sdk
-	}
-	for _, k := range s.Keys() {
-		sdk, ok := known[k.Name()]
+	for _, k := range keys {
+		sdk, ok := sdkKeyOf[k.Name()]
 		if !ok {
 			sdk = k.Name() // unknown keys travel as they are
 		}
-		if v := k.Value(); v != "" && !bare(k.Name()) {
+		if v := k.Value(); v != "" && !inifile.KeyIsBare(k) {
 			p.Config[sdk] = v
 		}
 	}
